@@ -1,0 +1,140 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "faro",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "faro", targets: ["faro"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "FaroModel", swiftSettings: swiftSettings),
+        .target(name: "FaroSupport", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
+        .target(name: "FaroSchema", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
+        .target(name: "FaroConfig", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroStore",
+            dependencies: ["FaroModel", "FaroSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FaroTasks",
+            dependencies: ["FaroModel", "FaroSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroAPI",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FaroServer",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FaroClient",
+            dependencies: [
+                "FaroModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FaroCLI",
+            dependencies: [
+                "FaroModel", "FaroSchema", "FaroAPISpec", "FaroClient", "FaroSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "faro",
+            dependencies: [
+                "FaroCLI", "FaroServer", "FaroSupport", "FaroAPISpec", "FaroModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FaroTesting",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroStore",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FaroModelTests", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FaroStoreTests",
+            dependencies: ["FaroStore", "FaroTesting", "FaroSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroTasksTests",
+            dependencies: ["FaroTasks", "FaroTesting", "FaroModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroAPITests",
+            dependencies: [
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroCLITests",
+            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroIntegrationTests",
+            dependencies: ["FaroClient", "FaroModel", "FaroTesting", "FaroSupport", "FaroStore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,56 @@
+import FaroSchema
+import FaroStore
+import FaroTasks
+
+/// A failure with its HTTP status, in Proxmox's terms: 400 parameter errors (with the
+/// per-parameter map), 401 authentication, 403 permissions, 500 everything else (including
+/// "does not exist"), 501 unknown methods. The message's first line becomes the reason phrase.
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let status: Int
+    public let message: String
+    public let errors: [String: String]?
+
+    public init(status: Int, _ message: String, errors: [String: String]? = nil) {
+        self.status = status
+        self.message = message
+        self.errors = errors
+    }
+
+    public var description: String { message }
+
+    public static func parameters(_ errors: [String: String]) -> APIError {
+        APIError(status: 400, "Parameter verification failed.", errors: errors)
+    }
+
+    /// A 400 for one parameter, e.g. `.parameter("vmid", "VM 100 already exists")`.
+    public static func parameter(_ name: String, _ message: String) -> APIError {
+        .parameters([name: message])
+    }
+
+    public static func failed(_ message: String) -> APIError { APIError(status: 500, message) }
+
+    public static func permission(_ path: String, _ privileges: [String]) -> APIError {
+        APIError(status: 403, "Permission check failed (\(path), \(privileges.joined(separator: ", ")))")
+    }
+
+    public static func notImplemented(_ verb: String, _ path: String) -> APIError {
+        APIError(status: 501, "Method '\(verb) \(path)' not implemented")
+    }
+
+    /// Maps any error a handler throws to its API form.
+    public static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as ParameterErrors: return .parameters(error.errors)
+        case let error as StoreError:
+            switch error {
+            case .notFound(let path): return .failed("Configuration file '\(path)' does not exist")
+            case .revisionMismatch:
+                return .failed("detected modified configuration - file changed by other user? Try again.")
+            default: return .failed(error.description)
+            }
+        case let error as TaskError: return .failed(error.description)
+        default: return .failed(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import FaroAPISpec
+import FaroModel
+import FaroSchema
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Serves `/api2/json/...` and `/api2/extjs/...` from the method table: routing, parameter
+/// decoding and validation, authentication, the declared permission check, the node check,
+/// then the handler. One responder per listener; they differ only in the authenticator.
+public struct APIResponder: HTTPResponder {
+    public typealias Context = FaroRequestContext
+
+    public struct Settings: Sendable {
+        public var localNode: String
+        /// Proxmox delays every authentication failure by 3 s to slow down guessing.
+        public var authFailureDelay: Duration = .seconds(3)
+        /// Limit for urlencoded and JSON bodies.
+        public var maxBodySize = 1 << 20
+
+        public init(localNode: String) { self.localNode = localNode }
+    }
+
+    let spec: APISpec
+    let handlers: HandlerTable
+    let authenticator: any Authenticator
+    let authorizer: any Authorizer
+    let settings: Settings
+    let openAPIDocument: [UInt8]
+    let fallback: (any HTTPResponder<FaroRequestContext>)?
+
+    public init(
+        spec: APISpec, handlers: HandlerTable, authenticator: any Authenticator, authorizer: any Authorizer,
+        settings: Settings, fallback: (any HTTPResponder<FaroRequestContext>)? = nil
+    ) {
+        self.spec = spec
+        self.handlers = handlers
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.settings = settings
+        self.openAPIDocument = JSONWriter.bytes(spec.openAPIDocument())
+        self.fallback = fallback
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let rawPath = request.uri.path
+        if rawPath == "/api2/openapi.json" {
+            return Response(
+                status: .ok, headers: [.contentType: ResponseWriter.jsonType],
+                body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
+        }
+        let format: String
+        if rawPath.hasPrefix("/api2/json/") || rawPath == "/api2/json" {
+            format = "json"
+        } else if rawPath.hasPrefix("/api2/extjs/") || rawPath == "/api2/extjs" {
+            format = "extjs"
+        } else if let fallback {
+            return try await fallback.respond(to: request, context: context)
+        } else {
+            return ResponseWriter.failure(.notImplemented(request.method.rawValue, rawPath), extjs: false)
+        }
+        let extjs = format == "extjs"
+        do {
+            return ResponseWriter.success(try await handle(request, context: context, format: format), extjs: extjs)
+        } catch let failure as AuthFailure {
+            try await Task.sleep(for: settings.authFailureDelay)
+            return ResponseWriter.unauthorized(failure.reason)
+        } catch {
+            let apiError = APIError.from(error)
+            if apiError.status >= 500, apiError.status != 501 {
+                context.logger.debug("request failed", metadata: ["path": "\(rawPath)", "error": "\(apiError.message)"])
+            }
+            return ResponseWriter.failure(apiError, extjs: extjs)
+        }
+    }
+
+    struct AuthFailure: Error { let reason: String }
+
+    private func handle(_ request: Request, context: Context, format: String) async throws -> APIResult {
+        let prefixLength = "/api2/\(format)".utf8.count
+        guard let apiPath = RequestParameters.percentDecode(request.uri.path.utf8.dropFirst(prefixLength), plusIsSpace: false)
+        else {
+            throw APIError(status: 400, "malformed URI")
+        }
+        let displayPath = "/" + apiPath.split(separator: "/").joined(separator: "/")
+        guard let verb = HTTPVerb(rawValue: request.method.rawValue),
+            let match = spec.tree.match(apiPath), let method = match.node.methods[verb]
+        else {
+            throw APIError.notImplemented(request.method.rawValue, displayPath)
+        }
+        guard let handler = handlers.handler(for: method) else {
+            throw APIError.notImplemented(verb.rawValue, displayPath)
+        }
+        let identity = try await authenticate(request, context: context, method: method, path: displayPath)
+        var request = request
+        let parameters = try await collectParameters(&request, verb: verb, pathParameters: match.pathParameters)
+        let validated: [String: JSONValue]
+        do {
+            validated = try SchemaValidator.validateParameters(parameters, schema: method.parameters)
+        } catch {
+            throw APIError.parameters(error.errors)
+        }
+        try await checkPermissions(method, identity: identity, parameters: validated)
+        if let proxyTo = method.proxyTo, let node = validated[proxyTo]?.stringValue {
+            guard node == settings.localNode || node == "localhost" else {
+                throw APIError.failed("no such cluster node '\(node)'")
+            }
+        }
+        return try await handler(APIRequest(method: method, parameters: validated, identity: identity))
+    }
+
+    private func authenticate(_ request: Request, context: Context, method: APIMethod, path: String) async throws -> Identity {
+        switch await authenticator.authenticate(request, channel: context.channel) {
+        case .authenticated(let identity):
+            if identity.method == .token, !method.allowToken {
+                throw APIError(status: 403, "URI '\(path)' not available with API token, need proper ticket.")
+            }
+            return identity
+        case .rejected(let reason):
+            if case .world = method.permissions { return Identity(user: UserID(name: "anonymous", realm: "none"), method: .ticket) }
+            throw AuthFailure(reason: reason)
+        }
+    }
+
+    private func checkPermissions(_ method: APIMethod, identity: Identity, parameters: [String: JSONValue]) async throws {
+        switch method.permissions {
+        case .world, .anyUser: return
+        case .rootOnly:
+            if !identity.isSuperuser { throw APIError(status: 403, "Permission check failed (user != root@pam)") }
+        case .check(let check, _):
+            if let failure = await authorizer.verify(check, identity: identity, parameters: parameters) { throw failure }
+        }
+    }
+
+    /// Query parameters, merged for POST/PUT with the body (the query wins), plus the path
+    /// variables, which must agree with any repeated body value.
+    private func collectParameters(
+        _ request: inout Request, verb: HTTPVerb, pathParameters: [String: String]
+    ) async throws -> [String: JSONValue] {
+        var parameters = try RequestParameters.parseForm(Substring(request.uri.query ?? ""))
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: settings.maxBodySize)
+        } catch {
+            throw APIError(status: 413, "request too large")
+        }
+        if body.readableBytes > 0 {
+            guard verb == .post || verb == .put else { throw APIError(status: 501, "Unexpected content for method '\(verb.rawValue)'") }
+            let bytes = Array(body.readableBytesView)
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            let bodyParameters: [String: JSONValue]
+            if contentType.hasPrefix("application/json") {
+                bodyParameters = try RequestParameters.parseJSONBody(bytes)
+            } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw APIError(status: 400, "request body is not valid UTF-8")
+                }
+                bodyParameters = try RequestParameters.parseForm(Substring(text))
+            } else {
+                throw APIError(status: 415, "unsupported content type '\(contentType)'")
+            }
+            parameters = bodyParameters.merging(parameters) { _, query in query }
+        }
+        parameters.removeValue(forKey: "_dc")
+        for (name, value) in pathParameters {
+            if let given = parameters[name], given.displayText != value {
+                throw APIError(status: 400, "duplicate parameter (already defined in URI) with conflicting values!")
+            }
+            parameters[name] = .string(value)
+        }
+        return parameters
+    }
+}

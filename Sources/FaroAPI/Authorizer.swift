@@ -1,0 +1,88 @@
+import FaroAPISpec
+import FaroModel
+
+/// Answers privilege questions for an identity. The method table's checks and the handlers'
+/// list filters both ask it.
+public protocol Authorizer: Sendable {
+    /// The privileges `identity` holds on an ACL path (already normalised).
+    func privileges(of identity: Identity, on path: String) async -> Set<String>
+}
+
+extension Authorizer {
+    public func has(_ identity: Identity, _ privilege: String, on path: String) async -> Bool {
+        if identity.isSuperuser { return true }
+        return await privileges(of: identity, on: path).contains(privilege)
+    }
+
+    /// Evaluates a declared check; the failure names the path and privileges like Proxmox.
+    public func verify(
+        _ check: PermissionCheck, identity: Identity, parameters: [String: JSONValue]
+    ) async -> APIError? {
+        if identity.isSuperuser { return nil }
+        switch check {
+        case .privileges(let template, let privileges, let any, let requireParam):
+            if let requireParam, parameters[requireParam] == nil {
+                return .permission(template, privileges)
+            }
+            let path = Self.substitute(template, parameters)
+            let held = await self.privileges(of: identity, on: path)
+            let ok = any ? privileges.contains(where: held.contains) : privileges.allSatisfy(held.contains)
+            return ok ? nil : .permission(path, privileges)
+        case .and(let checks):
+            for check in checks {
+                if let failure = await verify(check, identity: identity, parameters: parameters) { return failure }
+            }
+            return nil
+        case .or(let checks):
+            var first: APIError?
+            for check in checks {
+                guard let failure = await verify(check, identity: identity, parameters: parameters) else { return nil }
+                first = first ?? failure
+            }
+            return first ?? APIError(status: 403, "Permission check failed")
+        case .selfUser(let param):
+            let target = parameters[param]?.stringValue
+            return target == identity.user.user.description ? nil : APIError(status: 403, "Permission check failed")
+        }
+    }
+
+    /// Replaces `{name}` in an ACL path template with the parameter's value and normalises it.
+    static func substitute(_ template: String, _ parameters: [String: JSONValue]) -> String {
+        var path = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            path += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            path += parameters[name]?.displayText ?? ""
+            rest = rest[rest.index(after: close)...]
+        }
+        path += rest
+        let segments = path.split(separator: "/")
+        return "/" + segments.joined(separator: "/")
+    }
+}
+
+/// The authorizer while `root@pam` is the only identity: root holds everything, anyone else
+/// nothing. The access-control layer replaces it with ACL evaluation.
+public struct RootOnlyAuthorizer: Authorizer {
+    public init() {}
+    public func privileges(of identity: Identity, on path: String) async -> Set<String> {
+        identity.isSuperuser ? Privileges.all : []
+    }
+}
+
+/// The privilege names Proxmox defines.
+public enum Privileges {
+    public static let all: Set<String> = [
+        "VM.Allocate", "VM.Audit", "VM.Backup", "VM.Clone", "VM.Config.CDROM", "VM.Config.CPU", "VM.Config.Cloudinit",
+        "VM.Config.Disk", "VM.Config.HWType", "VM.Config.Memory", "VM.Config.Network", "VM.Config.Options",
+        "VM.Console", "VM.GuestAgent.Audit", "VM.GuestAgent.FileRead", "VM.GuestAgent.FileSystemMgmt",
+        "VM.GuestAgent.FileWrite", "VM.GuestAgent.Unrestricted", "VM.Migrate", "VM.PowerMgmt", "VM.Replicate",
+        "VM.Snapshot", "VM.Snapshot.Rollback",
+        "Sys.Audit", "Sys.Console", "Sys.Incoming", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog", "Sys.AccessNetwork",
+        "Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit",
+        "SDN.Allocate", "SDN.Audit", "SDN.Use", "Realm.Allocate", "Realm.AllocateUser", "User.Modify",
+        "Group.Allocate", "Pool.Allocate", "Pool.Audit", "Mapping.Audit", "Mapping.Modify", "Mapping.Use",
+        "Permissions.Modify",
+    ]
+}

@@ -1,0 +1,33 @@
+import FaroAPISpec
+import FaroModel
+
+/// Binds every declared method of Faro's API to its handler.
+public enum Handlers {
+    public static func table(_ services: NodeServices, spec: APISpec = .faro) -> HandlerTable {
+        var table = HandlerTable()
+        registerRoot(&table, services, spec: spec)
+        registerCluster(&table, services)
+        registerNodes(&table, services)
+        registerTasks(&table, services)
+        return table
+    }
+
+    /// Index entries for a directory: its literal children in the method table.
+    static func index(_ spec: APISpec, path: String, key: String) -> APIResult {
+        guard let node = spec.tree.match(path)?.node else { return .json([]) }
+        return .json(.array(node.literals.keys.sorted().map { JSONValue.object([key: .string($0)]) }))
+    }
+
+    static func registerRoot(_ table: inout HandlerTable, _ services: NodeServices, spec: APISpec) {
+        table.on(.get, "/") { _ in index(spec, path: "/", key: "subdir") }
+        table.on(.get, "/version") { _ in
+            .json([
+                "version": .string(FaroVersion.compatibleVersion), "release": .string(FaroVersion.compatibleRelease),
+                "repoid": .string(FaroVersion.repoID), "console": "html5", "faro": .string(FaroVersion.faro),
+            ])
+        }
+        table.on(.get, "/cluster") { _ in index(spec, path: "/cluster", key: "name") }
+        table.on(.get, "/nodes/{node}") { _ in index(spec, path: "/nodes/x", key: "name") }
+        table.on(.get, "/nodes/{node}/tasks/{upid}") { _ in .json([["name": "log"], ["name": "status"]]) }
+    }
+}

@@ -1,0 +1,51 @@
+import FaroSchema
+
+public enum HTTPVerb: String, Sendable, CaseIterable {
+    case get = "GET", post = "POST", put = "PUT", delete = "DELETE"
+}
+
+/// One API method declared as data, the way Proxmox declares it: no handler here, so the
+/// server, the CLI and the OpenAPI export all read the same declaration.
+public struct APIMethod: Sendable {
+    public var verb: HTTPVerb
+    /// Path template relative to `/api2/json`, e.g. `/nodes/{node}/tasks/{upid}/log`.
+    public var path: String
+    /// Unique per path level; the CLI and Proxmox's docs use it.
+    public var name: String
+    public var description: String
+    /// An object schema; path variables are declared here too.
+    public var parameters: Schema
+    public var returns: Schema
+    public var permissions: Permissions
+    /// Runs with root privileges in Proxmox (pvedaemon); recorded for the docs.
+    public var isProtected: Bool
+    /// The parameter naming the node that must run this method (`node`).
+    public var proxyTo: String?
+    public var allowToken: Bool
+
+    public init(
+        _ verb: HTTPVerb, _ path: String, name: String, description: String,
+        parameters: Schema = .noParameters, returns: Schema = .null, permissions: Permissions,
+        protected: Bool = false, proxyTo: String? = nil, allowToken: Bool = true
+    ) {
+        self.verb = verb
+        self.path = path
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+        self.returns = returns
+        self.permissions = permissions
+        self.isProtected = protected
+        self.proxyTo = proxyTo
+        self.allowToken = allowToken
+    }
+
+    public var id: String { "\(verb.rawValue) \(path)" }
+
+    /// The `{name}` variables of the path template, in order.
+    public var pathVariables: [String] {
+        path.split(separator: "/").compactMap { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
+        }
+    }
+}

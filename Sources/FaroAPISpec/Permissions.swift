@@ -1,0 +1,45 @@
+/// A permission check in Proxmox's prefix notation: privileges on an ACL path whose `{param}`
+/// parts come from the request, combined with `and` / `or`.
+public indirect enum PermissionCheck: Sendable, CustomStringConvertible {
+    /// All of `privileges` (or one of them with `any`) on `path`. With `requireParam`, the check
+    /// fails when that parameter is absent.
+    case privileges(path: String, [String], any: Bool = false, requireParam: String? = nil)
+    case and([PermissionCheck])
+    case or([PermissionCheck])
+    /// The parameter `param` names the caller itself (e.g. changing one's own password).
+    case selfUser(param: String)
+
+    public var description: String {
+        switch self {
+        case .privileges(let path, let privs, let any, let requireParam):
+            var text = "perm \(path) [\(privs.joined(separator: ", "))]"
+            if any { text += " any" }
+            if let requireParam { text += " (requires parameter \(requireParam))" }
+            return text
+        case .and(let checks): return "and(" + checks.map(\.description).joined(separator: ", ") + ")"
+        case .or(let checks): return "or(" + checks.map(\.description).joined(separator: ", ") + ")"
+        case .selfUser(let param): return "userid-param self (\(param))"
+        }
+    }
+}
+
+/// Who may call a method. Every declaration names one; there is no implicit default.
+public enum Permissions: Sendable {
+    /// No authentication at all (login, realm list).
+    case world
+    /// Any authenticated identity; the handler filters what it returns. The text says how.
+    case anyUser(filter: String?)
+    /// The check must pass before the handler runs.
+    case check(PermissionCheck, note: String? = nil)
+    /// Only `root@pam` (Proxmox: a method without a permissions entry).
+    case rootOnly
+
+    public var summary: String {
+        switch self {
+        case .world: return "Accessible without authentication."
+        case .anyUser(let filter): return filter ?? "Accessible by all authenticated users."
+        case .check(let check, let note): return note.map { "\(check) — \($0)" } ?? check.description
+        case .rootOnly: return "Only root@pam may call this method."
+        }
+    }
+}

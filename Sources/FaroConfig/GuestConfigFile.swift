@@ -1,0 +1,151 @@
+/// A guest config file in Proxmox's format (`qemu-server/<vmid>.conf`, `lxc/<vmid>.conf`):
+/// leading `#` lines hold the percent-encoded description, then `key: value` lines, then
+/// sections such as `[PENDING]`, `[pve:pending]`, `[special:cloudinit]` or `[<snapshot>]`.
+/// Keys are kept as text here; the VM and CT option schemas give them meaning.
+public struct GuestConfigFile: Sendable, Equatable {
+    public struct Section: Sendable, Equatable {
+        public var description: String?
+        public var options: [String: String] = [:]
+
+        public init(description: String? = nil, options: [String: String] = [:]) {
+            self.description = description
+            self.options = options
+        }
+    }
+
+    public var main = Section()
+    /// Named sections in file order (`PENDING`, `special:cloudinit`, snapshot names).
+    public var sections: [(name: String, section: Section)] = []
+
+    public init() {}
+
+    public static func == (lhs: GuestConfigFile, rhs: GuestConfigFile) -> Bool {
+        lhs.main == rhs.main && lhs.sections.map(\.name) == rhs.sections.map(\.name)
+            && lhs.sections.map(\.section) == rhs.sections.map(\.section)
+    }
+
+    public subscript(section name: String) -> Section? {
+        sections.first(where: { $0.name.lowercased() == name.lowercased() })?.section
+    }
+
+    /// Parses the text; malformed lines are reported, not silently dropped.
+    public static func parse(_ text: String) throws(GuestConfigError) -> GuestConfigFile {
+        var file = GuestConfigFile()
+        var current = Section()
+        var currentName: String?
+        var descriptionLines: [String] = []
+        func flush() {
+            if !descriptionLines.isEmpty {
+                current.description = descriptionLines.joined(separator: "\n")
+                descriptionLines = []
+            }
+            if let currentName {
+                file.sections.append((currentName, current))
+            } else {
+                file.main = current
+            }
+        }
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.allSatisfy(\.isWhitespace) { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                flush()
+                current = Section()
+                currentName = String(line.dropFirst().dropLast())
+                continue
+            }
+            if line.hasPrefix("#") {
+                descriptionLines.append(Self.decode(String(line.dropFirst())))
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":"), Self.isKey(line[..<colon]) else {
+                throw GuestConfigError.syntax(line: number + 1, text: String(line))
+            }
+            let key = String(line[..<colon])
+            let value = String(line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" }))
+            if key == "description" {
+                descriptionLines.append(value)
+            } else {
+                current.options[key] = value
+            }
+        }
+        flush()
+        return file
+    }
+
+    /// Writes the text back: description lines first, keys sorted, sections in order.
+    public func render() -> String {
+        var out = Self.render(main)
+        for (name, section) in sections {
+            out += "\n[\(name)]\n" + Self.render(section)
+        }
+        return out
+    }
+
+    static func render(_ section: Section) -> String {
+        var out = ""
+        if let description = section.description {
+            for line in description.split(separator: "\n", omittingEmptySubsequences: false) {
+                out += "#" + encode(String(line)) + "\n"
+            }
+        }
+        for key in section.options.keys.sorted() {
+            out += "\(key): \(section.options[key]!)\n"
+        }
+        return out
+    }
+
+    /// Keys look like `[a-z][a-z_-]*\d*` (e.g. `net0`, `scsi10`, `vmstate`).
+    static func isKey(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLowercase else { return false }
+        var seenDigit = false
+        for character in text.dropFirst() {
+            if character.isASCII && character.isNumber {
+                seenDigit = true
+            } else if seenDigit || !(character.isASCII && (character.isLowercase || character == "_" || character == "-")) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Percent-encodes `%`, control characters and non-ASCII bytes.
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "%") || byte < 0x20 || byte >= 0x7F {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return out
+    }
+
+    static func decode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+public enum GuestConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    case syntax(line: Int, text: String)
+
+    public var description: String {
+        switch self {
+        case .syntax(let line, let text): return "unable to parse config line \(line): '\(text)'"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import FaroModel
+
+/// The JSON types of Proxmox's schema dialect.
+public enum SchemaType: String, Sendable {
+    case string, integer, number, boolean, object, array, null, any
+}
+
+/// How a string's content is checked: a registered format name (`pve-vmid`, `pve-vmid-list`,
+/// `mac-addr`, ...) or a property string such as `model=virtio,bridge=vmbr0`.
+public enum SchemaFormat: Sendable {
+    case named(String)
+    case propertyString([String: Schema])
+}
+
+/// One node of Proxmox's JSON schema dialect (draft-02 plus `optional`, `format`, `typetext`,
+/// `default_key`, `alias`, ...). Declarations build these with the static constructors and the
+/// modifier methods, e.g. `.integer(minimum: 100).describe("The (unique) ID of the VM.").optional()`.
+public struct Schema: Sendable {
+    public var type: SchemaType
+    public var description: String?
+    public var verboseDescription: String?
+    public var isOptional = false
+    public var defaultValue: JSONValue?
+    public var enumValues: [String]?
+    public var pattern: String?
+    public var format: SchemaFormat?
+    public var minimum: Double?
+    public var maximum: Double?
+    public var minLength: Int?
+    public var maxLength: Int?
+    public var properties: [String: Schema]?
+    public var additionalProperties = false
+    public var typetext: String?
+    public var formatDescription: String?
+    /// Another parameter that must be present when this one is.
+    public var requires: String?
+    /// For index methods: the child link template, e.g. `{subdir}`.
+    public var childLink: String?
+    /// Property-string keys: written without `key=`.
+    public var isDefaultKey = false
+    /// Property-string keys: another name that is rewritten to this key.
+    public var alias: String?
+    private var itemStorage: [Schema] = []
+
+    public init(type: SchemaType) { self.type = type }
+
+    public var items: Schema? {
+        get { itemStorage.first }
+        set { itemStorage = newValue.map { [$0] } ?? [] }
+    }
+}
+
+// MARK: - Constructors
+
+extension Schema {
+    public static func string(
+        _ description: String? = nil, format: String? = nil, pattern: String? = nil,
+        maxLength: Int? = nil, enumValues: [String]? = nil
+    ) -> Schema {
+        var schema = Schema(type: .string)
+        schema.description = description
+        schema.format = format.map(SchemaFormat.named)
+        schema.pattern = pattern
+        schema.maxLength = maxLength
+        schema.enumValues = enumValues
+        return schema
+    }
+
+    public static func enumeration(_ values: [String], _ description: String? = nil) -> Schema {
+        .string(description, enumValues: values)
+    }
+
+    public static func integer(_ description: String? = nil, minimum: Int? = nil, maximum: Int? = nil) -> Schema {
+        var schema = Schema(type: .integer)
+        schema.description = description
+        schema.minimum = minimum.map(Double.init)
+        schema.maximum = maximum.map(Double.init)
+        return schema
+    }
+
+    public static func number(_ description: String? = nil, minimum: Double? = nil, maximum: Double? = nil) -> Schema {
+        var schema = Schema(type: .number)
+        schema.description = description
+        schema.minimum = minimum
+        schema.maximum = maximum
+        return schema
+    }
+
+    public static func boolean(_ description: String? = nil) -> Schema {
+        var schema = Schema(type: .boolean)
+        schema.description = description
+        return schema
+    }
+
+    public static func object(_ properties: [String: Schema], _ description: String? = nil) -> Schema {
+        var schema = Schema(type: .object)
+        schema.description = description
+        schema.properties = properties
+        return schema
+    }
+
+    public static func array(of items: Schema, _ description: String? = nil) -> Schema {
+        var schema = Schema(type: .array)
+        schema.description = description
+        schema.items = items
+        return schema
+    }
+
+    public static func propertyString(_ keys: [String: Schema], _ description: String? = nil) -> Schema {
+        var schema = Schema(type: .string)
+        schema.description = description
+        schema.format = .propertyString(keys)
+        return schema
+    }
+
+    public static var null: Schema { Schema(type: .null) }
+    public static var any: Schema { Schema(type: .any) }
+
+    /// The standard empty parameter list.
+    public static var noParameters: Schema { .object([:]) }
+
+    /// A directory (index) result: a list of objects linked to children by `link` (`{subdir}`).
+    public static func index(link: String = "{subdir}", properties: [String: Schema]? = nil) -> Schema {
+        let key = String(link.dropFirst().dropLast())
+        var item = Schema.object(properties ?? [key: .string()])
+        item.additionalProperties = true
+        var schema = Schema.array(of: item)
+        schema.childLink = link
+        return schema
+    }
+}
+
+// MARK: - Modifiers
+
+extension Schema {
+    public func optional(_ flag: Bool = true) -> Schema { with { $0.isOptional = flag } }
+    public func describe(_ text: String) -> Schema { with { $0.description = text } }
+    public func verbose(_ text: String) -> Schema { with { $0.verboseDescription = text } }
+    public func defaulting(_ value: JSONValue) -> Schema { with { $0.defaultValue = value } }
+    public func typetext(_ text: String) -> Schema { with { $0.typetext = text } }
+    public func defaultKey() -> Schema { with { $0.isDefaultKey = true } }
+    public func requiring(_ key: String) -> Schema { with { $0.requires = key } }
+    public func allowingAdditional() -> Schema { with { $0.additionalProperties = true } }
+    public func formatDescription(_ word: String) -> Schema { with { $0.formatDescription = word } }
+    public func length(min: Int? = nil, max: Int? = nil) -> Schema {
+        with {
+            $0.minLength = min
+            $0.maxLength = max
+        }
+    }
+
+    public func with(_ change: (inout Schema) -> Void) -> Schema {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+
+    /// Merges more properties into an object schema (shared option sets).
+    public func adding(_ more: [String: Schema]) -> Schema {
+        with { $0.properties = ($0.properties ?? [:]).merging(more) { _, new in new } }
+    }
+}

@@ -1,0 +1,158 @@
+import FaroAPI
+import FaroAPISpec
+import FaroModel
+import FaroStore
+import FaroSupport
+import FaroTasks
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// How `faro daemon` was asked to run.
+public struct DaemonConfiguration: Sendable {
+    public var root: String
+    /// nil: the name from `node.conf`, else the short host name.
+    public var nodeName: String?
+    public var listenHost: String
+    public var listenPort: Int
+    public var webRoot: String?
+    public var hostSources = HostSources()
+    public var authFailureDelay: Duration = .seconds(3)
+    public var statusInterval: Duration = .seconds(10)
+
+    public init(root: String, nodeName: String?, listenHost: String, listenPort: Int, webRoot: String?) {
+        self.root = root
+        self.nodeName = nodeName
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.webRoot = webRoot
+    }
+}
+
+public enum DaemonError: Error, CustomStringConvertible {
+    case nodeNameMismatch(configured: String, requested: String)
+    case invalidNodeName(String)
+
+    public var description: String {
+        switch self {
+        case .nodeNameMismatch(let configured, let requested):
+            return "this root belongs to node '\(configured)', not '\(requested)'"
+        case .invalidNodeName(let name): return "invalid node name '\(name)'"
+        }
+    }
+}
+
+/// The composition root: builds paths, store, task manager, services and both listeners (HTTPS
+/// and the root-only Unix socket), then runs until SIGTERM or SIGINT.
+public enum FaroDaemon {
+    public static func run(
+        _ configuration: DaemonConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let paths = NodePaths(root: configuration.root)
+        for directory in [paths.configDir, paths.stateDir, paths.taskDir, paths.localStorage, paths.lxcPath] {
+            try FileIO.makeDirectory(directory)
+        }
+        try FileIO.makeDirectory(paths.runDir, mode: 0o700)
+        chmod(paths.runDir, 0o700)
+        let nodeName = try resolveNodeName(configuration, paths: paths)
+        let tls = try TLSIdentity.loadOrCreate(paths: paths, nodeName: nodeName)
+        let store = try SQLiteConfigStore(path: paths.configDatabase, lockOwner: nodeName)
+        let host = HostFacts(sources: configuration.hostSources)
+        let pid = getpid()
+        let clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+        let tasks = try TaskManager(
+            directory: paths.taskDir, node: nodeName, pid: Int(pid), pstart: host.processStart(pid: pid),
+            clock: clock, logger: logger)
+        let cpu = CPUUsageMonitor(host: host)
+        let services = NodeServices(
+            nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu,
+            authorizer: RootOnlyAuthorizer(), certificateFingerprint: tls.fingerprint, clock: clock)
+        let handlers = Handlers.table(services)
+        var settings = APIResponder.Settings(localNode: nodeName)
+        settings.authFailureDelay = configuration.authFailureDelay
+        let fallback = StaticContent(webRoot: configuration.webRoot)
+        func responder(_ authenticator: any Authenticator) -> APIResponder {
+            APIResponder(
+                spec: .faro, handlers: handlers, authenticator: authenticator, authorizer: services.authorizer,
+                settings: settings, fallback: fallback)
+        }
+
+        let readiness = Readiness(expected: 2)
+        FileIO.remove(paths.apiSocket)
+        let network = Application(
+            responder: responder(NoCredentialsAuthenticator()),
+            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(30))), tlsConfiguration: tls.serverConfiguration()),
+            configuration: .init(
+                address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,
+                backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(800)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.listenPort
+                if let line = await readiness.mark("listening on https://\(configuration.listenHost):\(port)") {
+                    announce(line)
+                }
+            },
+            logger: logger)
+        let local = Application(
+            responder: responder(LocalSocketAuthenticator()),
+            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
+            configuration: .init(address: .unixDomainSocket(path: paths.apiSocket), serverName: nil),
+            onServerRunning: { _ in
+                chmod(paths.apiSocket, 0o600)
+                if let line = await readiness.mark(nil) { announce(line) }
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: network), .init(service: local),
+                    .init(service: StatusCollector(cpu: cpu, interval: configuration.statusInterval)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info("starting node \(nodeName) under \(paths.root), certificate \(tls.fingerprint)")
+        try await group.run()
+        await tasks.shutdown()
+        FileIO.remove(paths.apiSocket)
+        logger.info("daemon stopped")
+    }
+
+    static func resolveNodeName(_ configuration: DaemonConfiguration, paths: NodePaths) throws -> String {
+        var nodeConfig = try NodeConfig.load(paths)
+        let name = configuration.nodeName ?? nodeConfig.nodeName ?? HostFacts.shortHostname()
+        guard NodeName.isValid(name) else { throw DaemonError.invalidNodeName(name) }
+        if let configured = nodeConfig.nodeName {
+            guard configured == name else { throw DaemonError.nodeNameMismatch(configured: configured, requested: name) }
+        } else {
+            nodeConfig.values["node"] = name
+            try nodeConfig.save(paths)
+        }
+        return name
+    }
+
+    /// The certificate fingerprint of a node root, for `make run` to print.
+    public static func certificateFingerprint(root: String) throws -> String? {
+        let paths = NodePaths(root: root)
+        guard let cert = try FileIO.readTextIfExists(paths.sslCertificate),
+            let key = try FileIO.readTextIfExists(paths.sslKey)
+        else { return nil }
+        return try TLSIdentity(certificatePEM: cert, keyPEM: key).fingerprint
+    }
+}
+
+/// Announces readiness once every listener runs; the network listener supplies the line.
+actor Readiness {
+    var remaining: Int
+    var line: String?
+
+    init(expected: Int) { remaining = expected }
+
+    func mark(_ line: String?) -> String? {
+        if let line { self.line = line }
+        remaining -= 1
+        return remaining == 0 ? self.line : nil
+    }
+}

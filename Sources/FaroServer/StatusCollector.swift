@@ -1,0 +1,16 @@
+import FaroSupport
+import ServiceLifecycle
+
+/// Samples the node's figures every 10 s, as Proxmox's pvestatd does.
+struct StatusCollector: Service {
+    let cpu: CPUUsageMonitor
+    let interval: Duration
+
+    func run() async throws {
+        await cpu.sample()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            await cpu.sample()
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// A file of the cluster configuration tree with the store revision of its last change.
+public struct StoreFile: Sendable, Equatable {
+    public let path: String
+    public let data: [UInt8]
+    public let revision: Int64
+    /// Seconds since the epoch of the last change.
+    public let mtime: Int
+
+    public init(path: String, data: [UInt8], revision: Int64, mtime: Int) {
+        self.path = path
+        self.data = data
+        self.revision = revision
+        self.mtime = mtime
+    }
+
+    public var text: String { String(decoding: data, as: UTF8.self) }
+}
+
+/// A direct child of a directory: a file (with its revision) or a subdirectory.
+public struct StoreEntry: Sendable, Equatable {
+    public let name: String
+    public let isDirectory: Bool
+    public let revision: Int64?
+
+    public init(name: String, isDirectory: Bool, revision: Int64?) {
+        self.name = name
+        self.isDirectory = isDirectory
+        self.revision = revision
+    }
+}
+
+/// One committed change, as delivered to watchers.
+public enum StoreChange: Sendable, Equatable {
+    case written(path: String, revision: Int64)
+    case deleted(path: String, revision: Int64)
+
+    public var path: String {
+        switch self {
+        case .written(let path, _), .deleted(let path, _): return path
+        }
+    }
+
+    public var revision: Int64 {
+        switch self {
+        case .written(_, let revision), .deleted(_, let revision): return revision
+        }
+    }
+}
+
+/// A held cluster-wide lock. It expires when its lease runs out unless renewed.
+public struct StoreLock: Sendable, Equatable {
+    public let name: String
+    public let owner: String
+}
+
+/// The configuration tree (Proxmox's `/etc/pve`): small text files under relative paths
+/// such as `nodes/pve/qemu-server/100.conf`. Every change gets a new, store-wide increasing
+/// revision. Backends: SQLite for one node, etcd for a cluster; both pass the same contract
+/// tests (`ConfigStoreContract` in FaroTesting).
+public protocol ConfigStore: Sendable {
+    /// The file, or nil when it does not exist.
+    func read(_ path: String) async throws -> StoreFile?
+    /// Every file whose path starts with `prefix` (a directory prefix ending in `/`, or "").
+    func readTree(prefix: String) async throws -> [StoreFile]
+    /// The direct children of a directory; directories exist while they hold files.
+    func list(_ directory: String) async throws -> [StoreEntry]
+    /// Creates a file that must not exist yet. A guest config also fails when its VMID is used
+    /// by any other guest config (under any node, of any type).
+    @discardableResult
+    func create(_ path: String, data: [UInt8]) async throws -> Int64
+    /// Writes a file; with `ifRevision`, only if the file still has that revision
+    /// (compare-and-swap; 0 means "must not exist").
+    @discardableResult
+    func write(_ path: String, data: [UInt8], ifRevision: Int64?) async throws -> Int64
+    /// Deletes a file; with `ifRevision`, only if it still has that revision.
+    func delete(_ path: String, ifRevision: Int64?) async throws
+    /// Moves a file in one step (a guest changing its node); the target must not exist.
+    @discardableResult
+    func rename(_ path: String, to newPath: String) async throws -> Int64
+    /// The revision of the newest change.
+    func currentRevision() async throws -> Int64
+    /// Changes committed after the call, for paths starting with `prefix`.
+    func watch(prefix: String) -> AsyncStream<StoreChange>
+    /// Takes a named lock, waiting up to `timeout`; it lapses after `lease` unless renewed.
+    func acquireLock(_ name: String, lease: Duration, timeout: Duration) async throws -> StoreLock
+    func renewLock(_ lock: StoreLock, lease: Duration) async throws
+    func releaseLock(_ lock: StoreLock) async throws
+}
+
+extension ConfigStore {
+    /// Runs `body` while holding the named lock (10 s to acquire, 120 s lease, as Proxmox's).
+    public func withLock<T: Sendable>(
+        _ name: String, lease: Duration = .seconds(120), timeout: Duration = .seconds(10),
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let lock = try await acquireLock(name, lease: lease, timeout: timeout)
+        do {
+            let result = try await body()
+            try await releaseLock(lock)
+            return result
+        } catch {
+            try? await releaseLock(lock)
+            throw error
+        }
+    }
+
+    public func write(_ path: String, text: String, ifRevision: Int64? = nil) async throws {
+        try await write(path, data: Array(text.utf8), ifRevision: ifRevision)
+    }
+}

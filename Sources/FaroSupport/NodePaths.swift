@@ -1,0 +1,31 @@
+/// Every path a node uses, derived from one root (`/` in production, a temp dir in tests).
+/// Nothing below `main` builds a system path any other way.
+public struct NodePaths: Sendable, Hashable {
+    public let root: String
+
+    public init(root: String) {
+        var root = root
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        self.root = root
+    }
+
+    /// `root` joined with a relative path.
+    public func path(_ relative: String) -> String {
+        root == "/" ? "/" + relative : root + "/" + relative
+    }
+
+    public var configDir: String { path("etc/faro") }
+    public var nodeConfig: String { path("etc/faro/node.conf") }
+    public var sslDir: String { path("etc/faro/ssl") }
+    public var sslKey: String { path("etc/faro/ssl/node.key") }
+    public var sslCertificate: String { path("etc/faro/ssl/node.pem") }
+    public var stateDir: String { path("var/lib/faro") }
+    public var configDatabase: String { path("var/lib/faro/config.db") }
+    public var metricsDatabase: String { path("var/lib/faro/metrics.db") }
+    public var localStorage: String { path("var/lib/vz") }
+    public var lxcPath: String { path("var/lib/faro/lxc") }
+    public var runDir: String { path("run/faro") }
+    public var apiSocket: String { path("run/faro/api.sock") }
+    public var qemuRunDir: String { path("run/faro/qemu") }
+    public var taskDir: String { path("var/log/faro/tasks") }
+}
