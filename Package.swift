@@ -98,6 +98,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "faro-store-writer", dependencies: ["FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroTesting",
             dependencies: [

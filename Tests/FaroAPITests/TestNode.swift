@@ -1,0 +1,63 @@
+import FaroAPI
+import FaroAPISpec
+import FaroModel
+import FaroStore
+import FaroSupport
+import FaroTasks
+import FaroTesting
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// A node's services under a temporary root, served through the real responder without sockets.
+struct TestNode {
+    let directory: TemporaryDirectory
+    let store: SQLiteConfigStore
+    let services: NodeServices
+
+    init() async throws {
+        directory = try TemporaryDirectory()
+        let paths = NodePaths(root: directory.path)
+        store = try SQLiteConfigStore(path: directory.file("config.db"))
+        let host = HostFacts()
+        let tasks = try TaskManager(
+            directory: paths.taskDir, node: "testnode", pid: 4242, pstart: 1, clock: { 1_700_000_000 },
+            logger: Logger(label: "test"))
+        services = NodeServices(
+            nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
+            authorizer: RootOnlyAuthorizer(), certificateFingerprint: "AA:BB", clock: { 1_700_000_000 })
+    }
+
+    func remove() { directory.remove() }
+
+    func responder(
+        authenticator: any Authenticator = FixedAuthenticator(.localRoot), spec: APISpec = .faro,
+        handlers: HandlerTable? = nil, maxBody: Int = 1 << 20
+    ) -> APIResponder {
+        var settings = APIResponder.Settings(localNode: "testnode")
+        settings.authFailureDelay = .milliseconds(1)
+        settings.maxBodySize = maxBody
+        return APIResponder(
+            spec: spec, handlers: handlers ?? Handlers.table(services, spec: spec), authenticator: authenticator,
+            authorizer: services.authorizer, settings: settings)
+    }
+
+    func test<Value: Sendable>(
+        _ responder: APIResponder? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let app = Application(responder: responder ?? self.responder())
+        return try await app.test(.router, body)
+    }
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONParser.parse(Array(body.readableBytesView))) ?? .null }
+    var data: JSONValue { json["data"] ?? .null }
+    var text: String { String(buffer: body) }
+}
+
+extension ByteBuffer {
+    init(text: String) { self.init(string: text) }
+}
