@@ -39,6 +39,15 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FaroAccess",
+            dependencies: [
+                "FaroModel", "FaroSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
@@ -108,6 +117,7 @@ let package = Package(
         ),
         .testTarget(name: "FaroModelTests", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FaroStoreTests",

@@ -1,0 +1,1 @@
+// FaroAccess: realms, users, groups, roles, ACLs, pools, tokens, tickets (being written).

@@ -1,0 +1,1 @@
+// FaroAccess tests (being written).
