@@ -4,8 +4,11 @@ import Hummingbird
 import NIOCore
 
 /// Builds responses in Proxmox's wire format for the `json` and `extjs` formats.
-enum ResponseWriter {
+public enum ResponseWriter {
     static let jsonType = "application/json;charset=UTF-8"
+    /// Carries the reason phrase to the HTTP/1 encoder stage, which puts it in the status line.
+    public static let reasonHeader = "x-faro-reason"
+    static let reasonField = HTTPField.Name(reasonHeader)!
 
     static func success(_ result: APIResult, extjs: Bool) -> Response {
         var body: [UInt8]
@@ -39,13 +42,15 @@ enum ResponseWriter {
                 body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(.object(object)))))
         }
         return Response(
-            status: status(error), headers: [.contentType: jsonType],
+            status: status(error), headers: [.contentType: jsonType, reasonField: reasonPhrase(error.message)],
             body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(.object(object)))))
     }
 
     /// Authentication failures carry the reason only in the status line, with an empty body.
     static func unauthorized(_ reason: String) -> Response {
-        Response(status: .init(code: 401, reasonPhrase: reasonPhrase(reason)), headers: [.contentLength: "0"])
+        Response(
+            status: .init(code: 401, reasonPhrase: reasonPhrase(reason)),
+            headers: [.contentLength: "0", reasonField: reasonPhrase(reason)])
     }
 
     static func status(_ error: APIError) -> HTTPResponse.Status {

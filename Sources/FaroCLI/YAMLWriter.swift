@@ -59,6 +59,7 @@ enum YAMLWriter {
         case .array: return "[]"
         case .object: return "{}"
         case .string(let text): return quoteIfNeeded(text)
+        case .bool(let flag): return flag ? "true" : "false"
         default: return value.displayText
         }
     }

@@ -85,7 +85,7 @@ public enum FaroDaemon {
         FileIO.remove(paths.apiSocket)
         let network = Application(
             responder: responder(NoCredentialsAuthenticator()),
-            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(30))), tlsConfiguration: tls.serverConfiguration()),
+            server: try .tls(.proxmoxHTTP1(idleTimeout: .seconds(30)), tlsConfiguration: tls.serverConfiguration()),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,
                 backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(800)),
@@ -98,7 +98,7 @@ public enum FaroDaemon {
             logger: logger)
         let local = Application(
             responder: responder(LocalSocketAuthenticator()),
-            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
+            server: .proxmoxHTTP1(idleTimeout: .seconds(300)),
             configuration: .init(address: .unixDomainSocket(path: paths.apiSocket), serverName: nil),
             onServerRunning: { _ in
                 chmod(paths.apiSocket, 0o600)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Faro needs on Debian 12, and nothing twice:
+# Debian packages through apt-get (as root), Python test tools through pip.
+# With --bench, also the benchmark tools.
+set -euo pipefail
+
+packages=(libsqlite3-dev curl python3 python3-pip openssl)
+[[ "${1:-}" == "--bench" ]] && packages+=(wrk)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "installing Debian packages: ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "need root to install ${missing[*]} (run as root or install them first)" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
+    echo "installing openapi-spec-validator (PyPI)"
+    python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [[ -x /opt/swift/usr/bin/swift ]]; then
+        echo "swift is at /opt/swift/usr/bin; add it to PATH" >&2
+    else
+        echo "Swift 6 is required (https://www.swift.org/install/); it is not on PATH" >&2
+    fi
+    exit 1
+fi
