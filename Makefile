@@ -27,7 +27,7 @@ test: deps
 
 bench: deps
 	@scripts/install-deps.sh --bench
-	$(SWIFT) build -c release --product faro --product faro-store-writer
+	$(SWIFT) build -c release
 	@scripts/bench.sh
 
 format:

@@ -40,6 +40,7 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CFaroPAM", linkerSettings: [.linkedLibrary("pam")]),
         .target(
             name: "FaroAccess",
             dependencies: [
@@ -110,7 +111,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "faro-store-writer", dependencies: ["FaroStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroTesting",
             dependencies: [

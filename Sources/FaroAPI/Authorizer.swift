@@ -6,6 +6,8 @@ import FaroModel
 public protocol Authorizer: Sendable {
     /// The privileges `identity` holds on an ACL path (already normalised).
     func privileges(of identity: Identity, on path: String) async -> Set<String>
+    /// The groups a user belongs to (for checks on `/access/groups/<group>`).
+    func groups(of user: UserID) async -> [String]
 }
 
 extension Authorizer {
@@ -43,6 +45,24 @@ extension Authorizer {
         case .selfUser(let param):
             let target = parameters[param]?.stringValue
             return target == identity.user.user.description ? nil : APIError(status: 403, "Permission check failed")
+        case .userInGroupWith(let param, let privileges):
+            guard let target = parameters[param]?.stringValue.flatMap(UserID.init) else {
+                return APIError(status: 403, "Permission check failed")
+            }
+            for group in await groups(of: target.user) {
+                let held = await self.privileges(of: identity, on: "/access/groups/\(group)")
+                if privileges.contains(where: held.contains) { return nil }
+            }
+            return .permission("/access/groups", privileges)
+        case .permissionsModify(let pathParam):
+            let path = Self.substitute("{\(pathParam)}", parameters)
+            let held = await self.privileges(of: identity, on: path)
+            if held.contains("Permissions.Modify") { return nil }
+            let allocate: String? =
+                path.hasPrefix("/vms") ? "VM.Allocate"
+                : path.hasPrefix("/storage") ? "Datastore.Allocate" : path.hasPrefix("/pool") ? "Pool.Allocate" : nil
+            if let allocate, held.contains(allocate) { return nil }
+            return .permission(path, ["Permissions.Modify"])
         }
     }
 
@@ -53,7 +73,11 @@ extension Authorizer {
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             path += rest[..<open]
             let name = String(rest[rest.index(after: open)..<close])
-            path += parameters[name]?.displayText ?? ""
+            if name.hasPrefix("realm-of:") {
+                path += parameters[String(name.dropFirst(9))]?.stringValue.flatMap(UserID.init)?.realm ?? ""
+            } else {
+                path += parameters[name]?.displayText ?? ""
+            }
             rest = rest[rest.index(after: close)...]
         }
         path += rest
@@ -69,6 +93,8 @@ public struct RootOnlyAuthorizer: Authorizer {
     public func privileges(of identity: Identity, on path: String) async -> Set<String> {
         identity.isSuperuser ? Privileges.all : []
     }
+
+    public func groups(of user: UserID) async -> [String] { [] }
 }
 
 /// The privilege names Proxmox defines.

@@ -8,6 +8,12 @@ public indirect enum PermissionCheck: Sendable, CustomStringConvertible {
     case or([PermissionCheck])
     /// The parameter `param` names the caller itself (e.g. changing one's own password).
     case selfUser(param: String)
+    /// The caller holds one of `privileges` on `/access/groups/<g>` for a group of the user
+    /// named by `param` (Proxmox's `userid-group`).
+    case userInGroupWith(param: String, [String])
+    /// The caller may modify permissions on the ACL path in `pathParam`: `Permissions.Modify`,
+    /// or the matching allocate privilege on /vms, /storage and /pool paths (`perm-modify`).
+    case permissionsModify(pathParam: String)
 
     public var description: String {
         switch self {
@@ -19,6 +25,9 @@ public indirect enum PermissionCheck: Sendable, CustomStringConvertible {
         case .and(let checks): return "and(" + checks.map(\.description).joined(separator: ", ") + ")"
         case .or(let checks): return "or(" + checks.map(\.description).joined(separator: ", ") + ")"
         case .selfUser(let param): return "userid-param self (\(param))"
+        case .userInGroupWith(let param, let privs):
+            return "userid-group \(param) [\(privs.joined(separator: ", "))]"
+        case .permissionsModify(let pathParam): return "perm-modify {\(pathParam)}"
         }
     }
 }

@@ -56,12 +56,11 @@ case "daemon":
 case "apidump":
     environment.standardOutput(JSONWriter.string(APISpec.faro.openAPIDocument(), pretty: true) + "\n")
 case "pvesh":
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = .error
-        return handler
-    }
+    bootstrapLogging(.error)
     exit(await Pvesh.run(arguments, environment: environment))
+case "pveum":
+    bootstrapLogging(.error)
+    exit(await Pveum.tool.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -78,6 +77,7 @@ case "help", "--help", "-h":
 
           daemon        run the node daemon (HTTPS API and GUI on port 8006)
           pvesh         call the API from the shell (get|set|create|delete|ls|usage)
+          pveum         users, groups, roles, ACLs, pools, realms and API tokens
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 
@@ -88,6 +88,15 @@ case "help", "--help", "-h":
 default:
     environment.standardError("faro: unknown tool '\(tool)' (try 'faro help')\n")
     exit(2)
+}
+
+/// Log to standard error from `level` up.
+func bootstrapLogging(_ level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
 }
 
 /// `faro daemon`: runs the node daemon until SIGTERM or SIGINT.
@@ -126,11 +135,7 @@ struct DaemonCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        bootstrapLogging(.info)
         let address = try listenAddress()
         var configuration = DaemonConfiguration(
             root: root, nodeName: node, listenHost: address.host, listenPort: address.port, webRoot: webRoot)

@@ -53,10 +53,12 @@ import Testing
     static func templateParameters(_ check: PermissionCheck) -> [String] {
         switch check {
         case .privileges(let path, _, _, let requireParam):
-            let names = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+            let names = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment in
+                String(segment.dropFirst().dropLast().split(separator: ":").last!)
+            }
             return names + (requireParam.map { [$0] } ?? [])
         case .and(let checks), .or(let checks): return checks.flatMap(templateParameters)
-        case .selfUser(let param): return [param]
+        case .selfUser(let param), .userInGroupWith(let param, _), .permissionsModify(let param): return [param]
         }
     }
 

@@ -49,8 +49,8 @@ import Testing
         let database = directory.file("config.db")
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath())
-            .deletingLastPathComponent().appendingPathComponent("faro-store-writer")
-        writer.arguments = [database]
+            .deletingLastPathComponent().appendingPathComponent("faro-store-tool")
+        writer.arguments = ["torture", database]
         let output = Pipe()
         writer.standardOutput = output
         try writer.run()

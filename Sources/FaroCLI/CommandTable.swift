@@ -1,0 +1,153 @@
+import FaroAPISpec
+import FaroClient
+import FaroModel
+import FaroSchema
+import NIOHTTP1
+
+/// One subcommand of an admin CLI (`pveum user add`, `qm start`, ...), mapped onto an API
+/// method the way Proxmox's CLI handlers are: positional arguments and fixed parameters fill
+/// the method's parameters; every other parameter is an option.
+public struct CLICommand: Sendable {
+    public enum Output: Sendable {
+        /// Print the result with the output format (tables by default).
+        case result
+        /// Print nothing on success.
+        case quiet
+        /// Print one field of an object result.
+        case field(String)
+    }
+
+    public let words: [String]
+    public let verb: HTTPVerb
+    public let path: String
+    public let positional: [String]
+    public let fixed: [String: JSONValue]
+    public let output: Output
+    /// Positional arguments that may be left out.
+    public let optionalPositional: Set<String>
+    /// Parameters that are read from a prompt when not given (passwords).
+    public let prompted: [String]
+
+    public init(
+        _ words: String, _ verb: HTTPVerb, _ path: String, positional: [String] = [], fixed: [String: JSONValue] = [:],
+        output: Output = .result, optionalPositional: Set<String> = [], prompted: [String] = []
+    ) {
+        self.words = words.split(separator: " ").map(String.init)
+        self.verb = verb
+        self.path = path
+        self.positional = positional
+        self.fixed = fixed
+        self.output = output
+        self.optionalPositional = optionalPositional
+        self.prompted = prompted
+    }
+}
+
+/// Runs a CLI built from a command table against the local daemon (or `--host`).
+public struct CommandTableTool: Sendable {
+    public let name: String
+    public let commands: [CLICommand]
+    public let spec: APISpec
+
+    public init(name: String, commands: [CLICommand], spec: APISpec = .faro) {
+        self.name = name
+        self.commands = commands
+        self.spec = spec
+    }
+
+    public func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
+        do {
+            var connection = ConnectionOptions()
+            var rest = try connection.consume(arguments)
+            if rest.isEmpty || rest == ["help"] || rest == ["--help"] {
+                environment.standardOutput(help())
+                return 0
+            }
+            guard let command = commands.filter({ rest.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
+            else { throw UsageError("unknown command '\(name) \(rest.joined(separator: " "))'\n\n" + help()) }
+            rest.removeFirst(command.words.count)
+            guard let method = spec.method(command.verb, command.path) else {
+                throw UsageError("internal error: \(command.verb.rawValue) \(command.path) is not declared")
+            }
+            if rest.contains("--help") {
+                environment.standardOutput(usage(command, method))
+                return 0
+            }
+            var output = OutputOptions()
+            rest = try output.consume(rest)
+            var parameters = command.fixed
+            for name in command.positional {
+                if let value = rest.first, !value.hasPrefix("-") || Int(value) != nil {
+                    parameters[name] = .string(value)
+                    rest.removeFirst()
+                } else if !command.optionalPositional.contains(name) {
+                    throw UsageError("missing argument <\(name)>\n\n" + usage(command, method))
+                }
+            }
+            let skip = Set(command.positional).union(command.fixed.keys)
+            parameters.merge(try SchemaArguments.parse(rest, schema: method.parameters, skipping: skip)) { _, new in new }
+            for name in command.prompted where parameters[name] == nil {
+                guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
+                parameters[name] = .string(value)
+            }
+            return try await Pvesh.withClient(connection, environment) { client in
+                try await call(command, method, parameters, output: output, client: client, environment: environment)
+            }
+        } catch let error as UsageError {
+            environment.standardError(error.message + "\n")
+            return 2
+        } catch {
+            environment.standardError("\(error)\n")
+            return 255
+        }
+    }
+
+    func call(
+        _ command: CLICommand, _ method: APIMethod, _ parameters: [String: JSONValue], output: OutputOptions,
+        client: FaroClient, environment: CLIEnvironment
+    ) async throws -> Int32 {
+        var path = ""
+        var query = parameters
+        for segment in command.path.split(separator: "/") {
+            if segment.hasPrefix("{") {
+                let name = String(segment.dropFirst().dropLast())
+                guard let value = query.removeValue(forKey: name) else { throw UsageError("missing argument <\(name)>") }
+                path += "/" + value.displayText
+            } else {
+                path += "/" + segment
+            }
+        }
+        let reply = try await client.call(HTTPMethod(rawValue: command.verb.rawValue), path, query)
+        guard reply.isSuccess else {
+            environment.standardError(Pvesh.failureText(reply))
+            return 255
+        }
+        switch command.output {
+        case .quiet: break
+        case .field(let key):
+            if let value = reply.data[key] { environment.standardOutput(value.displayText + "\n") }
+        case .result:
+            if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
+        }
+        return 0
+    }
+
+    func help() -> String {
+        "USAGE: \(name) <COMMAND> [ARGS] [OPTIONS]\n\n"
+            + commands.map { command in
+                "  \(name) \(command.words.joined(separator: " "))"
+                    + command.positional.map { command.optionalPositional.contains($0) ? " [<\($0)>]" : " <\($0)>" }.joined()
+                    + "\n"
+            }.joined()
+            + "\n\(name) <COMMAND> --help shows a command's options.\n"
+    }
+
+    func usage(_ command: CLICommand, _ method: APIMethod) -> String {
+        let head = "\(name) \(command.words.joined(separator: " "))"
+            + command.positional.map { " <\($0)>" }.joined()
+        let fixed = Set(command.positional).union(command.fixed.keys)
+        var reduced = method
+        reduced.parameters.properties = (method.parameters.properties ?? [:]).filter { !fixed.contains($0.key) }
+        return Usage.text(for: reduced, command: head, verbose: true)
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make bench`: HTTPS throughput and latency of the daemon with wrk (keep-alive), and its
+# memory. Figures go to stdout and into BENCHMARKS.md. Benchmarks never fail the build.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+faro=$here/.build/release/faro
+tool=$here/.build/release/faro-store-tool
+duration=${BENCH_DURATION:-15}
+connections=${BENCH_CONNECTIONS:-32}
+root=$(mktemp -d /tmp/faro-bench-XXXXXX)
+daemon_pid=
+cleanup() {
+    [[ -n "$daemon_pid" ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+    rm -rf "$root"
+}
+trap cleanup EXIT
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+mkdir -p "$root/var/lib/faro"
+"$tool" seed-guests "$root/var/lib/faro/config.db" bench 1000 >/dev/null
+
+coproc DAEMON { exec "$faro" daemon --root "$root" --node bench --listen 127.0.0.1:0 2>"$root/daemon.log"; }
+daemon_pid=$DAEMON_PID
+read -r line <&"${DAEMON[0]}"
+port=${line##*:}
+url=https://127.0.0.1:$port/api2/json
+
+token_json=$("$faro" --root "$root" pveum user token add root@pam bench --privsep 0 --output-format json)
+secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])' <<<"$token_json")
+auth="Authorization: PVEAPIToken=root@pam!bench=$secret"
+curl -skf -H "$auth" "$url/version" >/dev/null || { echo "bench: the daemon did not answer an authenticated call" >&2; cat "$root/daemon.log" >&2; exit 1; }
+
+sleep 2
+idle_rss=$(rss_kib "$daemon_pid")
+
+run_wrk() { wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$auth" "$1"; }
+summarise() {
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'
+}
+
+version_out=$(run_wrk "$url/version")
+version=$(summarise <<<"$version_out")
+resources_out=$(run_wrk "$url/cluster/resources")
+resources=$(summarise <<<"$resources_out")
+loaded_rss=$(rss_kib "$daemon_pid")
+guests=$(curl -sk -H "$auth" "$url/cluster/resources?type=vm" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
+report=$(cat <<REPORT
+## Foundation: API throughput and memory ($(date -u +%Y-%m-%d), $machine)
+
+wrk, 2 threads, $connections keep-alive connections, ${duration} s per endpoint, HTTPS (TLS 1.3), API token auth,
+release build, $guests guest configs in the store.
+
+| measurement | result | target |
+|---|---|---|
+| \`GET /version\` | $version | >= 10,000 req/s |
+| \`GET /cluster/resources\` (1,000 guests) | $resources | >= 1,000 req/s, p99 < 25 ms |
+| idle RSS | $((idle_rss / 1024)) MiB | < 40 MiB |
+| RSS after the load | $((loaded_rss / 1024)) MiB | |
+REPORT
+)
+echo "$report"
+python3 - "$here/BENCHMARKS.md" "$report" <<'PY'
+import sys, re
+path, report = sys.argv[1], sys.argv[2]
+try:
+    text = open(path).read()
+except FileNotFoundError:
+    text = "# Faro benchmarks\n\nFigures from `make bench` on the project's machines. Each section is replaced when it is measured again.\n"
+heading = report.splitlines()[0].split(" (")[0]
+sections = re.split(r"(?m)^(?=## )", text)
+kept = [s for s in sections if not s.startswith(heading)]
+open(path, "w").write("".join(kept).rstrip() + "\n\n" + report + "\n")
+PY
