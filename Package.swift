@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "FaroConfig", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroStore",
-            dependencies: ["FaroModel", "FaroSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FaroModel", "FaroSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "FaroAccess",
             dependencies: [
-                "FaroModel", "FaroSupport",
+                "FaroModel", "FaroSupport", "FaroStore", "CFaroPAM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "FaroAPI",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec",
+                "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "FaroServer",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -136,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroAccess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

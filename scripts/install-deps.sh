@@ -22,10 +22,14 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c "import openapi_spec_validator" 2>/dev/null; then
-    echo "installing openapi-spec-validator (PyPI)"
-    python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+python_missing=()
+python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(openapi-spec-validator)
+python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
+python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
+if ((${#python_missing[@]})); then
+    echo "installing from PyPI: ${python_missing[*]}"
+    python3 -m pip install --quiet --root-user-action=ignore "${python_missing[@]}" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "${python_missing[@]}"
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroAccess
 import FaroModel
 
 /// Answers privilege questions for an identity. The method table's checks and the handlers'
@@ -43,8 +44,11 @@ extension Authorizer {
             }
             return first ?? APIError(status: 403, "Permission check failed")
         case .selfUser(let param):
+            // A token never counts as its user here: it could otherwise manage its user's
+            // tokens and password and so escape its privilege separation.
             let target = parameters[param]?.stringValue
-            return target == identity.user.user.description ? nil : APIError(status: 403, "Permission check failed")
+            return identity.user.token == nil && target == identity.user.description
+                ? nil : APIError(status: 403, "Permission check failed")
         case .userInGroupWith(let param, let privileges):
             guard let target = parameters[param]?.stringValue.flatMap(UserID.init) else {
                 return APIError(status: 403, "Permission check failed")
@@ -97,18 +101,17 @@ public struct RootOnlyAuthorizer: Authorizer {
     public func groups(of user: UserID) async -> [String] { [] }
 }
 
-/// The privilege names Proxmox defines.
-public enum Privileges {
-    public static let all: Set<String> = [
-        "VM.Allocate", "VM.Audit", "VM.Backup", "VM.Clone", "VM.Config.CDROM", "VM.Config.CPU", "VM.Config.Cloudinit",
-        "VM.Config.Disk", "VM.Config.HWType", "VM.Config.Memory", "VM.Config.Network", "VM.Config.Options",
-        "VM.Console", "VM.GuestAgent.Audit", "VM.GuestAgent.FileRead", "VM.GuestAgent.FileSystemMgmt",
-        "VM.GuestAgent.FileWrite", "VM.GuestAgent.Unrestricted", "VM.Migrate", "VM.PowerMgmt", "VM.Replicate",
-        "VM.Snapshot", "VM.Snapshot.Rollback",
-        "Sys.Audit", "Sys.Console", "Sys.Incoming", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog", "Sys.AccessNetwork",
-        "Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit",
-        "SDN.Allocate", "SDN.Audit", "SDN.Use", "Realm.Allocate", "Realm.AllocateUser", "User.Modify",
-        "Group.Allocate", "Pool.Allocate", "Pool.Audit", "Mapping.Audit", "Mapping.Modify", "Mapping.Use",
-        "Permissions.Modify",
-    ]
+/// Permissions from the access-control service: `user.cfg`'s ACLs, groups, pools and tokens.
+public struct AccessAuthorizer: Authorizer {
+    let access: AccessService
+
+    public init(access: AccessService) { self.access = access }
+
+    public func privileges(of identity: Identity, on path: String) async -> Set<String> {
+        identity.isSuperuser ? Privileges.all : await access.privileges(of: identity.user, on: path)
+    }
+
+    public func groups(of user: UserID) async -> [String] { await access.groups(of: user) }
 }
+
+extension AccessService: CredentialVerifier {}

@@ -9,6 +9,11 @@ public enum Handlers {
         registerCluster(&table, services)
         registerNodes(&table, services)
         registerTasks(&table, services)
+        registerLogin(&table, services, spec: spec)
+        registerUsers(&table, services)
+        registerGroupsAndRoles(&table, services)
+        registerACL(&table, services)
+        registerPools(&table, services)
         return table
     }
 

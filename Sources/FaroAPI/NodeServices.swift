@@ -1,6 +1,8 @@
+import FaroAccess
 import FaroStore
 import FaroSupport
 import FaroTasks
+import Logging
 
 /// What the handlers of one node work with; built once at the composition root.
 public struct NodeServices: Sendable {
@@ -11,15 +13,19 @@ public struct NodeServices: Sendable {
     public let host: HostFacts
     public let cpu: CPUUsageMonitor
     public let authorizer: any Authorizer
+    public let access: AccessService
     public let resources: ResourceIndex
+    public let logger: Logger
+    /// How long a failed login waits before it answers (Proxmox: 3 s).
+    public let authFailureDelay: Duration
     /// SHA-256 of the node's TLS certificate, `AA:BB:...`.
     public let certificateFingerprint: String
     public let clock: @Sendable () -> Int
 
     public init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, tasks: TaskManager, host: HostFacts,
-        cpu: CPUUsageMonitor, authorizer: any Authorizer, certificateFingerprint: String,
-        clock: @escaping @Sendable () -> Int
+        cpu: CPUUsageMonitor, access: AccessService, authorizer: any Authorizer, certificateFingerprint: String,
+        logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -28,6 +34,9 @@ public struct NodeServices: Sendable {
         self.host = host
         self.cpu = cpu
         self.authorizer = authorizer
+        self.access = access
+        self.logger = logger
+        self.authFailureDelay = authFailureDelay
         self.certificateFingerprint = certificateFingerprint
         self.clock = clock
         self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu)

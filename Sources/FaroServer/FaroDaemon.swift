@@ -1,4 +1,5 @@
 import FaroAPI
+import FaroAccess
 import FaroAPISpec
 import FaroModel
 import FaroStore
@@ -68,9 +69,12 @@ public enum FaroDaemon {
             directory: paths.taskDir, node: nodeName, pid: Int(pid), pstart: host.processStart(pid: pid),
             clock: clock, logger: logger)
         let cpu = CPUUsageMonitor(host: host)
+        let access = AccessService(store: store, clock: clock)
+        try await access.bootstrap()
         let services = NodeServices(
-            nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu,
-            authorizer: RootOnlyAuthorizer(), certificateFingerprint: tls.fingerprint, clock: clock)
+            nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
+            authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
+            authFailureDelay: configuration.authFailureDelay, clock: clock)
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
@@ -84,7 +88,7 @@ public enum FaroDaemon {
         let readiness = Readiness(expected: 2)
         FileIO.remove(paths.apiSocket)
         let network = Application(
-            responder: responder(NoCredentialsAuthenticator()),
+            responder: responder(NetworkAuthenticator(verifier: access)),
             server: try .tls(.proxmoxHTTP1(idleTimeout: .seconds(30)), tlsConfiguration: tls.serverConfiguration()),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,

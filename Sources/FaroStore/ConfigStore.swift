@@ -108,3 +108,15 @@ extension ConfigStore {
         try await write(path, data: Array(text.utf8), ifRevision: ifRevision)
     }
 }
+
+import Crypto
+
+extension StoreFile {
+    /// SHA-1 of the file's bytes in hex: the `digest` Proxmox's config APIs return and check.
+    public var digest: String {
+        Insecure.SHA1.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
+    }
+}

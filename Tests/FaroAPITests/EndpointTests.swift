@@ -26,7 +26,7 @@ import Testing
         defer { node.remove() }
         try await node.test { client in
             try await client.execute(uri: "/api2/json/", method: .get) { response in
-                #expect(response.data == [["subdir": "cluster"], ["subdir": "nodes"], ["subdir": "version"]])
+                #expect(response.data == [["subdir": "access"], ["subdir": "cluster"], ["subdir": "nodes"], ["subdir": "pools"], ["subdir": "version"]])
             }
             try await client.execute(uri: "/api2/json/nodes/testnode", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }

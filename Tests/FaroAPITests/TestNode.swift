@@ -1,4 +1,5 @@
 import FaroAPI
+import FaroAccess
 import FaroAPISpec
 import FaroModel
 import FaroStore
@@ -16,6 +17,7 @@ struct TestNode {
     let directory: TemporaryDirectory
     let store: SQLiteConfigStore
     let services: NodeServices
+    let access: AccessService
 
     init() async throws {
         directory = try TemporaryDirectory()
@@ -25,9 +27,12 @@ struct TestNode {
         let tasks = try TaskManager(
             directory: paths.taskDir, node: "testnode", pid: 4242, pstart: 1, clock: { 1_700_000_000 },
             logger: Logger(label: "test"))
+        access = AccessService(store: store, clock: { 1_700_000_000 })
+        try await access.bootstrap()
         services = NodeServices(
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
-            authorizer: RootOnlyAuthorizer(), certificateFingerprint: "AA:BB", clock: { 1_700_000_000 })
+            access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
+            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 })
     }
 
     func remove() { directory.remove() }

@@ -1,1 +1,0 @@
-// FaroAccess: realms, users, groups, roles, ACLs, pools, tokens, tickets (being written).

@@ -1,0 +1,43 @@
+"""Shared fixtures: a real faro daemon on port 0 under a temporary root."""
+import os, shutil, subprocess, tempfile, time
+
+import pytest
+
+FARO = os.environ.get("FARO_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "faro"))
+
+
+class Daemon:
+    def __init__(self, root):
+        self.root = root
+        log = open(os.path.join(root, "daemon.log"), "w")
+        self.process = subprocess.Popen(
+            [FARO, "daemon", "--root", root, "--node", "pytest", "--listen", "127.0.0.1:0", "--auth-delay-ms", "100"],
+            stdout=subprocess.PIPE, stderr=log, text=True)
+        deadline = time.time() + 30
+        line = ""
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            if line.startswith("listening on https://"):
+                break
+        else:
+            raise RuntimeError("daemon did not start: " + open(os.path.join(root, "daemon.log")).read())
+        self.port = int(line.strip().rsplit(":", 1)[1])
+
+    def cli(self, *args, input=None):
+        """Runs `faro --root ROOT <args>` and returns the completed process."""
+        return subprocess.run([FARO, "--root", self.root, *args], capture_output=True, text=True, input=input)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def daemon():
+    root = tempfile.mkdtemp(prefix="faro-pytest-")
+    node = Daemon(root)
+    try:
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(root, ignore_errors=True)
