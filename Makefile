@@ -24,6 +24,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 tests/check_openapi.py .build/debug/faro
+	python3 -m pytest -q tests
 
 bench: deps
 	@scripts/install-deps.sh --bench

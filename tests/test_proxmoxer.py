@@ -59,3 +59,22 @@ def test_api_token(daemon):
     with pytest.raises(ResourceException) as failure:
         bad.version.get()
     assert failure.value.status_code == 401
+
+
+def test_pam_realm_with_a_system_user(daemon):
+    """A system account logs in through PAM once it exists in user.cfg."""
+    import secrets, subprocess
+    name = "farotest" + secrets.token_hex(3)
+    password = "pam-" + secrets.token_hex(8)
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    try:
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+        with pytest.raises(AuthenticationError):  # not in user.cfg yet
+            ProxmoxAPI("127.0.0.1", port=daemon.port, user=f"{name}@pam", password=password, verify_ssl=False)
+        assert daemon.cli("pveum", "user", "add", f"{name}@pam").returncode == 0
+        prox = ProxmoxAPI("127.0.0.1", port=daemon.port, user=f"{name}@pam", password=password, verify_ssl=False)
+        assert prox.version.get()["release"] == "8.4"
+        with pytest.raises(AuthenticationError):
+            ProxmoxAPI("127.0.0.1", port=daemon.port, user=f"{name}@pam", password="wrong", verify_ssl=False)
+    finally:
+        subprocess.run(["userdel", name], check=False)

@@ -18,7 +18,7 @@ extension UserConfig {
             func field(_ index: Int) -> String { index < fields.count ? PercentText.decode(fields[index]) : "" }
             switch fields[0] {
             case "user":
-                guard fields.count >= 2, UserID(fields[1])?.token == nil else {
+                guard fields.count >= 2, let id = UserID(fields[1]), id.token == nil else {
                     warnings.append("line \(number + 1): invalid user entry")
                     continue
                 }
@@ -30,7 +30,7 @@ extension UserConfig {
                 user.email = field(6)
                 user.comment = field(7)
                 user.keys = field(8)
-                config.users[fields[1]] = user
+                config.users[id.description] = user
             case "token":
                 guard fields.count >= 2, let id = UserID(fields[1]), let name = id.token,
                     config.users[id.user.description] != nil

@@ -9,7 +9,11 @@ struct StatusCollector: Service {
     func run() async throws {
         await cpu.sample()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
             await cpu.sample()
         }
     }

@@ -1,1 +1,0 @@
-// FaroAccess tests (being written).
