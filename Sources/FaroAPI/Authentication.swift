@@ -48,11 +48,3 @@ public struct FixedAuthenticator: Authenticator {
         .authenticated(identity)
     }
 }
-
-/// The network listener before any login method is configured: every request lacks a ticket.
-public struct NoCredentialsAuthenticator: Authenticator {
-    public init() {}
-    public func authenticate(_ request: Request, channel: (any Channel)?) async -> AuthOutcome {
-        .rejected("No ticket")
-    }
-}

@@ -90,17 +90,6 @@ extension Authorizer {
     }
 }
 
-/// The authorizer while `root@pam` is the only identity: root holds everything, anyone else
-/// nothing. The access-control layer replaces it with ACL evaluation.
-public struct RootOnlyAuthorizer: Authorizer {
-    public init() {}
-    public func privileges(of identity: Identity, on path: String) async -> Set<String> {
-        identity.isSuperuser ? Privileges.all : []
-    }
-
-    public func groups(of user: UserID) async -> [String] { [] }
-}
-
 /// Permissions from the access-control service: `user.cfg`'s ACLs, groups, pools and tokens.
 public struct AccessAuthorizer: Authorizer {
     let access: AccessService

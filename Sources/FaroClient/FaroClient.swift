@@ -75,7 +75,10 @@ public final class FaroClient: Sendable {
         let reply = try await call(.POST, "/access/ticket", ["username": .string(username), "password": .string(password)])
         guard reply.isSuccess, let ticket = reply.data["ticket"]?.stringValue,
             let csrf = reply.data["CSRFPreventionToken"]?.stringValue
-        else { throw ClientError.loginFailed(reply.reason) }
+        else {
+            let message = (reply.message ?? reply.reason).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ClientError.loginFailed(message)
+        }
         return FaroClient(endpoint: endpoint, credentials: .ticket(ticket: ticket, csrf: csrf), timeout: timeout)
     }
 

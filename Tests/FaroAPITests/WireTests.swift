@@ -40,12 +40,14 @@ import Testing
     }
 
     func run(
-        authenticator: any Authenticator = FixedAuthenticator(.localRoot), maxBody: Int = 1 << 20,
+        authenticator: (any Authenticator)? = FixedAuthenticator(.localRoot), maxBody: Int = 1 << 20,
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let node = try await TestNode()
         defer { node.remove() }
-        let responder = node.responder(authenticator: authenticator, spec: Self.spec, handlers: Self.handlers(), maxBody: maxBody)
+        let responder = node.responder(
+            authenticator: authenticator ?? NetworkAuthenticator(verifier: node.access), spec: Self.spec,
+            handlers: Self.handlers(), maxBody: maxBody)
         try await node.test(responder, body)
     }
 
@@ -183,7 +185,7 @@ import Testing
     }
 
     @Test func missingCredentialsGet401WithEmptyBody() async throws {
-        try await run(authenticator: NoCredentialsAuthenticator()) { client in
+        try await run(authenticator: nil) { client in
             try await client.execute(uri: "/api2/json/things", method: .get) { response in
                 #expect(response.status.code == 401)
                 #expect(response.status.reasonPhrase == "No ticket")

@@ -81,3 +81,32 @@ import Testing
         #expect(document["paths"]?["/api2/json/cluster/resources"]?["get"] != nil)
     }
 }
+
+/// The CLI over HTTPS: `--host` with a password login or an API token.
+@Suite(.serialized) struct RemoteCLITests {
+    @Test func pveshLogsInOverHTTPS() async throws {
+        try await withDaemon { daemon in
+            #expect(try Shell.faro(daemon.root, ["pveum", "user", "add", "carol@pve", "--password", "carol-secret"]).status == 0)
+            #expect(try Shell.faro(daemon.root, ["pveum", "acl", "modify", "/", "--users", "carol@pve", "--roles", "PVEAuditor"]).status == 0)
+            let host = "127.0.0.1:\(daemon.port)"
+            let byPassword = try Shell.run(
+                DaemonProcess.binaryPath(), ["pvesh", "--host", host, "--user", "carol@pve", "get", "/nodes", "--output-format", "json"],
+                input: "carol-secret\n")
+            #expect(byPassword.status == 0, "\(byPassword.error)")
+            #expect(byPassword.output.contains("\"node\":\"testnode\""))
+
+            let wrong = try Shell.run(
+                DaemonProcess.binaryPath(), ["pvesh", "--host", host, "--user", "carol@pve", "get", "/version"], input: "nope\n")
+            #expect(wrong.status != 0)
+            #expect(wrong.error.contains("login failed: authentication failure"))
+
+            let token = try Shell.faro(daemon.root, ["pveum", "user", "token", "add", "carol@pve", "cli", "--output-format", "json"])
+            let secret = try JSONParser.parse(token.output.trimmingCharacters(in: .whitespacesAndNewlines))["value"]?.stringValue ?? ""
+            #expect(try Shell.faro(daemon.root, ["pveum", "acl", "modify", "/", "--tokens", "carol@pve!cli", "--roles", "PVEAuditor"]).status == 0)
+            let byToken = try Shell.run(
+                DaemonProcess.binaryPath(), ["pvesh", "--host", host, "--token", "carol@pve!cli=\(secret)", "get", "/cluster/status"])
+            #expect(byToken.status == 0, "\(byToken.error)")
+            #expect(byToken.output.contains("testnode"))
+        }
+    }
+}
