@@ -53,6 +53,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FaroStorage",
+            dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
@@ -125,6 +130,10 @@ let package = Package(
         .testTarget(name: "FaroModelTests", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FaroStoreTests",

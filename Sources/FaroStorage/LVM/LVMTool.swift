@@ -1,0 +1,101 @@
+import Foundation
+import FaroModel
+import FaroSupport
+
+/// The LVM commands both LVM plugins run, and the parsing of their `--reportformat` output.
+/// Device-mapper is missing on some machines, so the parsing is tested with recorded output.
+struct LVMTool: Sendable {
+    struct LogicalVolume: Sendable, Equatable {
+        var vg: String
+        var name: String
+        var size: UInt64
+        var attributes: String
+        var pool: String
+        /// Percent of a thin volume or pool that holds data.
+        var dataPercent: Double?
+        var ctime: Int?
+    }
+
+    struct VolumeGroup: Sendable, Equatable {
+        var name: String
+        var size: UInt64
+        var free: UInt64
+    }
+
+    let runner: any CommandRunner
+
+    static let lvsFields = "vg_name,lv_name,lv_size,lv_attr,pool_lv,data_percent,lv_time"
+
+    func logicalVolumes(vg: String) async throws -> [LogicalVolume] {
+        let output = try await runner.checked([
+            "lvs", "--separator", ":", "--noheadings", "--units", "b", "--unbuffered", "--nosuffix",
+            "--config", "report/time_format=\"%s\"", "--options", Self.lvsFields, vg,
+        ])
+        return Self.parseLogicalVolumes(output)
+    }
+
+    static func parseLogicalVolumes(_ output: String) -> [LogicalVolume] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 6, let size = UInt64(fields[2]) else { return nil }
+            return LogicalVolume(
+                vg: fields[0], name: fields[1], size: size, attributes: fields[3], pool: fields[4],
+                dataPercent: Double(fields[5].replacingOccurrences(of: ",", with: ".")),
+                ctime: fields.count > 6 ? Int(fields[6]) : nil)
+        }
+    }
+
+    func volumeGroup(_ name: String) async throws -> VolumeGroup? {
+        let result = try await runner.run([
+            "vgs", "--separator", ":", "--noheadings", "--units", "b", "--unbuffered", "--nosuffix", "--options",
+            "vg_name,vg_size,vg_free", name,
+        ])
+        guard result.status == 0 else { return nil }
+        return Self.parseVolumeGroups(result.output).first { $0.name == name }
+    }
+
+    func volumeGroups() async throws -> [VolumeGroup] {
+        let output = try await runner.checked([
+            "vgs", "--separator", ":", "--noheadings", "--units", "b", "--unbuffered", "--nosuffix", "--options",
+            "vg_name,vg_size,vg_free",
+        ])
+        return Self.parseVolumeGroups(output)
+    }
+
+    static func parseVolumeGroups(_ output: String) -> [VolumeGroup] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.trimmingCharacters(in: .whitespaces).split(separator: ":").map(String.init)
+            guard fields.count >= 3, let size = UInt64(fields[1]), let free = UInt64(fields[2]) else { return nil }
+            return VolumeGroup(name: fields[0], size: size, free: free)
+        }
+    }
+
+    func remove(vg: String, lv: String) async throws {
+        try await runner.checked(["lvremove", "-f", "\(vg)/\(lv)"])
+    }
+
+    func extend(vg: String, lv: String, bytes: UInt64) async throws {
+        try await runner.checked(["lvextend", "-L", "\(bytes / 1024)k", "\(vg)/\(lv)"])
+    }
+
+    func rename(vg: String, from: String, to: String) async throws {
+        try await runner.checked(["lvrename", vg, from, to])
+    }
+
+    func setPermission(vg: String, lv: String, readOnly: Bool) async throws {
+        try await runner.checked(["lvchange", "-p", readOnly ? "r" : "rw", "\(vg)/\(lv)"])
+    }
+
+    /// `vm-<vmid>-disk-N`, `base-<vmid>-disk-N` and similar names owned by a guest.
+    static func owner(of lv: String) -> VMID? {
+        let parts = lv.split(separator: "-")
+        guard parts.count >= 3, parts[0] == "vm" || parts[0] == "base" else { return nil }
+        return VMID(String(parts[1]))
+    }
+
+    /// A new LV name must be a plain LVM name.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 127 && !name.hasPrefix("-") && !name.hasPrefix("snap_")
+            && name.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "+_.-".unicodeScalars.contains($0) }
+    }
+}
