@@ -4,7 +4,7 @@
 # With --bench, also the benchmark tools.
 set -euo pipefail
 
-packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl)
+packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl qemu-utils btrfs-progs)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk)
 
 missing=()

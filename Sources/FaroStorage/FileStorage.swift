@@ -71,7 +71,9 @@ extension FileStorage {
             let prefix = format == .subvol ? "subvol" : "vm"
             return (directory, try nextDiskName(vmid: vmid, prefix: prefix, suffix: "." + format.rawValue, existing: existing))
         }
-        guard VolumeName.imageFile(name, owner: vmid) != nil, name.hasSuffix("." + format.rawValue) else {
+        guard let parsed = try? VolumeName.parseFileVolume("\(vmid)/\(name)"), parsed.vmid == vmid, parsed.baseName == nil,
+            parsed.format == format.rawValue
+        else {
             throw StorageError.invalidOption("filename", "illegal name '\(name)' - should be 'vm-\(vmid)-*'")
         }
         guard !existing.contains(name) else { throw StorageError.volumeExists("\(id):\(vmid)/\(name)") }
