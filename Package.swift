@@ -24,10 +24,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
     ],
     targets: [
         .target(name: "FaroModel", swiftSettings: swiftSettings),
-        .target(name: "FaroSupport", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroSupport",
+            dependencies: ["FaroModel", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FaroSchema", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
         .target(name: "FaroConfig", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
@@ -147,6 +152,11 @@ let package = Package(
         .testTarget(
             name: "FaroCLITests",
             dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroSupportTests",
+            dependencies: ["FaroSupport", "FaroTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
