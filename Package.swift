@@ -58,6 +58,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FaroQMP",
+            dependencies: [
+                "FaroModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
@@ -124,6 +134,10 @@ let package = Package(
             name: "FaroTesting",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,6 +171,11 @@ let package = Package(
         .testTarget(
             name: "FaroSupportTests",
             dependencies: ["FaroSupport", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroQMPTests",
+            dependencies: ["FaroQMP", "FaroModel", "FaroTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
