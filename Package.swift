@@ -68,6 +68,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "FaroQemu", dependencies: ["FaroModel", "FaroSupport", "FaroQMP"], swiftSettings: swiftSettings),
         .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
@@ -138,6 +139,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -176,6 +178,11 @@ let package = Package(
         .testTarget(
             name: "FaroQMPTests",
             dependencies: ["FaroQMP", "FaroModel", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroQemuTests",
+            dependencies: ["FaroQemu", "FaroQMP", "FaroModel", "FaroSupport", "FaroTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
