@@ -10,7 +10,8 @@ import Foundation
 /// modules; init loads them and starts busybox `acpid`, which runs `/etc/acpi/PWRF/00000080`
 /// on the power-button key, and that script prints `poweroffMarker` and calls `poweroff -f`.
 /// The kernel then powers the machine off through ACPI and QEMU exits (SHUTDOWN event with
-/// `guest: true`, reason `guest-shutdown`). Under TCG the marker appears after 3–6 s.
+/// `guest: true`, reason `guest-shutdown`). Under TCG the marker appears about 6 s after
+/// QEMU starts on an idle 2-core machine, 10–18 s while the whole test suite runs.
 ///
 /// Assets are cached in `cacheDirectory`: the kernel per Debian package version, the
 /// initramfs under the hash of its bytes, so only the first run downloads anything.
