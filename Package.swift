@@ -24,10 +24,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
     ],
     targets: [
         .target(name: "FaroModel", swiftSettings: swiftSettings),
-        .target(name: "FaroSupport", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroSupport",
+            dependencies: ["FaroModel", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "FaroSchema", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
         .target(name: "FaroConfig", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
@@ -58,6 +63,17 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FaroQMP",
+            dependencies: [
+                "FaroModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FaroQemu", dependencies: ["FaroModel", "FaroSupport", "FaroQMP"], swiftSettings: swiftSettings),
         .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
@@ -124,6 +140,11 @@ let package = Package(
             name: "FaroTesting",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,6 +177,21 @@ let package = Package(
         .testTarget(
             name: "FaroCLITests",
             dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroSupportTests",
+            dependencies: ["FaroSupport", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroQMPTests",
+            dependencies: ["FaroQMP", "FaroModel", "FaroTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroQemuTests",
+            dependencies: ["FaroQemu", "FaroQMP", "FaroModel", "FaroSupport", "FaroTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

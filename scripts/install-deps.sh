@@ -4,7 +4,12 @@
 # With --bench, also the benchmark tools.
 set -euo pipefail
 
-packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl qemu-utils btrfs-progs)
+packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl)
+# Storage: qemu-img for images, btrfs-progs for the btrfs plugin (tested on a loop device).
+packages+=(qemu-utils btrfs-progs)
+# Real-VM tests: QEMU, a static busybox for the test guest's initramfs, cpio to check the
+# archives; the guest kernel itself is fetched by the tests with `apt-get download` into a cache.
+packages+=(qemu-system-x86 busybox-static cpio)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk)
 
 missing=()

@@ -1,108 +1,135 @@
-import Dispatch
-import Foundation
-
-/// What a finished command left behind.
-public struct CommandResult: Sendable, Equatable {
-    public var status: Int32
-    public var stdout: [UInt8]
-    public var stderr: [UInt8]
-
-    public init(status: Int32, stdout: [UInt8] = [], stderr: [UInt8] = []) {
-        self.status = status
-        self.stdout = stdout
-        self.stderr = stderr
-    }
-
-    public var output: String { String(decoding: stdout, as: UTF8.self) }
-    public var errorOutput: String { String(decoding: stderr, as: UTF8.self) }
+/// Runs external programs. Everything in Faro that starts a tool (`qemu-img`, `qemu-system-*`,
+/// `lxc-*`, `btrfs`, `lvs`, ...) goes through one of these, so tests can swap in a recording
+/// fake where the real tool cannot run, and the composition root decides which runner to use.
+public protocol CommandRunner: Sendable {
+    /// Runs `command` to completion and collects its output. A non-zero exit status is a
+    /// result, not an error; call `CommandResult.checked()` to turn it into one. A command
+    /// that outlives its `timeout` is killed and reported with `.timedOut`.
+    func run(_ command: Command) async throws(CommandError) -> CommandResult
 }
 
-/// A command that exited with a non-zero status: the argv, the status and the end of stderr.
-public struct CommandError: Error, Sendable, CustomStringConvertible {
-    public var argv: [String]
-    public var status: Int32
-    public var stderr: String
+/// One program invocation: an executable and its arguments as an argv array (never a shell
+/// string), with an optional working directory and timeout.
+public struct Command: Sendable, Hashable, CustomStringConvertible {
+    /// A path (contains `/`) or a name looked up in `PATH`.
+    public var executable: String
+    public var arguments: [String]
+    public var workingDirectory: String?
+    /// Bytes written to the program's standard input; nil gives it an empty one.
+    public var input: [UInt8]?
+    /// How long the program may run before it is killed (SIGKILL); nil waits forever.
+    public var timeout: Duration?
 
-    public init(argv: [String], status: Int32, stderr: String) {
-        self.argv = argv
-        self.status = status
-        self.stderr = stderr
+    public init(
+        _ executable: String, _ arguments: [String] = [], workingDirectory: String? = nil, input: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) {
+        self.executable = executable
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.input = input
+        self.timeout = timeout
+    }
+
+    /// The executable followed by its arguments.
+    public var argv: [String] { [executable] + arguments }
+
+    /// The command as a person would type it, for messages and logs.
+    public var description: String { argv.map(Self.quoted).joined(separator: " ") }
+
+    static func quoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+        return plain ? word : "'" + word.replacing("'", with: "'\\''") + "'"
+    }
+}
+
+/// How a command ended.
+public enum Termination: Sendable, Hashable, CustomStringConvertible {
+    case exited(Int32)
+    case signalled(Int32)
+    /// Killed by the runner because it outlived `Command.timeout`.
+    case timedOut(Duration)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exit code \(code)"
+        case .signalled(let signal): return "killed by signal \(signal)"
+        case .timedOut(let limit): return "timed out after \(limit)"
+        }
+    }
+}
+
+/// What a finished command printed and how it ended.
+public struct CommandResult: Sendable, Hashable {
+    public var command: Command
+    public var termination: Termination
+    public var standardOutput: [UInt8]
+    public var standardError: [UInt8]
+
+    public init(command: Command, termination: Termination, standardOutput: [UInt8] = [], standardError: [UInt8] = []) {
+        self.command = command
+        self.termination = termination
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    public var output: String { String(decoding: standardOutput, as: UTF8.self) }
+    public var errorOutput: String { String(decoding: standardError, as: UTF8.self) }
+    public var succeeded: Bool { termination == .exited(0) }
+
+    /// The result when the command succeeded, else `CommandError.failed` carrying it.
+    @discardableResult
+    public func checked() throws(CommandError) -> CommandResult {
+        guard succeeded else { throw .failed(self) }
+        return self
+    }
+}
+
+/// A command that could not run, or (through `CommandResult.checked()`) one that failed.
+public enum CommandError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The executable does not exist or is not in `PATH`.
+    case notFound(Command)
+    /// The program could not be started (permissions, bad working directory, ...).
+    case launchFailed(Command, reason: String)
+    /// It ran and failed: a non-zero exit, a signal or a timeout.
+    case failed(CommandResult)
+    /// The task that ran it was cancelled; the program was killed.
+    case cancelled(Command)
+
+    public var command: Command {
+        switch self {
+        case .notFound(let command), .launchFailed(let command, _), .cancelled(let command): return command
+        case .failed(let result): return result.command
+        }
     }
 
     public var description: String {
-        let tail = stderr.split(separator: "\n").suffix(3).joined(separator: "\n")
-        return "command '\(argv.joined(separator: " "))' failed: exit code \(status)" + (tail.isEmpty ? "" : ": \(tail)")
+        switch self {
+        case .notFound(let command): return "command '\(command.executable)' not found"
+        case .launchFailed(let command, let reason): return "unable to run '\(command)' - \(reason)"
+        case .cancelled(let command): return "command '\(command)' was cancelled"
+        case .failed(let result):
+            let tail = Self.tail(result.errorOutput)
+            return "command '\(result.command)' failed: \(result.termination)" + (tail.isEmpty ? "" : ": " + tail)
+        }
     }
-}
 
-/// Runs external programs from argv arrays, never through a shell. Injected everywhere a tool
-/// is called, so tests can use the real tools or a recording fake where a tool cannot run here.
-public protocol CommandRunner: Sendable {
-    func run(_ argv: [String], input: [UInt8]?) async throws -> CommandResult
+    /// The last few lines of a program's error output, enough to say what went wrong.
+    static func tail(_ text: String, lines: Int = 5) -> String {
+        text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
 }
 
 extension CommandRunner {
-    public func run(_ argv: [String]) async throws -> CommandResult { try await run(argv, input: nil) }
-
-    /// Runs and throws `CommandError` unless the command exits with 0; returns its stdout.
-    @discardableResult
-    public func checked(_ argv: [String], input: [UInt8]? = nil) async throws -> String {
-        let result = try await run(argv, input: input)
-        guard result.status == 0 else { throw CommandError(argv: argv, status: result.status, stderr: result.errorOutput) }
-        return result.output
-    }
-}
-
-/// The real runner: spawns the program (looked up in PATH when the name has no slash), feeds
-/// stdin, collects both outputs, and kills the program when the calling task is cancelled.
-public struct SystemCommandRunner: CommandRunner {
-    public init() {}
-
-    public func run(_ argv: [String], input: [UInt8]?) async throws -> CommandResult {
+    /// Runs an argv array (program first).
+    public func run(_ argv: [String], input: [UInt8]? = nil) async throws(CommandError) -> CommandResult {
         precondition(!argv.isEmpty, "empty argv")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0].contains("/") ? argv[0] : "/usr/bin/env")
-        process.arguments = argv[0].contains("/") ? Array(argv.dropFirst()) : argv
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CommandResult, any Error>) in
-                DispatchQueue.global().async {
-                    do {
-                        try process.run()
-                    } catch {
-                        continuation.resume(throwing: CommandError(argv: argv, status: 127, stderr: "\(error)"))
-                        return
-                    }
-                    let group = DispatchGroup()
-                    nonisolated(unsafe) var errorBytes = Data()
-                    group.enter()
-                    DispatchQueue.global().async {
-                        errorBytes = stderr.fileHandleForReading.readDataToEndOfFile()
-                        group.leave()
-                    }
-                    if let input {
-                        group.enter()
-                        DispatchQueue.global().async {
-                            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
-                            try? stdin.fileHandleForWriting.close()
-                            group.leave()
-                        }
-                    }
-                    let outputBytes = stdout.fileHandleForReading.readDataToEndOfFile()
-                    group.wait()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: CommandResult(
-                            status: process.terminationStatus, stdout: Array(outputBytes), stderr: Array(errorBytes)))
-                }
-            }
-        } onCancel: {
-            if process.isRunning { process.terminate() }
-        }
+        return try await run(Command(argv[0], Array(argv.dropFirst()), input: input))
+    }
+
+    /// Runs an argv array and returns its standard output; a failure throws `CommandError`.
+    @discardableResult
+    public func checked(_ argv: [String], input: [UInt8]? = nil) async throws(CommandError) -> String {
+        try await run(argv, input: input).checked().output
     }
 }

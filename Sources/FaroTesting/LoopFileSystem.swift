@@ -25,7 +25,7 @@ public final class LoopFileSystem: Sendable {
         image = directory.file("disk.img")
         mountPoint = directory.file("mnt")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let runner = SystemCommandRunner()
+        let runner = SubprocessRunner()
         try await runner.checked(["truncate", "-s", "\(sizeMiB)M", image])
         try await runner.checked(["mkfs.\(type)", "-q", image])
         do {

@@ -1,37 +1,63 @@
 import FaroSupport
-import Foundation
 
-/// A command runner for tools that cannot run on this machine (LVM without device-mapper):
-/// it records every argv and answers from scripted replies, matched by argv prefix, in order.
-public final class RecordingCommandRunner: CommandRunner, @unchecked Sendable {
+/// A `CommandRunner` that runs nothing: it records each command and answers from scripted
+/// replies (matched by argv prefix, newest first) or a handler. For code whose tools cannot
+/// run on the test machine, and for decision logic that needs a particular exit status,
+/// output or timeout.
+public actor RecordingCommandRunner: CommandRunner {
+    public typealias Handler = @Sendable (Command) throws(CommandError) -> CommandResult
+
+    /// An answer to every command whose argv starts with `prefix`.
     public struct Reply: Sendable {
         public var prefix: [String]
-        public var result: CommandResult
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
 
         public init(_ prefix: [String], status: Int32 = 0, stdout: String = "", stderr: String = "") {
             self.prefix = prefix
-            result = CommandResult(status: status, stdout: Array(stdout.utf8), stderr: Array(stderr.utf8))
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
         }
     }
 
-    private let lock = NSLock()
+    public private(set) var commands: [Command] = []
     private var replies: [Reply]
-    private var recorded: [[String]] = []
+    private let handler: Handler
 
-    /// Replies are matched first to last; a command no reply matches exits 0 with no output.
-    public init(_ replies: [Reply] = []) { self.replies = replies }
+    /// With no handler, every command no reply matches succeeds with no output.
+    public init(_ replies: [Reply] = [], handler: @escaping Handler = { CommandResult(command: $0, termination: .exited(0)) }) {
+        self.replies = replies
+        self.handler = handler
+    }
 
-    public var commands: [[String]] { lock.withLock { recorded } }
+    public init(_ handler: @escaping Handler) {
+        self.init([], handler: handler)
+    }
 
-    /// Commands that ran, as single strings, for readable assertions.
-    public var commandLines: [String] { commands.map { $0.joined(separator: " ") } }
+    /// Commands that ran, as argv joined by spaces, for readable assertions.
+    public var commandLines: [String] { commands.map { $0.argv.joined(separator: " ") } }
 
-    public func reply(_ reply: Reply) { lock.withLock { replies.insert(reply, at: 0) } }
+    /// Adds a reply that takes precedence over the earlier ones.
+    public func reply(_ reply: Reply) { replies.insert(reply, at: 0) }
 
-    public func run(_ argv: [String], input: [UInt8]?) async throws -> CommandResult {
-        lock.withLock {
-            recorded.append(argv)
-            return replies.first { argv.starts(with: $0.prefix) }?.result ?? CommandResult(status: 0)
+    public func run(_ command: Command) async throws(CommandError) -> CommandResult {
+        commands.append(command)
+        if let reply = replies.first(where: { command.argv.starts(with: $0.prefix) }) {
+            return .exited(reply.status, command, output: reply.stdout, error: reply.stderr)
         }
+        return try handler(command)
+    }
+}
+
+extension CommandResult {
+    /// A result for fakes: `command` exited with `status` after printing `output` and `error`.
+    public static func exited(
+        _ status: Int32, _ command: Command, output: String = "", error: String = ""
+    ) -> CommandResult {
+        CommandResult(
+            command: command, termination: .exited(status), standardOutput: Array(output.utf8),
+            standardError: Array(error.utf8))
     }
 }

@@ -13,7 +13,7 @@ struct BtrfsPluginTests {
         defer { fileSystem.unmount() }
         let definition = StorageDefinition(type: "btrfs", id: "bt", options: [("path", fileSystem.mountPoint + "/pve"), ("content", "images,rootdir,iso")])
         let plugin = try BtrfsPlugin(
-            definition: definition, context: StorageContext(runner: SystemCommandRunner(), nodeName: "test", paths: NodePaths(root: "/")))
+            definition: definition, context: StorageContext(runner: SubprocessRunner(), nodeName: "test", paths: NodePaths(root: "/")))
         try await plugin.activate()
         try await body(plugin, fileSystem.mountPoint + "/pve")
     }
@@ -26,8 +26,8 @@ struct BtrfsPluginTests {
             #expect(volname == "100/vm-100-disk-0.raw")
             let path = try plugin.path(volname)
             #expect(path == base + "/images/100/vm-100-disk-0/disk.raw")
-            let show = try await SystemCommandRunner().run(["btrfs", "subvolume", "show", base + "/images/100/vm-100-disk-0"])
-            #expect(show.status == 0)
+            let show = try await SubprocessRunner().run(["btrfs", "subvolume", "show", base + "/images/100/vm-100-disk-0"])
+            #expect(show.succeeded)
             #expect(try await plugin.info(volname).size == 4096 * 1024)
             #expect(try await plugin.listVolumes(content: .images, vmid: vm).map(\.volid.name) == [volname])
             #expect(try await plugin.status().active)

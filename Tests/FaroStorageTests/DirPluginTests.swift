@@ -16,7 +16,7 @@ struct DirPluginTests {
             type: "dir", id: "store", options: [("path", base), ("content", "images,rootdir,iso,vztmpl,backup,snippets")] + options)
         let plugin = try DirPlugin(
             definition: definition,
-            context: StorageContext(runner: SystemCommandRunner(), nodeName: "test", paths: NodePaths(root: directory.path)))
+            context: StorageContext(runner: SubprocessRunner(), nodeName: "test", paths: NodePaths(root: directory.path)))
         try await plugin.activate()
         try await body(plugin, base)
     }
@@ -79,7 +79,7 @@ struct DirPluginTests {
             try await plugin.rollback(volname, to: "snap1")
             #expect(try await DiskPattern.holds(0x41, path))
             try await plugin.deleteSnapshot(volname, name: "snap1")
-            let list = try await SystemCommandRunner().checked(["qemu-img", "snapshot", "-l", path])
+            let list = try await SubprocessRunner().checked(["qemu-img", "snapshot", "-l", path])
             #expect(!list.contains("snap1"))
             let raw = try await plugin.allocate(vmid: vm, name: nil, format: .raw, sizeKiB: 64)
             await #expect(throws: StorageError.self) { try await plugin.snapshot(raw, name: "x") }

@@ -38,7 +38,7 @@ import Testing
         let runner = RecordingCommandRunner([.init(["lvs"], stdout: Self.lvs)])
         let volname = try await plugin(runner).allocate(vmid: VMID(100)!, name: nil, format: .raw, sizeKiB: 1_048_576)
         #expect(volname == "vm-100-disk-1")
-        #expect(runner.commandLines.last == "lvcreate --type thin -V 1048576k --name vm-100-disk-1 --thinpool pve/data --setautoactivation n --yes")
+        #expect(await runner.commandLines.last == "lvcreate --type thin -V 1048576k --name vm-100-disk-1 --thinpool pve/data --setautoactivation n --yes")
         await #expect(throws: StorageError.self) {
             try await self.plugin(runner).allocate(vmid: VMID(100)!, name: nil, format: .qcow2, sizeKiB: 1024)
         }
@@ -47,7 +47,7 @@ import Testing
     @Test func freeRemovesSnapshotsFirst() async throws {
         let runner = RecordingCommandRunner([.init(["lvs"], stdout: Self.lvs)])
         try await plugin(runner).free("vm-100-disk-0")
-        #expect(runner.commandLines.filter { $0.hasPrefix("lvremove") } == [
+        #expect(await runner.commandLines.filter { $0.hasPrefix("lvremove") } == [
             "lvremove -f pve/snap_vm-100-disk-0_before", "lvremove -f pve/vm-100-disk-0",
         ])
         await #expect(throws: StorageError.noSuchVolume("local-lvm:vm-100-disk-9")) { try await self.plugin(runner).free("vm-100-disk-9") }
@@ -59,9 +59,9 @@ import Testing
         try await plugin.snapshot("vm-100-disk-0", name: "s1")
         try await plugin.rollback("vm-100-disk-0", to: "before")
         #expect(try await plugin.createBase("vm-100-disk-0") == "base-100-disk-0")
-        runner.reply(.init(["lvs"], stdout: Self.lvs.replacingOccurrences(of: "vm-100-disk-0:", with: "base-100-disk-0:")))
+        await runner.reply(.init(["lvs"], stdout: Self.lvs.replacingOccurrences(of: "vm-100-disk-0:", with: "base-100-disk-0:")))
         #expect(try await plugin.linkedClone("base-100-disk-0", vmid: VMID(101)!) == "vm-101-disk-0")
-        #expect(runner.commandLines.filter { !$0.hasPrefix("lvs") } == [
+        #expect(await runner.commandLines.filter { !$0.hasPrefix("lvs") } == [
             "lvcreate --name snap_vm-100-disk-0_s1 -pr --snapshot pve/vm-100-disk-0",
             "lvremove -f pve/vm-100-disk-0", "lvcreate -kn -n vm-100-disk-0 -s pve/snap_vm-100-disk-0_before",
             "lvrename pve vm-100-disk-0 base-100-disk-0", "lvchange -p r pve/base-100-disk-0",
@@ -84,7 +84,7 @@ import Testing
             context: StorageContext(runner: runner, nodeName: "test", paths: NodePaths(root: "/")))
         #expect(try await plugin.status() == StorageStatus(total: 10_737_418_240, used: 9_663_676_416, available: 1_073_741_824, active: true))
         #expect(try await plugin.allocate(vmid: VMID(100)!, name: nil, format: .raw, sizeKiB: 1024) == "vm-100-disk-1")
-        #expect(runner.commandLines.last == "lvcreate -aly -Wy --yes --size 1024k --name vm-100-disk-1 --setautoactivation n vg0")
+        #expect(await runner.commandLines.last == "lvcreate -aly -Wy --yes --size 1024k --name vm-100-disk-1 --setautoactivation n vg0")
         await #expect(throws: StorageError.self) { try await plugin.allocate(vmid: VMID(100)!, name: nil, format: .raw, sizeKiB: 2 << 20) }
         await #expect(throws: StorageError.self) { try await plugin.snapshot("vm-100-disk-0", name: "x") }
     }

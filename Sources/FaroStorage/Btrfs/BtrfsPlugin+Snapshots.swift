@@ -83,7 +83,7 @@ struct BtrfsTool: Sendable {
 
     func isBtrfs(_ path: String) async throws -> Bool {
         let result = try await runner.run(["stat", "-f", "-c", "%T", path])
-        return result.status == 0 && result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "btrfs"
+        return result.succeeded && result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "btrfs"
     }
 
     func createSubvolume(_ path: String) async throws { try await runner.checked(["btrfs", "subvolume", "create", path]) }
@@ -108,7 +108,7 @@ struct BtrfsTool: Sendable {
     /// The qgroup limit of a subvolume in bytes, or nil when it has none.
     func quotaLimit(_ path: String) async throws -> UInt64? {
         let result = try await runner.run(["btrfs", "qgroup", "show", "-re", "--raw", "-f", path])
-        guard result.status == 0 else { return nil }
+        guard result.succeeded else { return nil }
         for line in result.output.split(separator: "\n") where line.hasPrefix("0/") {
             let fields = line.split(whereSeparator: \.isWhitespace)
             if fields.count >= 4, let limit = UInt64(fields[3]) { return limit }

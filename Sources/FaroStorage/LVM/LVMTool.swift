@@ -50,7 +50,7 @@ struct LVMTool: Sendable {
             "vgs", "--separator", ":", "--noheadings", "--units", "b", "--unbuffered", "--nosuffix", "--options",
             "vg_name,vg_size,vg_free", name,
         ])
-        guard result.status == 0 else { return nil }
+        guard result.succeeded else { return nil }
         return Self.parseVolumeGroups(result.output).first { $0.name == name }
     }
 

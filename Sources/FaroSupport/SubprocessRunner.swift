@@ -1,0 +1,82 @@
+import Subprocess
+import SystemPackage
+
+/// The real `CommandRunner`, on swift-subprocess. The child gets the daemon's environment;
+/// it is killed (SIGKILL) when its timeout passes or when the calling task is cancelled.
+public struct SubprocessRunner: CommandRunner {
+    /// Output beyond this many bytes per stream fails the command instead of filling memory.
+    public let outputLimit: Int
+
+    public init(outputLimit: Int = 64 << 20) {
+        self.outputLimit = outputLimit
+    }
+
+    public func run(_ command: Command) async throws(CommandError) -> CommandResult {
+        guard let timeout = command.timeout else { return try await runToEnd(command) }
+        let outcome: Result<CommandResult, CommandError>? = await withTaskGroup(
+            of: Result<CommandResult, CommandError>?.self
+        ) { group in
+            group.addTask {
+                do throws(CommandError) { return .success(try await runToEnd(command)) } catch { return .failure(error) }
+            }
+            group.addTask {
+                // Either the limit passes (nil: the program is killed below) or the group is
+                // cancelled because the program finished first.
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        case nil:
+            if Task.isCancelled { throw .cancelled(command) }
+            return CommandResult(command: command, termination: .timedOut(timeout))
+        }
+    }
+
+    private func runToEnd(_ command: Command) async throws(CommandError) -> CommandResult {
+        let executable: Executable =
+            command.executable.contains("/") ? .path(FilePath(command.executable)) : .name(command.executable)
+        let directory = command.workingDirectory.map { FilePath($0) }
+        do {
+            let outcome: (TerminationStatus, [UInt8], [UInt8])
+            if let input = command.input {
+                let result = try await Subprocess.run(
+                    executable, arguments: Arguments(command.arguments), workingDirectory: directory,
+                    input: .array(input), output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
+                outcome = (result.terminationStatus, result.standardOutput, result.standardError)
+            } else {
+                let result = try await Subprocess.run(
+                    executable, arguments: Arguments(command.arguments), workingDirectory: directory,
+                    output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
+                outcome = (result.terminationStatus, result.standardOutput, result.standardError)
+            }
+            // Cancellation kills the child and still reports how it ended; say why instead.
+            if Task.isCancelled { throw CommandError.cancelled(command) }
+            return CommandResult(
+                command: command, termination: Self.termination(outcome.0), standardOutput: outcome.1,
+                standardError: outcome.2)
+        } catch let error as CommandError {
+            throw error
+        } catch let error as SubprocessError {
+            if error.code == .executableNotFound { throw .notFound(command) }
+            throw .launchFailed(command, reason: String(describing: error))
+        } catch is CancellationError {
+            throw .cancelled(command)
+        } catch {
+            if Task.isCancelled { throw .cancelled(command) }
+            throw .launchFailed(command, reason: String(describing: error))
+        }
+    }
+
+    private static func termination(_ status: TerminationStatus) -> Termination {
+        switch status {
+        case .exited(let code): return .exited(code)
+        case .signaled(let signal): return .signalled(signal)
+        }
+    }
+}
