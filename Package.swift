@@ -79,6 +79,7 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
+                "FaroStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,7 +88,7 @@ let package = Package(
         .target(
             name: "FaroServer",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess", "FaroStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import FaroAccess
+import FaroStorage
 import FaroStore
 import FaroSupport
 import FaroTasks
@@ -15,6 +16,8 @@ public struct NodeServices: Sendable {
     public let authorizer: any Authorizer
     public let access: AccessService
     public let resources: ResourceIndex
+    public let runner: any CommandRunner
+    public let storage: StorageService
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
@@ -25,7 +28,8 @@ public struct NodeServices: Sendable {
     public init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, tasks: TaskManager, host: HostFacts,
         cpu: CPUUsageMonitor, access: AccessService, authorizer: any Authorizer, certificateFingerprint: String,
-        logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int
+        logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int,
+        runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -39,6 +43,9 @@ public struct NodeServices: Sendable {
         self.authFailureDelay = authFailureDelay
         self.certificateFingerprint = certificateFingerprint
         self.clock = clock
+        self.runner = runner
+        self.storage = StorageService(
+            store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
         self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu)
     }
 }

@@ -2,6 +2,7 @@ import FaroAPI
 import FaroAccess
 import FaroAPISpec
 import FaroModel
+import FaroStorage
 import FaroStore
 import FaroSupport
 import FaroTasks
@@ -75,6 +76,7 @@ public enum FaroDaemon {
             nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
             authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
             authFailureDelay: configuration.authFailureDelay, clock: clock)
+        try await services.storage.bootstrap(hasDefaultThinPool: await StorageTypes.hasDefaultThinPool(runner: services.runner))
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
