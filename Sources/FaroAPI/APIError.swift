@@ -1,5 +1,7 @@
 import FaroSchema
+import FaroStorage
 import FaroStore
+import FaroSupport
 import FaroTasks
 
 /// A failure with its HTTP status, in Proxmox's terms: 400 parameter errors (with the
@@ -50,6 +52,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             default: return .failed(error.description)
             }
         case let error as TaskError: return .failed(error.description)
+        case let error as StorageParameterError: return .parameters(error.errors)
+        case let error as StorageError:
+            if case .invalidOption(let option, let message) = error { return .parameter(option, message) }
+            return .failed(error.description)
+        case let error as CommandError: return .failed(error.description)
+        case let error as FileError: return .failed(error.description)
         default: return .failed(String(describing: error))
         }
     }

@@ -14,6 +14,8 @@ public enum Handlers {
         registerGroupsAndRoles(&table, services)
         registerACL(&table, services)
         registerPools(&table, services)
+        registerStorage(&table, services)
+        registerNodeStorage(&table, services)
         return table
     }
 

@@ -32,7 +32,9 @@ public enum Formats {
         value.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace || $0 == "\0" }).map(String.init)
     }
 
-    static let checks: [String: Check] = [
+    static let checks: [String: Check] = coreChecks.merging(storageChecks) { first, _ in first }
+
+    static let coreChecks: [String: Check] = [
         "pve-vmid": { VMID($0) == nil ? "value does not look like a valid VM ID" : nil },
         "pve-node": { NodeName.isValid($0) ? nil : "value does not look like a valid node name" },
         "pve-configid": { configID($0) ? nil : "invalid configuration ID '\($0)'" },

@@ -34,7 +34,8 @@ public struct StorageDefinition: Sendable, Equatable {
     public var isShared: Bool { Self.flag(section["shared"]) }
     public var path: String? { section["path"] }
 
-    static func flag(_ value: String?) -> Bool {
+    /// A storage.cfg boolean: `1`, `yes`, `on` or `true`.
+    public static func flag(_ value: String?) -> Bool {
         guard let value else { return false }
         return ["1", "yes", "on", "true"].contains(value.lowercased())
     }
