@@ -39,6 +39,6 @@ public struct NodeServices: Sendable {
         self.authFailureDelay = authFailureDelay
         self.certificateFingerprint = certificateFingerprint
         self.clock = clock
-        self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu)
+        self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access)
     }
 }
