@@ -4,7 +4,8 @@
 # With --bench, also the benchmark tools.
 set -euo pipefail
 
-packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl)
+# chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).
+packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl chromium chromium-driver)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk)
 
 missing=()
@@ -26,6 +27,7 @@ python_missing=()
 python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(openapi-spec-validator)
 python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
+python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
 if ((${#python_missing[@]})); then
     echo "installing from PyPI: ${python_missing[*]}"
     python3 -m pip install --quiet --root-user-action=ignore "${python_missing[@]}" 2>/dev/null \
