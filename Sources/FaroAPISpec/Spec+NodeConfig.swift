@@ -53,9 +53,11 @@ extension APISpec {
                 description: "The node's settings (notes, boot delay, wake on LAN, ACME).",
                 parameters: .object([
                     "node": Common.node,
+                    // Proxmox documents the default as `all`, which is outside its own enum; an
+                    // absent parameter means all settings here too.
                     "property": Schema.enumeration(
-                        nodeConfigOptions.keys.sorted(), "Return only this setting."
-                    ).with { $0.defaultValue = "all" }.optional(),
+                        nodeConfigOptions.keys.sorted(), "Return only this setting (default: all of them)."
+                    ).optional(),
                 ]),
                 returns: Schema.object(returned),
                 permissions: .check(.privileges(path: "/", ["Sys.Audit"])),
