@@ -306,8 +306,16 @@ def test_node_summary_notes_and_the_task_log(browser, gui):
     assert "Update package database" in bottom.text, "the log panel lists the cluster's tasks"
 
 
-def test_phone_sized_viewport_and_galician(browser, gui):
+def test_phone_sized_viewport_dark_theme_and_galician(browser, gui):
     login(browser, gui, "admin", "admin-password")
+    css(browser, "#user-menu-button").click()
+    css(browser, "#theme-dark").click()
+    assert browser.execute_script("return document.documentElement.dataset.theme") == "dark"
+    assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(30, 33, 36)"
+    screenshot(browser, "dark-theme")
+    css(browser, "#user-menu-button").click()
+    assert css(browser, "#theme-dark").text.startswith("●")
+    css(browser, "#theme-light").click()
     browser.set_window_size(390, 844)
     try:
         toggle = css(browser, ".tree-toggle")

@@ -85,13 +85,19 @@ function searchField(onOpen) {
 function userMenu(user) {
   const button = h('button', { type: 'button', id: 'user-menu-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, user, ' ▾');
   const item = (label, id, action) => h('button', { type: 'button', role: 'menuitem', id, onclick: () => { hide(); action(); } }, label);
-  const theme = localStorage.getItem('faro-theme') || 'auto';
-  const themeItems = [['light', t('Light')], ['dark', t('Dark')], ['auto', t('Automatic')]].map(([value, label]) =>
-    item(`${value === theme ? '● ' : '○ '}${t('Theme')}: ${label}`, `theme-${value}`, () => {
-      localStorage.setItem('faro-theme', value);
-      applyTheme(value);
-      button.parentElement.replaceWith(userMenu(user));
-    }));
+  const themes = [['light', t('Light')], ['dark', t('Dark')], ['auto', t('Automatic')]];
+  const themeItems = themes.map(([value]) => item('', `theme-${value}`, () => {
+    localStorage.setItem('faro-theme', value);
+    applyTheme(value);
+    markTheme();
+  }));
+  const markTheme = () => {
+    const theme = localStorage.getItem('faro-theme') || 'auto';
+    themes.forEach(([value, label], index) => {
+      themeItems[index].textContent = `${value === theme ? '● ' : '○ '}${t('Theme')}: ${label}`;
+    });
+  };
+  markTheme();
   const languageItems = languages.map(([code, name]) =>
     item(`${code === language() ? '● ' : '○ '}${name}`, `language-${code}`, () => setLanguage(code)));
   const menu = h('div', { class: 'menu', role: 'menu', hidden: true },

@@ -69,6 +69,7 @@ function start() {
 
 function stop() {
   resources.stop();
+  if (tree) tree.destroy();
   if (logPanel) logPanel.stop();
   if (closePanel) closePanel();
   closePanel = null;

@@ -25,9 +25,15 @@ export class ResourceTree {
       onscroll: () => this.paint(), onkeydown: (event) => this.keydown(event), onclick: (event) => this.click(event),
     }, this.spacer);
     clear(container).append(h('div', { class: 'tree-toolbar' }, this.viewSelect), this.scroller);
-    new ResizeObserver(() => this.paint()).observe(this.scroller);
-    resources.subscribe(() => this.rebuild());
+    this.resizeObserver = new ResizeObserver(() => this.paint());
+    this.resizeObserver.observe(this.scroller);
+    this.unsubscribe = resources.subscribe(() => this.rebuild());
     this.rebuild();
+  }
+
+  destroy() {
+    this.unsubscribe();
+    this.resizeObserver.disconnect();
   }
 
   setView(view) {
