@@ -10,6 +10,8 @@ packages+=(qemu-utils btrfs-progs)
 # Real-VM tests: QEMU, a static busybox for the test guest's initramfs, cpio to check the
 # archives; the guest kernel itself is fetched by the tests with `apt-get download` into a cache.
 packages+=(qemu-system-x86 busybox-static cpio)
+# chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).
+packages+=(chromium chromium-driver)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk)
 
 missing=()
@@ -31,6 +33,7 @@ python_missing=()
 python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(openapi-spec-validator)
 python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
+python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
 if ((${#python_missing[@]})); then
     echo "installing from PyPI: ${python_missing[*]}"
     python3 -m pip install --quiet --root-user-action=ignore "${python_missing[@]}" 2>/dev/null \

@@ -7,12 +7,13 @@ FARO = os.environ.get("FARO_BIN", os.path.join(os.path.dirname(__file__), "..", 
 
 
 class Daemon:
-    def __init__(self, root):
+    def __init__(self, root, web_root=None):
         self.root = root
         log = open(os.path.join(root, "daemon.log"), "w")
-        self.process = subprocess.Popen(
-            [FARO, "daemon", "--root", root, "--node", "pytest", "--listen", "127.0.0.1:0", "--auth-delay-ms", "100"],
-            stdout=subprocess.PIPE, stderr=log, text=True)
+        arguments = [FARO, "daemon", "--root", root, "--node", "pytest", "--listen", "127.0.0.1:0", "--auth-delay-ms", "100"]
+        if web_root:
+            arguments += ["--web-root", web_root]
+        self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=log, text=True)
         deadline = time.time() + 30
         line = ""
         while time.time() < deadline:
@@ -22,6 +23,10 @@ class Daemon:
         else:
             raise RuntimeError("daemon did not start: " + open(os.path.join(root, "daemon.log")).read())
         self.port = int(line.strip().rsplit(":", 1)[1])
+
+    @property
+    def url(self):
+        return f"https://127.0.0.1:{self.port}"
 
     def cli(self, *args, input=None):
         """Runs `faro --root ROOT <args>` and returns the completed process."""

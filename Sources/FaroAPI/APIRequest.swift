@@ -25,11 +25,13 @@ public struct APIRequest: Sendable {
 }
 
 /// What a handler answers: a JSON value (with the optional `total`), pre-encoded JSON for
-/// hot paths, or plain text (task log download).
+/// hot paths, plain text (task log download), or a stream of server-sent events (methods
+/// declared with `streamsEvents`).
 public enum APIResult: Sendable {
     case json(JSONValue, total: Int? = nil)
     case encoded([UInt8])
     case text(String)
+    case events(EventProducer)
 
     public static let null = APIResult.json(.null)
 }

@@ -9,9 +9,17 @@ public protocol Authorizer: Sendable {
     func privileges(of identity: Identity, on path: String) async -> Set<String>
     /// The groups a user belongs to (for checks on `/access/groups/<group>`).
     func groups(of user: UserID) async -> [String]
+    /// The privileges on each path, in order; for list filters over many objects.
+    func privileges(of identity: Identity, onEach paths: [String]) async -> [Set<String>]
 }
 
 extension Authorizer {
+    public func privileges(of identity: Identity, onEach paths: [String]) async -> [Set<String>] {
+        var result: [Set<String>] = []
+        for path in paths { result.append(await privileges(of: identity, on: path)) }
+        return result
+    }
+
     public func has(_ identity: Identity, _ privilege: String, on path: String) async -> Bool {
         if identity.isSuperuser { return true }
         return await privileges(of: identity, on: path).contains(privilege)
@@ -101,6 +109,10 @@ public struct AccessAuthorizer: Authorizer {
     }
 
     public func groups(of user: UserID) async -> [String] { await access.groups(of: user) }
+
+    public func privileges(of identity: Identity, onEach paths: [String]) async -> [Set<String>] {
+        identity.isSuperuser ? paths.map { _ in Privileges.all } : await access.privileges(of: identity.user, onEach: paths)
+    }
 }
 
 extension AccessService: CredentialVerifier {}

@@ -17,6 +17,12 @@ extension Handlers {
             try await services.resources.resources(
                 type: request.string("type"), identity: request.identity, authorizer: services.authorizer)
         }
+        table.on(.get, "/cluster/resources/stream") { request in
+            let stream = ResourceStream(
+                resources: services.resources, store: services.store, authorizer: services.authorizer,
+                identity: request.identity, type: request.string("type"))
+            return .events { send in try await stream.run(send: send) }
+        }
         table.on(.get, "/cluster/nextid") { request in
             let used = try await usedVMIDs(services.store)
             if let wanted = request.int("vmid") {

@@ -8,6 +8,7 @@ public enum Handlers {
         registerRoot(&table, services, spec: spec)
         registerCluster(&table, services)
         registerNodes(&table, services)
+        registerNodeConfig(&table, services)
         registerTasks(&table, services)
         registerLogin(&table, services, spec: spec)
         registerUsers(&table, services)

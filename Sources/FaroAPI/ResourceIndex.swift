@@ -1,14 +1,27 @@
+import FaroAccess
 import FaroConfig
 import FaroModel
 import FaroStore
 import FaroSupport
 
-/// One entry of `/cluster/resources` with the ACL path and privilege that make it visible.
+/// One entry of `/cluster/resources` with the ACL path and privilege that make it visible,
+/// and its encoded form, so change streams compare and send entries without re-encoding.
 struct ResourceEntry: Sendable {
+    let id: String
     let value: JSONValue
     let kind: String
     let aclPath: String
     let privilege: String
+    let bytes: [UInt8]
+
+    init(value: JSONValue, kind: String, aclPath: String, privilege: String) {
+        self.id = value["id"]?.stringValue ?? ""
+        self.value = value
+        self.kind = kind
+        self.aclPath = aclPath
+        self.privilege = privilege
+        self.bytes = JSONWriter.bytes(value)
+    }
 }
 
 /// Builds `/cluster/resources` from the store and the status figures. The list is rebuilt
@@ -20,34 +33,64 @@ public actor ResourceIndex {
     let store: any ConfigStore
     let host: HostFacts
     let cpu: CPUUsageMonitor
+    let access: AccessService
     private var cacheKey: (revision: Int64, generation: Int)?
     private var entries: [ResourceEntry] = []
     private var encoded: [String: [UInt8]] = [:]
+    /// Guest entries by config path, reused while the file and its pool stay the same.
+    private var guestCache: [String: CachedGuest] = [:]
 
-    init(nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor) {
+    init(
+        nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
+        access: AccessService
+    ) {
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
         self.host = host
         self.cpu = cpu
+        self.access = access
     }
 
     /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
     func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
         try await refreshIfNeeded()
         let key = type ?? "all"
+        if identity.isSuperuser, let cached = encoded[key] { return .encoded(cached) }
+        let visible = try await visibleEntries(type: type, identity: identity, authorizer: authorizer).entries
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, entry) in visible.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: entry.bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        if identity.isSuperuser { encoded[key] = bytes }
+        return .encoded(bytes)
+    }
+
+    /// What changes the list: the store revision (configs, user.cfg with ACLs and pools) and
+    /// the status sample. Equal versions mean equal lists for every caller.
+    struct Version: Equatable, Sendable {
+        let revision: Int64
+        let generation: Int
+    }
+
+    /// The entries `identity` may see, in list order, with the version they were built from.
+    func visibleEntries(
+        type: String?, identity: Identity, authorizer: any Authorizer
+    ) async throws -> (entries: [ResourceEntry], version: Version) {
+        try await refreshIfNeeded()
+        let version = Version(revision: cacheKey?.revision ?? 0, generation: cacheKey?.generation ?? 0)
         let matching = entries.filter { Self.matches($0.kind, type) }
-        if identity.isSuperuser {
-            if let cached = encoded[key] { return .encoded(cached) }
-            let bytes = JSONWriter.bytes(.array(matching.map(\.value)))
-            encoded[key] = bytes
-            return .encoded(bytes)
-        }
-        var visible: [JSONValue] = []
-        for entry in matching where await authorizer.has(identity, entry.privilege, on: entry.aclPath) {
-            visible.append(entry.value)
-        }
-        return .json(.array(visible))
+        if identity.isSuperuser { return (matching, version) }
+        let held = await authorizer.privileges(of: identity, onEach: matching.map(\.aclPath))
+        let visible = zip(matching, held).filter { entry, privileges in privileges.contains(entry.privilege) }.map(\.0)
+        return (visible, version)
+    }
+
+    /// The version the next list would be built from, without building it.
+    func currentVersion() async throws -> Version {
+        Version(revision: try await store.currentRevision(), generation: await cpu.generation)
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -62,7 +105,8 @@ public actor ResourceIndex {
         let revision = try await store.currentRevision()
         let generation = await cpu.generation
         if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation { return }
-        entries = [try await nodeEntry()] + (try await guestEntries())
+        let users = try await access.configuration()
+        entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + poolEntries(users)
         encoded = [:]
         cacheKey = (revision, generation)
     }
@@ -81,25 +125,60 @@ public actor ResourceIndex {
         return ResourceEntry(value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit")
     }
 
-    private func guestEntries() async throws -> [ResourceEntry] {
+    /// Pools are listed as `/pool/<name>`, visible with `Pool.Audit` on them.
+    private func poolEntries(_ users: UserConfig) -> [ResourceEntry] {
+        users.pools.keys.sorted().map { pool in
+            ResourceEntry(
+                value: ["id": .string("/pool/\(pool)"), "type": "pool", "pool": .string(pool)],
+                kind: "pool", aclPath: "/pool/\(pool)", privilege: "Pool.Audit")
+        }
+    }
+
+    private func guestEntries(pools users: UserConfig) async throws -> [ResourceEntry] {
         var result: [ResourceEntry] = []
+        var parsed: [String: CachedGuest] = [:]
+        let hostCPUs = host.cpuInfo().cpus
+        let poolOfVM = Dictionary(
+            users.pools.flatMap { pool in pool.value.vms.map { ($0, pool.key) } }, uniquingKeysWith: min)
         for file in try await store.readTree(prefix: "nodes/") {
             guard let vmid = StorePath.guestVMID(file.path) else { continue }
-            let parts = file.path.split(separator: "/")
-            let kind = parts[2] == "qemu-server" ? "qemu" : String(parts[2])
-            guard let config = try? GuestConfigFile.parse(file.text) else { continue }
-            let summary = GuestSummary(kind: kind, vmid: vmid, options: config.main.options, hostCPUs: host.cpuInfo().cpus)
-            var value: [String: JSONValue] = [
-                "id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid),
-                "node": .string(String(parts[1])), "name": .string(summary.name),
-                "status": "stopped", "template": .int(summary.isTemplate ? 1 : 0),
-                "maxcpu": .int(summary.cpus), "maxmem": .int(summary.memoryBytes), "maxdisk": .int(summary.diskBytes),
-                "cpu": 0, "mem": 0, "disk": 0, "uptime": 0, "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
-            ]
-            if let tags = summary.tags { value["tags"] = .string(tags) }
-            if let lock = summary.lock { value["lock"] = .string(lock) }
-            result.append(ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(vmid)", privilege: "VM.Audit"))
+            let pool = poolOfVM[vmid]
+            // Unchanged files in an unchanged pool keep their entry: a change to one guest
+            // (or to user.cfg) does not parse every guest config again.
+            if let cached = guestCache[file.path], cached.revision == file.revision, cached.pool == pool {
+                parsed[file.path] = cached
+                result.append(cached.entry)
+                continue
+            }
+            guard let entry = guestEntry(file, vmid: vmid, pool: pool, hostCPUs: hostCPUs) else { continue }
+            parsed[file.path] = CachedGuest(revision: file.revision, pool: pool, entry: entry)
+            result.append(entry)
         }
+        guestCache = parsed
         return result
+    }
+
+    struct CachedGuest {
+        let revision: Int64
+        let pool: String?
+        let entry: ResourceEntry
+    }
+
+    private func guestEntry(_ file: StoreFile, vmid: Int, pool: String?, hostCPUs: Int) -> ResourceEntry? {
+        let parts = file.path.split(separator: "/")
+        let kind = parts[2] == "qemu-server" ? "qemu" : String(parts[2])
+        guard let config = try? GuestConfigFile.parse(file.text) else { return nil }
+        let summary = GuestSummary(kind: kind, vmid: vmid, options: config.main.options, hostCPUs: hostCPUs)
+        var value: [String: JSONValue] = [
+            "id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid),
+            "node": .string(String(parts[1])), "name": .string(summary.name),
+            "status": "stopped", "template": .int(summary.isTemplate ? 1 : 0),
+            "maxcpu": .int(summary.cpus), "maxmem": .int(summary.memoryBytes), "maxdisk": .int(summary.diskBytes),
+            "cpu": 0, "mem": 0, "disk": 0, "uptime": 0, "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
+        ]
+        if let tags = summary.tags { value["tags"] = .string(tags) }
+        if let lock = summary.lock { value["lock"] = .string(lock) }
+        if let pool { value["pool"] = .string(pool) }
+        return ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(vmid)", privilege: "VM.Audit")
     }
 }

@@ -24,11 +24,24 @@ public enum ResponseWriter {
         case .encoded(let data):
             body = Array("{\"data\":".utf8)
             body.append(contentsOf: data)
+        case .events(let producer):
+            return eventStream(producer)
         }
         if extjs { body.append(contentsOf: ",\"success\":1".utf8) }
         body.append(UInt8(ascii: "}"))
         return Response(
             status: .ok, headers: [.contentType: jsonType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A `text/event-stream` response; every event is written (and flushed) as it comes.
+    static func eventStream(_ producer: @escaping EventProducer) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream;charset=UTF-8", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                try await producer { event in try await writer.write(ByteBuffer(bytes: event.encoded)) }
+                try await writer.finish(nil)
+            })
     }
 
     static func failure(_ error: APIError, extjs: Bool) -> Response {

@@ -22,11 +22,15 @@ public struct APIMethod: Sendable {
     /// The parameter naming the node that must run this method (`node`).
     public var proxyTo: String?
     public var allowToken: Bool
+    /// The method answers with a `text/event-stream` of server-sent events instead of one
+    /// `{"data": ...}` document; `returns` describes the data of each event.
+    public var streamsEvents: Bool
 
     public init(
         _ verb: HTTPVerb, _ path: String, name: String, description: String,
         parameters: Schema = .noParameters, returns: Schema = .null, permissions: Permissions,
-        protected: Bool = false, proxyTo: String? = nil, allowToken: Bool = true
+        protected: Bool = false, proxyTo: String? = nil, allowToken: Bool = true,
+        streamsEvents: Bool = false
     ) {
         self.verb = verb
         self.path = path
@@ -38,6 +42,7 @@ public struct APIMethod: Sendable {
         self.isProtected = protected
         self.proxyTo = proxyTo
         self.allowToken = allowToken
+        self.streamsEvents = streamsEvents
     }
 
     public var id: String { "\(verb.rawValue) \(path)" }

@@ -55,7 +55,7 @@ extension APISpec {
             "x-pve-protected": .bool(method.isProtected),
             "x-pve-allowtoken": .bool(method.allowToken),
             "responses": [
-                "200": [
+                "200": method.streamsEvents ? eventStreamResponse(method) : [
                     "description": "Success",
                     "content": [
                         "application/json": [
@@ -99,6 +99,16 @@ extension APISpec {
         }
         if !parameters.isEmpty { op["parameters"] = .array(parameters) }
         return .object(op)
+    }
+
+    /// Server-sent events: the body is a stream of `event:`/`id:`/`data:` records; the schema
+    /// of each record's JSON data travels in `x-faro-event-data`.
+    private func eventStreamResponse(_ method: APIMethod) -> JSONValue {
+        [
+            "description": "A stream of server-sent events that stays open; each `data:` line is one JSON document.",
+            "content": ["text/event-stream": ["schema": ["type": "string"]]],
+            "x-faro-event-data": method.returns.openAPISchema,
+        ]
     }
 
     private func operationID(_ method: APIMethod) -> String {

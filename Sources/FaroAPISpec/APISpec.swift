@@ -13,7 +13,7 @@ public struct APISpec: Sendable {
 
     /// Faro's API.
     public static let faro = APISpec(
-        methods: rootMethods + clusterMethods + nodeMethods + taskMethods + accessMethods + poolMethods + storageMethods
+        methods: rootMethods + clusterMethods + nodeMethods + nodeConfigMethods + taskMethods + accessMethods + poolMethods + storageMethods
             + nodeStorageMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {

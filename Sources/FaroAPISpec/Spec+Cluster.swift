@@ -69,6 +69,27 @@ extension APISpec {
                 permissions: .anyUser(filter: "Lists only the resources the caller may audit.")
             ),
             APIMethod(
+                .get, "/cluster/resources/stream", name: "stream",
+                description: """
+                    Faro extension: the resources of `/cluster/resources` as server-sent events, for \
+                    clients that keep a live view. The first `resources` event carries the whole list \
+                    with `reset` set; each later one carries only the entries that changed (`updated`, \
+                    whole entries) and the ids of those that disappeared or became invisible \
+                    (`removed`). A comment line is sent every 15 s so idle connections stay open. \
+                    After a reconnect the stream starts over with a full list.
+                    """,
+                parameters: .object([
+                    "type": Schema.enumeration(["vm", "storage", "node", "sdn"], "Only stream resources of this type.").optional()
+                ]),
+                returns: .object([
+                    "reset": Common.field(.boolean(), "This event replaces the whole list."),
+                    "updated": .array(of: resourceItem, "New or changed entries."),
+                    "removed": .array(of: .string(), "Ids of entries that are gone or no longer visible."),
+                ]),
+                permissions: .anyUser(filter: "Streams only the resources the caller may audit; visibility follows ACL changes."),
+                streamsEvents: true
+            ),
+            APIMethod(
                 .get, "/cluster/nextid", name: "nextid",
                 description: "The lowest free VMID. With `vmid`, check that this id is free (at the time of the call); nothing is reserved.",
                 parameters: .object(["vmid": Common.vmid.optional()]),

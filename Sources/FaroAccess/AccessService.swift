@@ -131,6 +131,14 @@ public actor AccessService {
         return state.evaluator.privileges(for: id, path: path, now: clock())
     }
 
+    /// The privileges on each of `paths`, evaluated against one snapshot of the configuration
+    /// (a list filter over thousands of guests reads `user.cfg` once, not once per guest).
+    public func privileges(of id: UserID, onEach paths: [String]) async -> [Set<String>] {
+        guard let state = try? await state() else { return paths.map { _ in [] } }
+        let now = clock()
+        return paths.map { state.evaluator.privileges(for: id, path: $0, now: now) }
+    }
+
     public func groups(of user: UserID) async -> [String] {
         (try? await state())?.config.groups(of: user.description) ?? []
     }

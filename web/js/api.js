@@ -1,0 +1,128 @@
+// The API client: the ticket travels in the PVEAuthCookie cookie, writes carry the
+// CSRFPreventionToken header, the ticket is renewed every 15 minutes (it lasts 2 hours),
+// and a reload renews it from the cookie so the session survives.
+
+const base = '/api2/json';
+const renewEvery = 15 * 60 * 1000;
+const session = { username: null, csrf: null, cap: {}, renewTimer: null };
+const listeners = new Set();
+
+/** Called with no argument when the session ends (expired ticket, logout). */
+export function onLogout(listener) { listeners.add(listener); }
+
+export class APIError extends Error {
+  constructor(status, message, errors) {
+    super(message);
+    this.status = status;
+    this.errors = errors || null;
+  }
+
+  /** The message with the per-parameter errors, as the GUI shows it. */
+  get details() {
+    if (!this.errors) return this.message;
+    return [this.message, ...Object.entries(this.errors).map(([key, text]) => `${key}: ${text}`)].join('\n');
+  }
+}
+
+export function currentUser() { return session.username; }
+export function capabilities() { return session.cap; }
+
+function readCookie() {
+  const match = document.cookie.match(/(?:^|;\s*)PVEAuthCookie=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+function writeCookie(ticket) {
+  const value = ticket ? encodeURIComponent(ticket) : '';
+  const expiry = ticket ? '' : '; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  document.cookie = `PVEAuthCookie=${value}; path=/; SameSite=Strict; Secure${expiry}`;
+}
+
+function encode(params) {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === undefined || value === null) continue;
+    form.append(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
+  return form;
+}
+
+/** One API call; resolves to the `data` member, rejects with an APIError. */
+export async function request(method, path, params) {
+  let url = base + path;
+  const options = { method, headers: {}, credentials: 'same-origin' };
+  if (method === 'GET' || method === 'DELETE') {
+    const query = encode(params).toString();
+    if (query) url += `?${query}`;
+  } else {
+    options.body = encode(params);
+  }
+  if (method !== 'GET' && session.csrf) options.headers.CSRFPreventionToken = session.csrf;
+  const response = await fetch(url, options);
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  if (!response.ok) {
+    const message = (body && body.message ? body.message.trim() : '') || response.statusText || `HTTP ${response.status}`;
+    if (response.status === 401 && session.username) endSession();
+    throw new APIError(response.status, message, body && body.errors);
+  }
+  return body ? body.data : null;
+}
+
+export const get = (path, params) => request('GET', path, params);
+export const post = (path, params) => request('POST', path, params);
+export const put = (path, params) => request('PUT', path, params);
+export const del = (path, params) => request('DELETE', path, params);
+
+function startSession(data) {
+  session.username = data.username;
+  session.csrf = data.CSRFPreventionToken;
+  session.cap = data.cap || {};
+  writeCookie(data.ticket);
+  clearInterval(session.renewTimer);
+  session.renewTimer = setInterval(() => renew().catch(() => endSession()), renewEvery);
+}
+
+/** Logs in; the realm is appended by the server when the name has no `@`. */
+export async function login(username, password, realm) {
+  const data = await post('/access/ticket', { username, password, realm });
+  startSession(data);
+  localStorage.setItem('faro-session-user', data.username);
+  return data;
+}
+
+/** Exchanges the current ticket for a fresh one. */
+export async function renew() {
+  const ticket = readCookie();
+  const username = session.username || localStorage.getItem('faro-session-user');
+  if (!ticket || !username) throw new APIError(401, 'no session');
+  const data = await post('/access/ticket', { username, password: ticket });
+  startSession(data);
+  return data;
+}
+
+/** After a reload: continue the session of the cookie, if it is still valid. */
+export async function resume() {
+  try {
+    return await renew();
+  } catch {
+    writeCookie(null);
+    return null;
+  }
+}
+
+export function endSession() {
+  clearInterval(session.renewTimer);
+  session.username = null;
+  session.csrf = null;
+  writeCookie(null);
+  localStorage.removeItem('faro-session-user');
+  for (const listener of listeners) listener();
+}
+
+/** The declared methods (from the OpenAPI document), to offer only what the API has. */
+let methodsPromise = null;
+export function hasMethod(verb, path) {
+  methodsPromise ??= fetch('/api2/openapi.json').then((r) => r.json()).then((doc) => doc.paths || {}).catch(() => ({}));
+  return methodsPromise.then((paths) => Boolean(paths[base + path] && paths[base + path][verb.toLowerCase()]));
+}

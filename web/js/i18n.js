@@ -1,0 +1,26 @@
+// Every string the GUI shows goes through t(). English is the source text; other languages
+// map it in their own table (i18n-gl.js). `{0}`, `{1}` are replaced by the arguments.
+import { galician } from './i18n-gl.js';
+
+export const languages = [['en', 'English'], ['gl', 'Galego']];
+const tables = { en: null, gl: galician };
+
+let current = localStorage.getItem('faro-language') || (navigator.language.startsWith('gl') ? 'gl' : 'en');
+if (!(current in tables)) current = 'en';
+document.documentElement.lang = current;
+
+export function t(text, ...args) {
+  const table = tables[current];
+  let result = (table && table[text]) || text;
+  args.forEach((value, index) => { result = result.replaceAll(`{${index}}`, String(value)); });
+  return result;
+}
+
+export function language() { return current; }
+
+/** Switching language re-renders everything, most simply by reloading (the session survives). */
+export function setLanguage(code) {
+  if (code === current || !(code in tables)) return;
+  localStorage.setItem('faro-language', code);
+  location.reload();
+}

@@ -1,0 +1,89 @@
+// Starts the GUI: resume the session or show the login window, then the header, the
+// resource tree, the central panel for the selected object and the task log panel.
+import * as api from './api.js';
+import { renderHeader, applyTheme } from './header.js';
+import { showLogin } from './login.js';
+import * as resources from './resources.js';
+import { LogPanel } from './tasks.js';
+import { ResourceTree } from './tree.js';
+import { datacenterPanel } from './panels/datacenter.js';
+import { guestPanel } from './panels/guest.js';
+import { nodePanel } from './panels/node.js';
+import { poolPanel } from './panels/pools.js';
+
+applyTheme();
+const app = document.getElementById('app');
+const content = document.getElementById('content');
+let tree = null;
+let logPanel = null;
+let closePanel = null;
+let shown = null;
+
+/** `#<object id>:<tab>`, e.g. `#qemu/100:summary`, `#node/pve:notes`, `#/pool/web:members`. */
+function parseHash() {
+  const text = decodeURIComponent(location.hash.slice(1));
+  const separator = text.lastIndexOf(':');
+  return separator < 0 ? { id: text || 'root', tab: null } : { id: text.slice(0, separator) || 'root', tab: text.slice(separator + 1) };
+}
+
+function open(target, tab = null) {
+  const id = typeof target === 'string' ? target : target.id;
+  const kind = typeof target === 'string' ? kindOf(id) : target.kind;
+  app.classList.remove('tree-open');
+  if (shown && shown.id === id && !tab) return;
+  if (closePanel) closePanel();
+  shown = { id, kind };
+  const onTab = (name) => history.replaceState(null, '', `#${encodeURIComponent(`${id}:${name}`)}`);
+  const options = { tab, onTab, onOpen: (other) => reveal(other) };
+  if (kind === 'node') closePanel = nodePanel(content, id.slice('node/'.length), options);
+  else if (kind === 'guest') closePanel = guestPanel(content, id, options);
+  else if (kind === 'pool') closePanel = poolPanel(content, id.slice('/pool/'.length), options);
+  else closePanel = datacenterPanel(content, { ...options, tab: kind === 'datacenter' ? tab : 'search' });
+}
+
+function kindOf(id) {
+  if (id === 'root') return 'datacenter';
+  if (id.startsWith('node/')) return 'node';
+  if (id.startsWith('qemu/') || id.startsWith('lxc/')) return 'guest';
+  if (id.startsWith('/pool/')) return 'pool';
+  return 'datacenter';
+}
+
+/** Selects an object in the tree (switching nothing else) and opens its panel. */
+function reveal(id) {
+  if (!tree.reveal(id)) open(id);
+}
+
+function start() {
+  app.hidden = false;
+  renderHeader(document.getElementById('header'), {
+    onOpen: reveal, onToggleTree: () => app.classList.toggle('tree-open'),
+  });
+  tree = new ResourceTree(document.getElementById('tree-pane'), { onSelect: (target) => open(target) });
+  logPanel = new LogPanel(document.getElementById('log-pane'));
+  resources.start();
+  const { id, tab } = parseHash();
+  open(id, tab || 'summary');
+  document.body.dataset.ready = '1';
+}
+
+function stop() {
+  resources.stop();
+  if (tree) tree.destroy();
+  if (logPanel) logPanel.stop();
+  if (closePanel) closePanel();
+  closePanel = null;
+  shown = null;
+  app.hidden = true;
+  for (const id of ['header', 'tree-pane', 'content', 'log-pane']) document.getElementById(id).replaceChildren();
+  document.getElementById('overlay').replaceChildren();
+  delete document.body.dataset.ready;
+}
+
+api.onLogout(() => {
+  stop();
+  showLogin(start);
+});
+
+if (await api.resume()) start();
+else showLogin(start);

@@ -1,0 +1,61 @@
+// The Datacenter panel: Search, Summary and the Permissions entries.
+import { h, clear, formatBytes } from '../dom.js';
+import { t } from '../i18n.js';
+import * as resources from '../resources.js';
+import { renderPanel, infoBox, usageBar } from '../panel.js';
+import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
+import { usersView, tokensView } from './access-users.js';
+import { poolsView } from './pools.js';
+import { searchView } from './search.js';
+
+function summary(host) {
+  const box = h('div', { class: 'summary', id: 'datacenter-summary' });
+  host.append(box);
+  const paint = () => {
+    const entries = [...resources.all()];
+    const nodes = entries.filter((e) => e.type === 'node');
+    const online = nodes.filter((e) => e.status === 'online').length;
+    const count = (type, status) => entries.filter((e) => e.type === type && Number(e.template) !== 1 && (!status || e.status === status)).length;
+    const sum = (key) => nodes.reduce((total, node) => total + (node[key] || 0), 0);
+    const cpu = nodes.reduce((total, node) => total + (node.cpu || 0) * (node.maxcpu || 0), 0);
+    clear(box).append(
+      infoBox(t('Health'), [
+        [t('Status'), online === nodes.length ? t('OK') : t('Degraded')],
+        [t('Nodes online'), String(online)],
+        [t('Nodes offline'), String(nodes.length - online)],
+      ]),
+      infoBox(t('Guests'), [
+        [t('Virtual Machines'), t('{0} running, {1} stopped', count('qemu', 'running'), count('qemu', 'stopped'))],
+        [t('LXC Container'), t('{0} running, {1} stopped', count('lxc', 'running'), count('lxc', 'stopped'))],
+        [t('Templates'), String(entries.filter((e) => Number(e.template) === 1).length)],
+      ]),
+      h('section', { class: 'info-box wide' }, h('h2', {}, t('Resources')),
+        usageBar(t('CPU'), cpu, sum('maxcpu'), (value) => t('{0} CPU(s)', value.toFixed(1))),
+        usageBar(t('Memory'), sum('mem'), sum('maxmem'), formatBytes),
+        usageBar(t('Storage'), sum('disk'), sum('maxdisk'), formatBytes)));
+  };
+  paint();
+  return resources.subscribe(paint);
+}
+
+export function datacenterPanel(container, { tab, onTab, onOpen }) {
+  const sub = (id, label, render) => ({ id, label, render, sub: true });
+  const panel = renderPanel(container, {
+    title: t('Datacenter'), iconName: 'datacenter', selected: tab || 'summary', onTab,
+    items: [
+      { id: 'search', label: t('Search'), render: (host) => searchView(host, { onOpen }) },
+      { id: 'summary', label: t('Summary'), render: summary },
+      { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host) },
+      sub('users', t('Users'), usersView),
+      sub('tokens', t('API Tokens'), tokensView),
+      sub('groups', t('Groups'), groupsView),
+      sub('pools', t('Pools'), poolsView),
+      sub('roles', t('Roles'), rolesView),
+      sub('realms', t('Realms'), realmsView),
+    ],
+  });
+  for (const id of ['users', 'tokens', 'groups', 'pools', 'roles', 'realms']) {
+    container.querySelector(`#side-${id}`).classList.add('sub');
+  }
+  return panel;
+}

@@ -1,0 +1,99 @@
+// A node's panel: Search, Summary (GET /nodes/{node}/status), Notes (description in
+// /nodes/{node}/config, Markdown) and Task History (GET /nodes/{node}/tasks).
+import * as api from '../api.js';
+import { formDialog, showError } from '../dialog.js';
+import { h, clear, formatBytes, formatPercent, formatDuration } from '../dom.js';
+import { Grid } from '../grid.js';
+import { t } from '../i18n.js';
+import { renderMarkdown } from '../markdown.js';
+import { renderPanel, infoBox, usageBar } from '../panel.js';
+import { openTaskLog, taskColumns } from '../tasks.js';
+import { searchView } from './search.js';
+
+const nodePath = (node) => `/nodes/${encodeURIComponent(node)}`;
+
+function summary(host, node) {
+  const box = h('div', { class: 'summary', id: 'node-summary' });
+  host.append(box);
+  let timer = null;
+  const load = async () => {
+    try {
+      const status = await api.get(`${nodePath(node)}/status`);
+      clear(box).append(
+        h('section', { class: 'info-box wide' }, h('h2', {}, t('Status')),
+          usageBar(t('CPU usage'), status.cpu, 1, (value) => formatPercent(value)),
+          usageBar(t('RAM usage'), status.memory.used, status.memory.total, formatBytes),
+          usageBar(t('SWAP usage'), status.swap.used, status.swap.total, formatBytes),
+          usageBar(t('HD space (root)'), status.rootfs.used, status.rootfs.total, formatBytes)),
+        infoBox(t('Details'), [
+          [t('Load average'), status.loadavg.join(', ')],
+          [t('IO delay'), formatPercent(status.wait || 0)],
+          [t('Uptime'), formatDuration(status.uptime)],
+          [t('CPU(s)'), t('{0} x {1} ({2} Sockets)', status.cpuinfo.cpus, status.cpuinfo.model, status.cpuinfo.sockets)],
+          [t('Kernel Version'), status.kversion],
+          [t('Boot Mode'), status['boot-info']?.mode === 'efi' ? 'EFI' : 'Legacy BIOS'],
+          [t('Manager Version'), status.pveversion],
+        ]));
+    } catch (failure) {
+      clear(box).append(h('p', { class: 'form-error' }, failure.message));
+    }
+    timer = setTimeout(load, 3000);
+  };
+  load();
+  return () => clearTimeout(timer);
+}
+
+function notes(host, node) {
+  const view = h('div', { class: 'notes', id: 'node-notes' });
+  const edit = h('button', { type: 'button', id: 'notes-edit' }, t('Edit'));
+  host.append(h('div', { class: 'toolbar' }, edit), view);
+  let current = { description: '' };
+  const load = async () => {
+    try {
+      current = await api.get(`${nodePath(node)}/config`);
+      clear(view).append(current.description ? renderMarkdown(current.description) : h('p', { class: 'muted' }, t('No notes yet')));
+    } catch (failure) {
+      clear(view).append(h('p', { class: 'form-error' }, failure.message));
+    }
+  };
+  edit.addEventListener('click', () => formDialog({
+    title: t('Notes'), className: 'wide',
+    fields: [{ name: 'description', label: t('Notes (Markdown)'), type: 'textarea', rows: 14, value: current.description || '' }],
+    onSubmit: async (values) => {
+      const parameters = values.description.trim() ? { description: values.description } : { delete: 'description' };
+      if (current.digest) parameters.digest = current.digest;
+      await api.put(`${nodePath(node)}/config`, parameters);
+      load();
+    },
+  }));
+  load();
+}
+
+function taskHistory(host, node) {
+  const errors = h('input', { type: 'checkbox', id: 'tasks-errors' });
+  const gridHost = h('div', { class: 'grid-host' });
+  host.append(h('div', { class: 'toolbar' }, h('label', {}, errors, ' ', t('Errors only'))), gridHost);
+  const grid = new Grid(gridHost, {
+    label: t('Task History'), rowKey: (task) => task.upid, columns: taskColumns(),
+    onActivate: (task) => openTaskLog(node, task.upid),
+  });
+  const load = async () => {
+    try { grid.setRows(await api.get(`${nodePath(node)}/tasks`, { limit: 500, errors: errors.checked ? 1 : undefined })); } catch (failure) { showError(failure); }
+  };
+  errors.addEventListener('change', load);
+  load();
+  const timer = setInterval(load, 5000);
+  return () => clearInterval(timer);
+}
+
+export function nodePanel(container, node, { tab, onTab, onOpen }) {
+  return renderPanel(container, {
+    title: t('Node {0}', `'${node}'`), iconName: 'node', selected: tab || 'summary', onTab,
+    items: [
+      { id: 'search', label: t('Search'), render: (host) => searchView(host, { node, onOpen }) },
+      { id: 'summary', label: t('Summary'), render: (host) => summary(host, node) },
+      { id: 'notes', label: t('Notes'), render: (host) => notes(host, node) },
+      { id: 'tasks', label: t('Task History'), render: (host) => taskHistory(host, node) },
+    ],
+  });
+}

@@ -1,0 +1,109 @@
+// The log panel at the bottom (recent tasks of the cluster, refreshed while the GUI is open)
+// and the task log window, which follows a running task and can stop it.
+import * as api from './api.js';
+import { openWindow, showError } from './dialog.js';
+import { h, clear, formatTime } from './dom.js';
+import { Grid } from './grid.js';
+import { t } from './i18n.js';
+
+const taskNames = {
+  qmstart: 'Start', qmstop: 'Stop', qmshutdown: 'Shutdown', qmreboot: 'Reboot', qmcreate: 'Create', qmdestroy: 'Destroy',
+  qmclone: 'Clone', qmigrate: 'Migrate', qmsnapshot: 'Snapshot', vzstart: 'Start', vzstop: 'Stop', vzshutdown: 'Shutdown',
+  vzcreate: 'Create', vzdestroy: 'Destroy', vzdump: 'Backup', startall: 'Start all VMs and Containers',
+  stopall: 'Stop all VMs and Containers', aptupdate: 'Update package database', download: 'Download',
+};
+
+/** Proxmox's task description: `VM 100 - Start`, or the bare type. */
+export function describeTask(task) {
+  const name = t(taskNames[task.type] || task.type);
+  if (!task.id) return name;
+  const kind = task.type.startsWith('qm') ? t('VM') : task.type.startsWith('vz') ? t('CT') : '';
+  return `${kind ? `${kind} ` : ''}${task.id} - ${name}`;
+}
+
+export function taskStatus(task) {
+  if (!task.endtime && !task.status) return t('running');
+  return task.status === 'OK' ? t('OK') : task.status || '';
+}
+
+export function taskColumns() {
+  return [
+    { key: 'starttime', label: t('Start Time'), width: '170px', render: (task) => formatTime(task.starttime) },
+    { key: 'endtime', label: t('End Time'), width: '170px', render: (task) => formatTime(task.endtime) },
+    { key: 'node', label: t('Node'), width: '110px' },
+    { key: 'user', label: t('User name'), width: '140px' },
+    { key: 'description', label: t('Description'), value: describeTask },
+    {
+      key: 'status', label: t('Status'), width: '200px', value: taskStatus,
+      render: (task) => h('span', { class: `task-status ${task.status && task.status !== 'OK' ? 'error' : ''}` }, taskStatus(task)),
+    },
+  ];
+}
+
+export class LogPanel {
+  constructor(container) {
+    this.container = container;
+    const gridHost = h('div', { class: 'log-grid' });
+    clear(container).append(h('div', { class: 'panel-tabs' }, h('span', { class: 'tab active' }, t('Tasks'))), gridHost);
+    this.grid = new Grid(gridHost, {
+      columns: taskColumns(), rowKey: (task) => task.upid, label: t('Tasks'),
+      onActivate: (task) => openTaskLog(task.node, task.upid),
+    });
+    this.refresh();
+  }
+
+  async refresh() {
+    clearTimeout(this.timer);
+    try {
+      const tasks = await api.get('/cluster/tasks');
+      tasks.sort((a, b) => b.starttime - a.starttime);
+      this.grid.setRows(tasks);
+      this.running = tasks.some((task) => !task.endtime && !task.status);
+    } catch {
+      // A failed refresh keeps the last list; the next one tries again.
+    }
+    if (api.currentUser()) this.timer = setTimeout(() => this.refresh(), this.running ? 1000 : 3000);
+  }
+
+  stop() { clearTimeout(this.timer); }
+}
+
+/** Opens the log of one task and follows it until it ends. */
+export function openTaskLog(node, upid) {
+  let timer = null;
+  let lines = 0;
+  const win = openWindow(t('Task viewer: {0}', upid), { className: 'task-window', onClose: () => clearTimeout(timer) });
+  const status = h('span', { class: 'task-state', id: 'task-state' }, t('running'));
+  const stop = h('button', { type: 'button', id: 'task-stop', disabled: true }, t('Stop'));
+  const output = h('pre', { class: 'task-log', id: 'task-log', tabindex: '0', 'aria-live': 'polite' });
+  const base = `/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}`;
+  win.body.append(h('div', { class: 'toolbar' }, stop, h('span', { class: 'spacer' }), t('Status'), ': ', status), output);
+  win.footer.append(h('button', { type: 'button', onclick: win.close }, t('Close')));
+  stop.addEventListener('click', async () => {
+    stop.disabled = true;
+    try { await api.del(base); } catch (failure) { showError(failure); }
+  });
+
+  async function poll() {
+    try {
+      const info = await api.get(`${base}/status`);
+      const log = await api.get(`${base}/log`, { start: lines, limit: 1000 });
+      if (log.length) {
+        const atBottom = output.scrollTop + output.clientHeight >= output.scrollHeight - 4;
+        output.append(log.map((line) => `${line.t}\n`).join(''));
+        lines = log[log.length - 1].n;
+        if (atBottom) output.scrollTop = output.scrollHeight;
+      }
+      const running = info.status === 'running';
+      status.textContent = running ? t('running') : info.exitstatus === 'OK' ? t('OK') : info.exitstatus || t('stopped');
+      win.element.dataset.state = running ? 'running' : 'stopped';
+      stop.disabled = !running;
+      if (running) timer = setTimeout(poll, 1000);
+    } catch (failure) {
+      status.textContent = failure.message;
+    }
+  }
+  poll();
+  requestAnimationFrame(() => output.focus());
+  return win;
+}
