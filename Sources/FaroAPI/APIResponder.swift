@@ -1,6 +1,7 @@
 import FaroAPISpec
 import FaroModel
 import FaroSchema
+import FaroSupport
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -18,6 +19,9 @@ public struct APIResponder: HTTPResponder {
         public var authFailureDelay: Duration = .seconds(3)
         /// Limit for urlencoded and JSON bodies.
         public var maxBodySize = 1 << 20
+        /// Where a method's multipart upload is spooled, from its path parameters (a directory
+        /// on the target storage, so the finished file is renamed, not copied). nil: no uploads.
+        public var uploadDirectory: (@Sendable ([String: String]) async throws -> String)?
 
         public init(localNode: String) { self.localNode = localNode }
     }
@@ -94,20 +98,37 @@ public struct APIResponder: HTTPResponder {
         }
         let identity = try await authenticate(request, context: context, method: method, path: displayPath)
         var request = request
-        let parameters = try await collectParameters(&request, verb: verb, pathParameters: match.pathParameters)
-        let validated: [String: JSONValue]
-        do {
-            validated = try SchemaValidator.validateParameters(parameters, schema: method.parameters)
-        } catch {
-            throw APIError.parameters(error.errors)
-        }
-        try await checkPermissions(method, identity: identity, parameters: validated)
-        if let proxyTo = method.proxyTo, let node = validated[proxyTo]?.stringValue {
-            guard node == settings.localNode || node == "localhost" else {
-                throw APIError.failed("no such cluster node '\(node)'")
+        var spooledFile: String?
+        let parameters: [String: JSONValue]
+        if let field = method.uploadField, let boundary = MultipartSpooler.boundary(contentType: request.headers[.contentType] ?? "") {
+            // Nobody may fill a disk without the right to upload: check before reading the body.
+            try await checkPermissions(method, identity: identity, parameters: match.pathParameters.mapValues(JSONValue.string))
+            (parameters, spooledFile) = try await spoolUpload(request, field: field, boundary: boundary, match.pathParameters)
+        } else {
+            parameters = try await collectParameters(&request, verb: verb, pathParameters: match.pathParameters)
+            if method.uploadField != nil, parameters["tmpfilename"] != nil {
+                throw APIError.parameter("tmpfilename", "only the server sets this parameter")
             }
         }
-        return try await handler(APIRequest(method: method, parameters: validated, identity: identity))
+        do {
+            let validated: [String: JSONValue]
+            do {
+                validated = try SchemaValidator.validateParameters(parameters, schema: method.parameters)
+            } catch {
+                throw APIError.parameters(error.errors)
+            }
+            try await checkPermissions(method, identity: identity, parameters: validated)
+            if let proxyTo = method.proxyTo, let node = validated[proxyTo]?.stringValue {
+                guard node == settings.localNode || node == "localhost" else {
+                    throw APIError.failed("no such cluster node '\(node)'")
+                }
+            }
+            return try await handler(APIRequest(method: method, parameters: validated, identity: identity))
+        } catch {
+            // A spooled upload belongs to the handler's task once it started; before that it goes.
+            if let spooledFile { FileIO.remove(spooledFile) }
+            throw error
+        }
     }
 
     private func authenticate(_ request: Request, context: Context, method: APIMethod, path: String) async throws -> Identity {
@@ -131,6 +152,34 @@ public struct APIResponder: HTTPResponder {
         case .check(let check, _):
             if let failure = await authorizer.verify(check, identity: identity, parameters: parameters) { throw failure }
         }
+    }
+
+    /// Spools a multipart upload into the directory the settings name for it; the file part's
+    /// client name becomes the `field` parameter and its spool path `tmpfilename`.
+    private func spoolUpload(
+        _ request: Request, field: String, boundary: String, _ pathParameters: [String: String]
+    ) async throws -> ([String: JSONValue], String) {
+        guard let uploadDirectory = settings.uploadDirectory else { throw APIError.failed("uploads are not available") }
+        let directory = try await uploadDirectory(pathParameters)
+        let upload: SpooledUpload
+        do {
+            upload = try await MultipartSpooler(boundary: boundary, fileField: field, directory: directory).spool(request.body)
+        } catch let error as MultipartError {
+            throw APIError(status: 400, error.description)
+        }
+        guard let path = upload.path else { throw APIError.parameter(field, "no file was uploaded") }
+        var parameters = try RequestParameters.parseForm(Substring(request.uri.query ?? ""))
+        for (key, value) in upload.fields where parameters[key] == nil { parameters[key] = .string(value) }
+        if parameters[field] == nil { parameters[field] = .string(upload.fileName ?? "") }
+        parameters["tmpfilename"] = .string(path)
+        for (name, value) in pathParameters {
+            if let given = parameters[name], given.displayText != value {
+                FileIO.remove(path)
+                throw APIError(status: 400, "duplicate parameter (already defined in URI) with conflicting values!")
+            }
+            parameters[name] = .string(value)
+        }
+        return (parameters, path)
     }
 
     /// Query parameters, merged for POST/PUT with the body (the query wins), plus the path

@@ -27,9 +27,10 @@ extension Handlers {
             guard let sizeKiB = parseKiB(request.required("size")), sizeKiB > 0 || request.string("format") == "subvol" else {
                 throw APIError.parameter("size", "unable to parse size '\(request.required("size"))'")
             }
+            // An empty name asks for the next free `vm-<vmid>-disk-N`.
             var name = request.required("filename")
             let format = try allocationFormat(request, storage: storage, plugin: plugin, name: &name)
-            let volname = try await plugin.allocate(vmid: vmid, name: name, format: format, sizeKiB: sizeKiB)
+            let volname = try await plugin.allocate(vmid: vmid, name: name.isEmpty ? nil : name, format: format, sizeKiB: sizeKiB)
             return .json(.string("\(plugin.id):\(volname)"))
         }
         table.on(.get, "/nodes/{node}/storage/{storage}/content/{volume}") { request in

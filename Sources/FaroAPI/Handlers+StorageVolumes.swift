@@ -117,7 +117,7 @@ extension Handlers {
         guard type.formats.contains(format) else {
             throw APIError.parameter("format", "storage type '\(type.type)' does not support format '\(format.rawValue)'")
         }
-        if plugin.capabilities.contains(.files), suffix == nil { name += "." + format.rawValue }
+        if plugin.capabilities.contains(.files), suffix == nil, !name.isEmpty { name += "." + format.rawValue }
         return format
     }
 

@@ -17,6 +17,8 @@ public enum Handlers {
         registerPools(&table, services)
         registerStorage(&table, services)
         registerNodeStorage(&table, services)
+        registerStorageFiles(&table, services)
+        registerStoragePrune(&table, services)
         return table
     }
 

@@ -25,12 +25,15 @@ public struct APIMethod: Sendable {
     /// The method answers with a `text/event-stream` of server-sent events instead of one
     /// `{"data": ...}` document; `returns` describes the data of each event.
     public var streamsEvents: Bool
+    /// For uploads: the `multipart/form-data` part holding the file, which the server spools to
+    /// disk (never into memory) before the handler runs.
+    public var uploadField: String?
 
     public init(
         _ verb: HTTPVerb, _ path: String, name: String, description: String,
         parameters: Schema = .noParameters, returns: Schema = .null, permissions: Permissions,
         protected: Bool = false, proxyTo: String? = nil, allowToken: Bool = true,
-        streamsEvents: Bool = false
+        streamsEvents: Bool = false, uploadField: String? = nil
     ) {
         self.verb = verb
         self.path = path
@@ -43,6 +46,7 @@ public struct APIMethod: Sendable {
         self.proxyTo = proxyTo
         self.allowToken = allowToken
         self.streamsEvents = streamsEvents
+        self.uploadField = uploadField
     }
 
     public var id: String { "\(verb.rawValue) \(path)" }

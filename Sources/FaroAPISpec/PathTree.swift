@@ -1,6 +1,7 @@
 /// The method table as a tree of path segments. At one level a node has literal children or
 /// one variable child (`{name}`), as in Proxmox. Lookups split the path on `/`, ignoring
-/// empty segments, so `qemu/100/` and `qemu//100` resolve alike.
+/// empty segments, so `qemu/100/` and `qemu//100` resolve alike. A variable that ends a
+/// path matches the rest of the path, slashes included.
 public struct PathTree: Sendable {
     public struct Node: Sendable {
         public var path: String
@@ -55,10 +56,17 @@ public struct PathTree: Sendable {
     public func match(_ path: String) -> Match? {
         var node = root
         var parameters: [String: String] = [:]
-        for segment in path.split(separator: "/") {
+        let segments = path.split(separator: "/")
+        for (index, segment) in segments.enumerated() {
             if let child = node.literals[String(segment)] {
                 node = child
             } else if let name = node.variableName, let child = node.variableChild {
+                // A variable at the end of a path takes the rest of it: volume ids
+                // (`local:100/vm-100-disk-0.qcow2`) and nested pool ids (`a/b`) contain `/`.
+                if !child.hasChildren {
+                    parameters[name] = segments[index...].joined(separator: "/")
+                    return Match(node: child, pathParameters: parameters)
+                }
                 parameters[name] = String(segment)
                 node = child
             } else {

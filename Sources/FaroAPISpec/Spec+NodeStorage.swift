@@ -119,7 +119,7 @@ extension APISpec {
                 ]) { first, _ in first }),
                 returns: .string("Task id."),
                 permissions: .check(.privileges(path: "/storage/{storage}", ["Datastore.AllocateTemplate"])), protected: true,
-                proxyTo: "node"),
+                proxyTo: "node", uploadField: "filename"),
             APIMethod(
                 .post, "/nodes/{node}/storage/{storage}/download-url", name: "download_url",
                 description: "Download a file from an http(s) URL into the storage.",

@@ -27,10 +27,15 @@ public struct CLICommand: Sendable {
     public let optionalPositional: Set<String>
     /// Parameters that are read from a prompt when not given (passwords).
     public let prompted: [String]
+    /// CLI-only options (not API parameters), which `prepare` folds into the call.
+    public let extraOptions: [String: Schema]
+    /// Adjusts the parameters before the call; may pick another HTTP verb on the same path.
+    public let prepare: (@Sendable (inout [String: JSONValue]) -> HTTPVerb?)?
 
     public init(
         _ words: String, _ verb: HTTPVerb, _ path: String, positional: [String] = [], fixed: [String: JSONValue] = [:],
-        output: Output = .result, optionalPositional: Set<String> = [], prompted: [String] = []
+        output: Output = .result, optionalPositional: Set<String> = [], prompted: [String] = [],
+        extraOptions: [String: Schema] = [:], prepare: (@Sendable (inout [String: JSONValue]) -> HTTPVerb?)? = nil
     ) {
         self.words = words.split(separator: " ").map(String.init)
         self.verb = verb
@@ -40,6 +45,8 @@ public struct CLICommand: Sendable {
         self.output = output
         self.optionalPositional = optionalPositional
         self.prompted = prompted
+        self.extraOptions = extraOptions
+        self.prepare = prepare
     }
 }
 
@@ -85,13 +92,20 @@ public struct CommandTableTool: Sendable {
                 }
             }
             let skip = Set(command.positional).union(command.fixed.keys)
-            parameters.merge(try SchemaArguments.parse(rest, schema: method.parameters, skipping: skip)) { _, new in new }
+            let schema = method.parameters.adding(command.extraOptions)
+            parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
             for name in command.prompted where parameters[name] == nil {
                 guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
                 parameters[name] = .string(value)
             }
+            var verb = command.verb
+            if let prepare = command.prepare, let other = prepare(&parameters) { verb = other }
+            guard let target = spec.method(verb, command.path) else {
+                throw UsageError("internal error: \(verb.rawValue) \(command.path) is not declared")
+            }
+            let call = parameters
             return try await Pvesh.withClient(connection, environment) { client in
-                try await call(command, method, parameters, output: output, client: client, environment: environment)
+                try await self.call(command, target, call, output: output, client: client, environment: environment)
             }
         } catch let error as UsageError {
             environment.standardError(error.message + "\n")
@@ -117,7 +131,7 @@ public struct CommandTableTool: Sendable {
                 path += "/" + segment
             }
         }
-        let reply = try await client.call(HTTPMethod(rawValue: command.verb.rawValue), path, query)
+        let reply = try await client.call(HTTPMethod(rawValue: method.verb.rawValue), path, query)
         guard reply.isSuccess else {
             environment.standardError(Pvesh.failureText(reply))
             return 255

@@ -80,6 +80,7 @@ public enum FaroDaemon {
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
+        settings.uploadDirectory = Handlers.uploadDirectory(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
         func responder(_ authenticator: any Authenticator) -> APIResponder {
             APIResponder(

@@ -22,7 +22,7 @@ extension StorageService {
         errors.merge(valueErrors(options, type: type)) { first, _ in first }
         guard errors.isEmpty else { throw StorageParameterError(errors) }
         var newSection = SectionConfig.Section(type: typeName, id: id)
-        for key in Self.writeOrder(options.keys) { newSection[key] = options[key] }
+        for key in Self.writeOrder(options.keys) { newSection[key] = Self.normalized(key, options[key]!) }
         let section = newSection
         let definition = id == "local" ? forcedLocal(StorageDefinition(section: section)) : StorageDefinition(section: section)
         try await update { config, _ in
@@ -56,7 +56,7 @@ extension StorageService {
             errors.merge(valueErrors(options, type: type)) { first, _ in first }
             guard errors.isEmpty else { throw StorageParameterError(errors) }
             for option in delete { section[option] = nil }
-            for key in Self.writeOrder(options.keys) { section[key] = options[key] }
+            for key in Self.writeOrder(options.keys) { section[key] = Self.normalized(key, options[key]!) }
             config[id: id] = section
         }
     }
@@ -97,6 +97,12 @@ extension StorageService {
             errors["path"] = "path must be absolute and normalized"
         }
         return errors
+    }
+
+    /// `content` is written sorted (and `none` when empty), as Proxmox writes it.
+    static func normalized(_ key: String, _ value: String) -> String {
+        guard key == "content", let types = try? ContentType.parseList(value).get() else { return value }
+        return ContentType.listText(types)
     }
 
     /// Options in a stable order: the type-defining ones first, as Proxmox writes them.

@@ -10,3 +10,15 @@ public enum StorageTypes {
         return volumes.contains { $0.name == "data" && $0.attributes.hasPrefix("t") }
     }
 }
+
+extension StorageTypes {
+    /// The node's LVM volume groups (`pvesm scan lvm`).
+    public static func volumeGroups(runner: any CommandRunner) async throws -> [String] {
+        try await LVMTool(runner: runner).volumeGroups().map(\.name)
+    }
+
+    /// The thin pools of a volume group (`pvesm scan lvmthin`).
+    public static func thinPools(runner: any CommandRunner, vg: String) async throws -> [String] {
+        try await LVMTool(runner: runner).logicalVolumes(vg: vg).filter { $0.attributes.hasPrefix("t") }.map(\.name)
+    }
+}

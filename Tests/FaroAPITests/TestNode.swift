@@ -44,6 +44,7 @@ struct TestNode {
         var settings = APIResponder.Settings(localNode: "testnode")
         settings.authFailureDelay = .milliseconds(1)
         settings.maxBodySize = maxBody
+        settings.uploadDirectory = Handlers.uploadDirectory(services)
         return APIResponder(
             spec: spec, handlers: handlers ?? Handlers.table(services, spec: spec), authenticator: authenticator,
             authorizer: services.authorizer, settings: settings)
