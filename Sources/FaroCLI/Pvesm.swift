@@ -24,7 +24,7 @@ public enum Pvesm {
     static let pruneOptions: @Sendable (inout [String: JSONValue]) -> HTTPVerb? = { parameters in
         let keeps = PruneKeys.all.compactMap { key in parameters.removeValue(forKey: key).map { "\(key)=\($0.displayText)" } }
         if !keeps.isEmpty { parameters["prune-backups"] = .string(keeps.joined(separator: ",")) }
-        let dryRun = parameters.removeValue(forKey: "dry-run")?.boolValue ?? false
+        let dryRun = parameters.removeValue(forKey: "dry-run").map { ["1", "true", "yes", "on"].contains($0.displayText.lowercased()) } ?? false
         return dryRun ? .get : .delete
     }
 
