@@ -46,9 +46,28 @@ resources=$(summarise <<<"$resources_out")
 loaded_rss=$(rss_kib "$daemon_pid")
 guests=$(curl -sk -H "$auth" "$url/cluster/resources?type=vm" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
 
+# Upload: 1 GiB over HTTPS (multipart, spooled to the storage, then renamed into place) against
+# cp of the same file on the same disk; both end with a sync so each pays for its writes.
+big=$root/bench-upload.iso
+head -c 1G /dev/urandom >"$big"
+sync
+seconds() { date +%s.%N; }
+start=$(seconds); cp "$big" "$root/cp-copy.iso"; sync; cp_time=$(echo "$(seconds) - $start" | bc -l)
+rm -f "$root/cp-copy.iso"
+start=$(seconds)
+curl -skf -H "$auth" -F content=iso -F "filename=@$big" "$url/nodes/bench/storage/local/upload" >/dev/null
+target=$root/var/lib/vz/template/iso/bench-upload.iso
+for _ in $(seq 600); do [[ -f "$target" ]] && break; sleep 0.05; done
+sync
+upload_time=$(echo "$(seconds) - $start" | bc -l)
+rm -f "$big" "$target"
+upload_mib_s=$(echo "1024 / $upload_time" | bc -l | xargs printf "%.0f")
+cp_mib_s=$(echo "1024 / $cp_time" | bc -l | xargs printf "%.0f")
+upload_ratio=$(echo "$cp_time / $upload_time" | bc -l | xargs printf "%.2f")
+
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 report=$(cat <<REPORT
-## Foundation: API throughput and memory ($(date -u +%Y-%m-%d), $machine)
+## API throughput, memory and upload ($(date -u +%Y-%m-%d), $machine)
 
 wrk, 2 threads, $connections keep-alive connections, ${duration} s per endpoint, HTTPS (TLS 1.3), API token auth,
 release build, $guests guest configs in the store.
@@ -59,6 +78,7 @@ release build, $guests guest configs in the store.
 | \`GET /cluster/resources\` (1,000 guests) | $resources | >= 1,000 req/s, p99 < 25 ms |
 | idle RSS | $((idle_rss / 1024)) MiB | < 40 MiB |
 | RSS after the load | $((loaded_rss / 1024)) MiB | |
+| upload of 1 GiB over HTTPS vs \`cp\` | $upload_mib_s MiB/s vs $cp_mib_s MiB/s, ratio $upload_ratio | >= 0.5 |
 REPORT
 )
 echo "$report"

@@ -12,7 +12,7 @@ packages+=(qemu-utils btrfs-progs)
 packages+=(qemu-system-x86 busybox-static cpio)
 # chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).
 packages+=(chromium chromium-driver)
-[[ "${1:-}" == "--bench" ]] && packages+=(wrk)
+[[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()
 for package in "${packages[@]}"; do

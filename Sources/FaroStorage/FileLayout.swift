@@ -21,6 +21,12 @@ public struct FileLayout: Sendable {
         self.overrides = overrides
     }
 
+    /// The layout a file storage's definition describes (`path`, `content-dirs`).
+    public init(definition: StorageDefinition) throws(StorageError) {
+        guard let path = definition.path else { throw .invalidOption("path", "property is missing and it is not optional") }
+        try self.init(base: path, contentDirs: definition["content-dirs"])
+    }
+
     public func directory(_ content: ContentType) -> String {
         base + "/" + (overrides[content] ?? content.defaultSubdirectory)
     }

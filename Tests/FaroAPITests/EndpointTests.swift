@@ -26,11 +26,11 @@ import Testing
         defer { node.remove() }
         try await node.test { client in
             try await client.execute(uri: "/api2/json/", method: .get) { response in
-                #expect(response.data == [["subdir": "access"], ["subdir": "cluster"], ["subdir": "nodes"], ["subdir": "pools"], ["subdir": "version"]])
+                #expect(response.data == [["subdir": "access"], ["subdir": "cluster"], ["subdir": "nodes"], ["subdir": "pools"], ["subdir": "storage"], ["subdir": "version"]])
             }
             try await client.execute(uri: "/api2/json/nodes/testnode", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["config", "status", "tasks", "time", "version"])
+                #expect(names == ["config", "scan", "status", "storage", "tasks", "time", "version"])
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 #expect(response.data.arrayValue?.count == 4)

@@ -16,7 +16,7 @@ import Testing
             #expect(text.output.contains("│ release │ 8.4 "))
 
             let list = try Shell.faro(daemon.root, ["pvesh", "ls", "/"])
-            #expect(list.output == "Dr---        access\nDr---        cluster\nDr---        nodes\nDrwcd        pools\n-r---        version\n")
+            #expect(list.output == "Dr---        access\nDr---        cluster\nDr---        nodes\nDrwcd        pools\nDr-c-        storage\n-r---        version\n")
 
             let nodes = try Shell.faro(daemon.root, ["pvesh", "get", "/nodes", "--noborder"])
             #expect(nodes.output.split(separator: "\n").first?.hasPrefix("node ") == true)

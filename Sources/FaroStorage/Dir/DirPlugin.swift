@@ -21,10 +21,9 @@ public struct DirPlugin: StoragePlugin, FileStorage {
     public var capabilities: StorageCapabilities { [.snapshots, .linkedClones, .thinProvisioning, .subvolumes, .files] }
 
     public init(definition: StorageDefinition, context: StorageContext) throws(StorageError) {
-        guard let path = definition.path else { throw .invalidOption("path", "property is missing and it is not optional") }
         self.definition = definition
         self.context = context
-        layout = try FileLayout(base: path, contentDirs: definition["content-dirs"])
+        layout = try FileLayout(definition: definition)
     }
 
     var qemuImage: QemuImage { QemuImage(runner: context.runner) }

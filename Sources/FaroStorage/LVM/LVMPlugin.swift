@@ -66,11 +66,7 @@ public struct LVMPlugin: StoragePlugin {
     }
 
     func existingVolume(_ volname: String) async throws -> LVMTool.LogicalVolume {
-        guard LVMTool.isValidName(volname), LVMTool.owner(of: volname) != nil else { throw StorageError.invalidVolumeID("\(id):\(volname)") }
-        guard let volume = try await lvm.logicalVolumes(vg: vg).first(where: { $0.name == volname }) else {
-            throw StorageError.noSuchVolume("\(id):\(volname)")
-        }
-        return volume
+        try await lvm.existingVolume(volname, vg: vg, storage: id)
     }
 
     public func free(_ volname: String) async throws {
@@ -78,10 +74,7 @@ public struct LVMPlugin: StoragePlugin {
         try await lvm.remove(vg: vg, lv: volname)
     }
 
-    public func path(_ volname: String) throws -> String {
-        guard LVMTool.isValidName(volname), LVMTool.owner(of: volname) != nil else { throw StorageError.invalidVolumeID("\(id):\(volname)") }
-        return "/dev/\(vg)/\(volname)"
-    }
+    public func path(_ volname: String) throws -> String { try LVMTool.devicePath(volname, vg: vg, storage: id) }
 
     public func info(_ volname: String) async throws -> VolumeInfo {
         let volume = try await existingVolume(volname)

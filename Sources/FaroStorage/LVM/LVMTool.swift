@@ -70,6 +70,23 @@ struct LVMTool: Sendable {
         }
     }
 
+    /// The guest volume `volname` of a storage (`vm-`/`base-<vmid>-...`), or the error naming it.
+    func existingVolume(_ volname: String, vg: String, storage: String) async throws -> LogicalVolume {
+        guard Self.isGuestVolume(volname) else { throw StorageError.invalidVolumeID("\(storage):\(volname)") }
+        guard let volume = try await logicalVolumes(vg: vg).first(where: { $0.name == volname }) else {
+            throw StorageError.noSuchVolume("\(storage):\(volname)")
+        }
+        return volume
+    }
+
+    /// The device of a guest volume, `/dev/<vg>/<lv>`.
+    static func devicePath(_ volname: String, vg: String, storage: String) throws -> String {
+        guard isGuestVolume(volname) else { throw StorageError.invalidVolumeID("\(storage):\(volname)") }
+        return "/dev/\(vg)/\(volname)"
+    }
+
+    static func isGuestVolume(_ name: String) -> Bool { isValidName(name) && owner(of: name) != nil }
+
     func remove(vg: String, lv: String) async throws {
         try await runner.checked(["lvremove", "-f", "\(vg)/\(lv)"])
     }
