@@ -46,6 +46,6 @@ public struct NodeServices: Sendable {
         self.runner = runner
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
-        self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access)
+        self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage)
     }
 }

@@ -1,6 +1,7 @@
 import FaroAccess
 import FaroConfig
 import FaroModel
+import FaroStorage
 import FaroStore
 import FaroSupport
 
@@ -34,6 +35,7 @@ public actor ResourceIndex {
     let host: HostFacts
     let cpu: CPUUsageMonitor
     let access: AccessService
+    let storage: StorageService
     private var cacheKey: (revision: Int64, generation: Int)?
     private var entries: [ResourceEntry] = []
     private var encoded: [String: [UInt8]] = [:]
@@ -42,7 +44,7 @@ public actor ResourceIndex {
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService
+        access: AccessService, storage: StorageService
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -50,6 +52,7 @@ public actor ResourceIndex {
         self.host = host
         self.cpu = cpu
         self.access = access
+        self.storage = storage
     }
 
     /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
@@ -106,7 +109,8 @@ public actor ResourceIndex {
         let generation = await cpu.generation
         if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation { return }
         let users = try await access.configuration()
-        entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + poolEntries(users)
+        entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
+            + poolEntries(users)
         encoded = [:]
         cacheKey = (revision, generation)
     }
@@ -123,6 +127,30 @@ public actor ResourceIndex {
             "uptime": .int(host.uptime()), "level": "", "cgroup-mode": .int(host.cgroupMode()),
         ]
         return ResourceEntry(value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit")
+    }
+
+    /// The storages usable on this node with their space, visible with `Datastore.Audit`.
+    private func storageEntries() async throws -> [ResourceEntry] {
+        var result: [ResourceEntry] = []
+        for definition in try await storage.configuration().definitions where definition.isAvailable(on: nodeName) {
+            var value: [String: JSONValue] = [
+                "id": .string("storage/\(nodeName)/\(definition.id)"), "type": "storage", "node": .string(nodeName),
+                "storage": .string(definition.id), "plugintype": .string(definition.type),
+                "content": .string(ContentType.listText(storage.content(of: definition))),
+                "shared": .int(definition.isShared ? 1 : 0), "status": "unknown",
+            ]
+            if !definition.isDisabled, let plugin = try? storage.plugin(for: definition), let status = try? await plugin.status(),
+                status.active
+            {
+                value["status"] = "available"
+                value["disk"] = .int(Int(status.used))
+                value["maxdisk"] = .int(Int(status.total))
+            }
+            result.append(
+                ResourceEntry(
+                    value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit"))
+        }
+        return result
     }
 
     /// Pools are listed as `/pool/<name>`, visible with `Pool.Audit` on them.

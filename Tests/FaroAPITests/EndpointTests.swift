@@ -96,6 +96,7 @@ import Testing
     @Test func clusterResourcesListGuestsWithProxmoxTypes() async throws {
         let node = try await TestNode()
         defer { node.remove() }
+        try await node.services.storage.bootstrap(hasDefaultThinPool: false)
         try await node.store.create(
             "nodes/testnode/qemu-server/100.conf",
             data: Array("cores: 2\nmemory: 1024\nname: web\nscsi0: local:100/vm-100-disk-0.raw,size=32G\ntags: a;b\n".utf8))
@@ -122,7 +123,14 @@ import Testing
                 #expect(response.data.arrayValue?.map { $0["type"] } == ["node"])
             }
             try await client.execute(uri: "/api2/json/cluster/resources", method: .get) { response in
-                #expect(response.data.arrayValue?.count == 3)
+                #expect(response.data.arrayValue?.count == 4)
+            }
+            try await client.execute(uri: "/api2/json/cluster/resources?type=storage", method: .get) { response in
+                let local = response.data.arrayValue?.first
+                #expect(local?["id"] == "storage/testnode/local")
+                #expect(local?["status"] == "available")
+                #expect((local?["maxdisk"]?.intValue ?? 0) > 0)
+                #expect(local?["plugintype"] == "dir")
             }
         }
         // A change in the store shows up at once (the cache follows the store revision).

@@ -49,7 +49,7 @@ import Testing
         let subscriber = Subscriber(node, .localRoot)
         let first = await subscriber.next { _ in true }
         #expect(first?["reset"] == 1)
-        #expect(Self.ids(first, "updated").sorted() == ["node/testnode", "qemu/100"])
+        #expect(Self.ids(first, "updated").sorted() == ["node/testnode", "qemu/100", "storage/testnode/local"])
 
         try await node.store.create("nodes/testnode/lxc/101.conf", data: Array("hostname: box\ntags: web\n".utf8))
         let added = await subscriber.next { Self.ids($0, "updated").contains("lxc/101") }

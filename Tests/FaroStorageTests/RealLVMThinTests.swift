@@ -7,16 +7,8 @@ import Testing
 
 /// The lvmthin plugin against real LVM on a loop device, where device-mapper works (it does
 /// not on the CI machines, whose kernels lack it; there the recorded-output tests cover it).
-@Suite(.serialized, .enabled(if: RealLVMThinTests.unavailableReason == nil, "real LVM: \(RealLVMThinTests.unavailableReason ?? "")"))
+@Suite(.serialized, .enabled(if: LVMAvailability.missing == nil, "real LVM needs device-mapper (/dev/mapper/control) and lvm2"))
 struct RealLVMThinTests {
-    static var unavailableReason: String? {
-        if !FileManager.default.fileExists(atPath: "/dev/mapper/control") { return "device-mapper is missing (/dev/mapper/control)" }
-        if !FileManager.default.fileExists(atPath: "/sbin/lvcreate") && !FileManager.default.fileExists(atPath: "/usr/sbin/lvcreate") {
-            return "the LVM tools are not installed (lvm2)"
-        }
-        return LoopFileSystem.unavailableReason(type: "ext4")
-    }
-
     @Test func thinVolumesSnapshotAndClone() async throws {
         let runner = SubprocessRunner()
         let directory = try TemporaryDirectory(prefix: "faro-lvm")
@@ -44,5 +36,16 @@ struct RealLVMThinTests {
         #expect(try await plugin.listVolumes(content: nil, vmid: nil).map(\.volid.name).sorted() == [base, clone].sorted())
         try await plugin.free(clone)
         #expect(try await plugin.status().active)
+    }
+}
+
+/// What this machine lacks for real LVM, or nil.
+enum LVMAvailability {
+    static var missing: String? {
+        if !FileManager.default.fileExists(atPath: "/dev/mapper/control") { return "device-mapper (/dev/mapper/control)" }
+        if !FileManager.default.fileExists(atPath: "/sbin/lvcreate") && !FileManager.default.fileExists(atPath: "/usr/sbin/lvcreate") {
+            return "the LVM tools (lvm2)"
+        }
+        return LoopFileSystem.unavailableReason(type: "ext4")
     }
 }
