@@ -87,7 +87,7 @@ extension APISpec {
 
     /// Options that only exist when a storage is created.
     static let storageCreateOnly: Set<String> = [
-        "path", "vgname", "thinpool", "base", "server", "export", "share", "portal", "target", "iscsiprovider", "datastore",
+        "path", "vgname", "thinpool", "base", "export", "share", "portal", "target", "iscsiprovider", "datastore",
         "authsupported",
     ]
 
