@@ -70,7 +70,7 @@ struct MultipartSpooler {
                 try parser.feed(chunk.readableBytesView, upload: &upload, writer: &writer)
             }
             guard parser.state == .done else { throw MultipartError.malformed("unexpected end of body") }
-            writer?.close()
+            try writer?.finish()
             return upload
         } catch {
             writer?.close()
@@ -212,10 +212,13 @@ struct MultipartSpooler {
     }
 }
 
-/// A new hidden file in the spool directory, written with plain `write` calls.
+/// A new hidden file in the spool directory. Writes are gathered into 1 MiB blocks, so a
+/// stream of small TLS records becomes few system calls.
 struct SpoolFile {
+    static let blockSize = 1 << 20
     let path: String
     let fd: Int32
+    private var buffer: [UInt8] = []
 
     init(directory: String) throws {
         var template = Array("\(directory)/.upload-XXXXXX".utf8CString)
@@ -223,9 +226,26 @@ struct SpoolFile {
         guard fd >= 0 else { throw MultipartError.io("unable to create upload file in '\(directory)' - \(String(cString: strerror(errno)))") }
         self.fd = fd
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        buffer.reserveCapacity(Self.blockSize)
     }
 
-    func write(_ bytes: ArraySlice<UInt8>) throws {
+    mutating func write(_ bytes: ArraySlice<UInt8>) throws {
+        if buffer.count + bytes.count > Self.blockSize { try flush() }
+        if bytes.count >= Self.blockSize { try writeAll(bytes) } else { buffer.append(contentsOf: bytes) }
+    }
+
+    /// Writes what is buffered and closes the file.
+    mutating func finish() throws {
+        try flush()
+        close()
+    }
+
+    private mutating func flush() throws {
+        try writeAll(buffer[...])
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: ArraySlice<UInt8>) throws {
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

@@ -38,7 +38,9 @@ public actor ResourceIndex {
     let storage: StorageService
     private var cacheKey: (revision: Int64, generation: Int)?
     private var entries: [ResourceEntry] = []
+    /// Encoded lists by caller and type, valid for the current `cacheKey`.
     private var encoded: [String: [UInt8]] = [:]
+    static let maxCachedLists = 256
     /// Guest entries by config path, reused while the file and its pool stay the same.
     private var guestCache: [String: CachedGuest] = [:]
 
@@ -58,8 +60,10 @@ public actor ResourceIndex {
     /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
     func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
         try await refreshIfNeeded()
-        let key = type ?? "all"
-        if identity.isSuperuser, let cached = encoded[key] { return .encoded(cached) }
+        // What a caller may see depends only on the store (user.cfg, configs) and the status
+        // sample, so each caller's encoded list is kept until either changes.
+        let key = (identity.isSuperuser ? "" : identity.user.description) + "|" + (type ?? "all")
+        if let cached = encoded[key] { return .encoded(cached) }
         let visible = try await visibleEntries(type: type, identity: identity, authorizer: authorizer).entries
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         for (index, entry) in visible.enumerated() {
@@ -67,7 +71,8 @@ public actor ResourceIndex {
             bytes.append(contentsOf: entry.bytes)
         }
         bytes.append(UInt8(ascii: "]"))
-        if identity.isSuperuser { encoded[key] = bytes }
+        if encoded.count >= Self.maxCachedLists { encoded.removeAll(keepingCapacity: true) }
+        encoded[key] = bytes
         return .encoded(bytes)
     }
 

@@ -8,6 +8,8 @@ import FaroSupport
 /// with compare-and-swap so concurrent writers never lose each other's edits.
 public struct StorageService: Sendable {
     public static let configFile = "storage.cfg"
+    /// The digest of a `storage.cfg` that does not exist yet (SHA-1 of no bytes).
+    static let emptyDigest = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 
     public let store: any ConfigStore
     public let context: StorageContext
@@ -29,7 +31,7 @@ public struct StorageService: Sendable {
         } else {
             definitions.insert(defaultLocal(), at: 0)
         }
-        return (definitions, file?.digest ?? StoreFile(path: "", data: [], revision: 0, mtime: 0).digest)
+        return (definitions, file?.digest ?? Self.emptyDigest)
     }
 
     public func definition(_ id: String) async throws -> StorageDefinition {
@@ -85,7 +87,7 @@ public struct StorageService: Sendable {
         try await store.withLock("storage.cfg") {
             let file = try await store.read(Self.configFile)
             var config = SectionConfig.parse(file?.text ?? "").config
-            let digest = file?.digest ?? StoreFile(path: "", data: [], revision: 0, mtime: 0).digest
+            let digest = file?.digest ?? Self.emptyDigest
             let result = try await change(&config, digest)
             try await store.write(Self.configFile, data: Array(config.text().utf8), ifRevision: file?.revision ?? 0)
             return result
