@@ -1,3 +1,4 @@
+import FaroQemu
 import FaroSchema
 import FaroStore
 import FaroTasks
@@ -50,6 +51,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             default: return .failed(error.description)
             }
         case let error as TaskError: return .failed(error.description)
+        case let error as VMError:
+            if case .parameter(let name, let message) = error { return .parameter(name, message) }
+            return .failed(error.description)
         default: return .failed(String(describing: error))
         }
     }

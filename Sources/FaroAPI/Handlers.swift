@@ -14,6 +14,8 @@ public enum Handlers {
         registerGroupsAndRoles(&table, services)
         registerACL(&table, services)
         registerPools(&table, services)
+        registerQemu(&table, services)
+        registerQemuStatus(&table, services)
         return table
     }
 

@@ -1,5 +1,6 @@
 import FaroConfig
 import FaroModel
+import FaroQemu
 import FaroStore
 import FaroSupport
 
@@ -20,11 +21,13 @@ public actor ResourceIndex {
     let store: any ConfigStore
     let host: HostFacts
     let cpu: CPUUsageMonitor
-    private var cacheKey: (revision: Int64, generation: Int)?
+    let runtime: QemuRuntime
+    private var cacheKey: (revision: Int64, generation: Int, runs: Int)?
     private var entries: [ResourceEntry] = []
     private var encoded: [String: [UInt8]] = [:]
 
-    init(nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor) {
+    init(nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor, runtime: QemuRuntime) {
+        self.runtime = runtime
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
@@ -61,10 +64,11 @@ public actor ResourceIndex {
     private func refreshIfNeeded() async throws {
         let revision = try await store.currentRevision()
         let generation = await cpu.generation
-        if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation { return }
+        let runs = await runtime.generation
+        if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation, cacheKey.runs == runs { return }
         entries = [try await nodeEntry()] + (try await guestEntries())
         encoded = [:]
-        cacheKey = (revision, generation)
+        cacheKey = (revision, generation, runs)
     }
 
     private func nodeEntry() async throws -> ResourceEntry {
@@ -96,6 +100,15 @@ public actor ResourceIndex {
                 "maxcpu": .int(summary.cpus), "maxmem": .int(summary.memoryBytes), "maxdisk": .int(summary.diskBytes),
                 "cpu": 0, "mem": 0, "disk": 0, "uptime": 0, "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
             ]
+            if kind == "qemu", String(parts[1]) == nodeName {
+                let status = await runtime.status(vmid: vmid, vcpus: summary.cpus)
+                if status.running {
+                    value["status"] = "running"
+                    value["mem"] = .int(status.memoryBytes)
+                    value["cpu"] = .double(status.cpu)
+                    value["uptime"] = .int(status.uptime)
+                }
+            }
             if let tags = summary.tags { value["tags"] = .string(tags) }
             if let lock = summary.lock { value["lock"] = .string(lock) }
             result.append(ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(vmid)", privilege: "VM.Audit"))

@@ -12,7 +12,8 @@ public struct APISpec: Sendable {
     }
 
     /// Faro's API.
-    public static let faro = APISpec(methods: rootMethods + clusterMethods + nodeMethods + taskMethods + accessMethods + poolMethods)
+    public static let faro = APISpec(methods: rootMethods + clusterMethods + nodeMethods + taskMethods + accessMethods + poolMethods
+            + qemuMethods + qemuStatusMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {
         tree.match(path)?.node.methods[verb]

@@ -61,6 +61,9 @@ case "pvesh":
 case "pveum":
     bootstrapLogging(.error)
     exit(await Pveum.tool.run(arguments, environment: environment))
+case "qm":
+    bootstrapLogging(.error)
+    exit(await Qm.tool.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -78,6 +81,7 @@ case "help", "--help", "-h":
           daemon        run the node daemon (HTTPS API and GUI on port 8006)
           pvesh         call the API from the shell (get|set|create|delete|ls|usage)
           pveum         users, groups, roles, ACLs, pools, realms and API tokens
+          qm            virtual machines: create, configure, start, stop, destroy
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 

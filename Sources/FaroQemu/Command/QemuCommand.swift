@@ -30,6 +30,7 @@ public struct QemuCommandContext: Sendable {
 
 /// Config → QEMU argv, a pure function (`qm showcmd` prints it; golden tests pin it). The
 /// layout follows Proxmox's: QMP socket and pid file under the run directory, `-daemonize`,
+/// (but no `-id`, which only Proxmox's patched QEMU knows; the pid file path identifies the VM),
 /// fixed PCI slots on the i440fx root bus, drives as `-drive if=none` plus a device. Unlike
 /// Proxmox there is no `-no-shutdown`: Proxmox relies on its qmeventd to end a powered-off
 /// QEMU, so here a guest's power-off simply ends the process.
@@ -61,7 +62,7 @@ public struct QemuCommand: Sendable {
 
     mutating func assemble() throws {
         let vmid = context.vmid
-        add("-id", "\(vmid)", "-name", "\(config.name(vmid: vmid)),debug-threads=on")
+        add("-name", "\(config.name(vmid: vmid)),debug-threads=on")
         add("-chardev", "socket,id=qmp,path=\(context.qmpSocket),server=on,wait=off", "-mon", "chardev=qmp,mode=control")
         add("-pidfile", context.pidFile, "-daemonize")
         if let uuid = smbiosUUID { add("-smbios", "type=1,uuid=\(uuid)") }

@@ -29,6 +29,8 @@ public actor QemuRuntime {
     let taps: TapDevices
     let proc: String
     private var samples: [Int: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
+    /// Changes whenever this runtime starts or stops a VM, so caches of run states know.
+    public private(set) var generation = 0
 
     public init(runDir: String, runner: any CommandRunner, taps: TapDevices? = nil, proc: String = "/proc") {
         self.runDir = runDir
@@ -51,6 +53,7 @@ public actor QemuRuntime {
             throw QemuRuntimeError.startFailed(vmid: vmid, reason: error.description)
         }
         removeRuntimeFiles(vmid)
+        generation += 1
         try await taps.create(vmid: vmid, nets: nets)
         let result: CommandResult
         do {
@@ -119,6 +122,7 @@ public actor QemuRuntime {
         await taps.remove(nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) })
         removeRuntimeFiles(vmid)
         samples[vmid] = nil
+        generation += 1
     }
 
     func removeRuntimeFiles(_ vmid: Int) {

@@ -42,7 +42,7 @@ extension VMService {
 
 extension VMConfig {
     /// A snapshot section viewed as a config, to find the volumes it refers to.
-    init(snapshotSection section: FaroConfig.GuestConfigFile.Section) {
+    public init(snapshotSection section: FaroConfig.GuestConfigFile.Section) {
         var file = FaroConfig.GuestConfigFile()
         file.main = section
         self.init(file)
