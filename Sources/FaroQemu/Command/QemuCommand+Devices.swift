@@ -144,7 +144,7 @@ extension QemuCommand {
         for net in nets {
             guard net.bridge != nil else {
                 // Without a bridge Proxmox gives the guest user-mode networking.
-                add("-netdev", "type=user,id=\(net.key),hostname=\(config.name(vmid: context.vmid))")
+                add("-netdev", "type=user,id=\(net.key)" + (config["name"].map { ",hostname=\($0)" } ?? ""))
                 add("-device", nicDevice(net, boot: boot))
                 continue
             }
