@@ -67,6 +67,14 @@ extension VMConfig {
         return nil
     }
 
+    /// Removes devices that no longer exist from `boot: order=` (Proxmox does this when a
+    /// disk or NIC goes away).
+    public mutating func pruneBootOrder() {
+        guard let boot = self["boot"], boot.hasPrefix("order=") else { return }
+        let kept = boot.dropFirst(6).split(separator: ";").filter { self[String($0)] != nil }
+        self["boot"] = kept.isEmpty ? nil : "order=" + kept.joined(separator: ";")
+    }
+
     /// A write drops `unused[n]` entries whose volume a drive uses again (Proxmox does too).
     public mutating func dropReattachedUnused() {
         let attached = Set((try? drives())?.compactMap(\.volumeID) ?? [])

@@ -81,6 +81,7 @@ extension VMService {
                 }
                 if !running { freed += config.applyPending() }
                 config.dropReattachedUnused()
+                config.pruneBootOrder()
                 try Self.checkConsistency(config)
                 return freed
             }
