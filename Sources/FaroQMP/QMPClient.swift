@@ -55,10 +55,12 @@ public actor QMPClient {
         }
         let started = ContinuousClock.now
         let deadline = loop.scheduleTask(in: TimeAmount(timeout)) { channel.close(promise: nil) }
+        // Cancelled on the event loop as the greeting arrives: this task may resume much later
+        // on a busy machine, and the greeting must not be lost to the timer meanwhile.
+        greetingPromise.futureResult.whenComplete { _ in deadline.cancel() }
         let line: String
         do {
             line = try await greetingPromise.futureResult.get()
-            deadline.cancel()
         } catch {
             channel.close(promise: nil)
             if ContinuousClock.now - started >= timeout { throw .noGreeting(socket: socketPath, after: timeout) }
