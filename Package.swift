@@ -201,6 +201,7 @@ let package = Package(
                 "FaroQemu", "FaroQMP", "FaroModel", "FaroSupport", "FaroTesting", "FaroConfig", "FaroSchema", "FaroStorage",
                 "FaroStore",
             ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

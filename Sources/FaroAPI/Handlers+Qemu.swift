@@ -52,12 +52,15 @@ extension Handlers {
             return .json(.array(pendingEntries(config)))
         }
         table.on(.put, "/nodes/{node}/qemu/{vmid}/config") { request in
-            try await vms.updateConfig(vmid(request), try configChange(request, services), isRoot: request.identity.isSuperuser)
+            let change = try configChange(request, services)
+            try await requireConfigPrivileges(request, services, set: change.set, deleted: change.delete + change.revert)
+            try await vms.updateConfig(vmid(request), change, isRoot: request.identity.isSuperuser)
             return .null
         }
         table.on(.post, "/nodes/{node}/qemu/{vmid}/config") { request in
             let id = vmid(request)
             let change = try configChange(request, services)
+            try await requireConfigPrivileges(request, services, set: change.set, deleted: change.delete + change.revert)
             _ = try await vms.read(id)
             let isRoot = request.identity.isSuperuser
             let upid = try await services.tasks.start(type: "qmconfig", id: "\(id)", user: request.identity.user.description) { log in

@@ -166,3 +166,26 @@ import Testing
         }
     }
 }
+
+@Suite struct QemuPermissionTests {
+    @Test func eachChangedOptionNeedsItsOwnPrivilege() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.store.create("nodes/testnode/qemu-server/100.conf", data: Array("memory: 512\n".utf8))
+        try await node.access.updateConfig { config in
+            config.users["carol@pve"] = UserConfig.User()
+            config.customRoles["Renamer"] = ["VM.Config.Options", "VM.Audit"]
+            config.setACL(path: "/vms/100", members: [.user("carol@pve")], roles: ["Renamer"], propagate: true, delete: false)
+        }
+        let carol = node.responder(authenticator: FixedAuthenticator(Identity(user: UserID("carol@pve")!, method: .ticket)))
+        try await node.test(carol) { client in
+            #expect(try await QemuAPITests.call(client, .put, "/100/config", ["name": "renamed"]).status == 200)
+            let memory = try await QemuAPITests.call(client, .put, "/100/config", ["memory": "1024"])
+            #expect(memory.status == 403)
+            #expect(memory.reason == "Permission check failed (/vms/100, VM.Config.Memory)")
+            #expect(try await QemuAPITests.call(client, .put, "/100/config", ["delete": "memory"]).status == 403)
+            #expect(try await QemuAPITests.call(client, .post, "/100/status/start").status == 403)
+            #expect(try await QemuAPITests.call(client, .get, "/100/config").data["memory"] == "512")
+        }
+    }
+}
