@@ -15,6 +15,7 @@ extension Handlers {
         }
         table.on(.get, "/nodes/{node}/qemu/{vmid}/status/current") { request in
             let id = vmid(request)
+            await vms.reapIfGone(id)
             let config = try await vms.read(id).config
             var entry = await vmStatusEntry(id, config, services, full: true)
             entry["ha"] = ["managed": 0]

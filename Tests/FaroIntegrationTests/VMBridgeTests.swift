@@ -49,5 +49,13 @@ import Testing
         #expect(master.contains("master vmbr0"), "\(master)")
         #expect(try qm("stop", "202").status == 0)
         #expect(Self.ip(inside + ["link", "show", "tap202i0"])?.status != 0, "the tap is gone after stop")
+
+        #expect(try qm("start", "202").status == 0)
+        let pid = Int32(try FileIO.readText(pidFile).trimmingCharacters(in: .whitespacesAndNewlines))!
+        kill(pid, SIGKILL)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try qm("status", "202").output == "stopped\n", "a killed QEMU is reported stopped")
+        #expect(!FileIO.exists(pidFile), "and its leftovers are cleaned up")
+        #expect(Self.ip(inside + ["link", "show", "tap202i0"])?.status != 0)
     }
 }

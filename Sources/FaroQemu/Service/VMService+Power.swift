@@ -1,5 +1,6 @@
 import FaroModel
 import FaroQMP
+import FaroSupport
 
 /// Start, stop, shutdown, reboot, reset, suspend, resume.
 extension VMService {
@@ -74,6 +75,19 @@ extension VMService {
                 }
             }
         }
+    }
+
+    /// A VM whose QEMU ended behind our back (crash, kill, guest power-off) leaves its pid
+    /// file, sockets and taps; this removes them and applies pending changes, as a stop would.
+    /// Returns whether there was anything to clean up.
+    @discardableResult
+    public func reapIfGone(_ vmid: Int) async -> Bool {
+        guard FileIO.exists(runtime.pidFile(vmid)), await !isRunning(vmid), let config = try? await read(vmid).config else {
+            return false
+        }
+        await runtime.cleanup(vmid: vmid, nets: (try? config.nets()) ?? [])
+        try? await applyPendingAfterStop(vmid)
+        return true
     }
 
     func applyPendingAfterStop(_ vmid: Int) async throws {
