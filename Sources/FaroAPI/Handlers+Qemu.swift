@@ -27,7 +27,7 @@ extension Handlers {
         table.on(.post, "/nodes/{node}/qemu") { request in try await createVM(request, services) }
         table.on(.get, "/nodes/{node}/qemu/{vmid}") { request in
             _ = try await vms.read(vmid(request))
-            return .json(.array(["config", "pending", "status", "showcmd"].map { .object(["subdir": .string($0)]) }))
+            return .json(.array(["config", "pending", "showcmd", "snapshot", "status"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.delete, "/nodes/{node}/qemu/{vmid}") { request in try await destroyVM(request, services) }
         table.on(.get, "/nodes/{node}/qemu/{vmid}/config") { request in

@@ -16,6 +16,7 @@ public enum Handlers {
         registerPools(&table, services)
         registerQemu(&table, services)
         registerQemuStatus(&table, services)
+        registerQemuSnapshots(&table, services)
         return table
     }
 

@@ -13,7 +13,7 @@ public struct APISpec: Sendable {
 
     /// Faro's API.
     public static let faro = APISpec(methods: rootMethods + clusterMethods + nodeMethods + taskMethods + accessMethods + poolMethods
-            + qemuMethods + qemuStatusMethods)
+            + qemuMethods + qemuStatusMethods + qemuSnapshotMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {
         tree.match(path)?.node.methods[verb]
