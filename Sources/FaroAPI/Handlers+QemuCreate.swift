@@ -8,10 +8,7 @@ extension Handlers {
             throw APIError.parameter(name, "not supported by Faro yet")
         }
         let options = optionValues(request, excluding: createOnlyParameters)
-        for (key, value) in options {
-            guard let drive = try? Drive(key: key, text: value), let allocation = drive.allocationRequest else { continue }
-            try await requirePrivilege(services, request.identity, "Datastore.AllocateSpace", on: "/storage/\(allocation.storage)")
-        }
+        try await requireConfigPrivileges(request, services, set: options, deleted: [])
         let pool = request.string("pool")
         if let pool, try await services.access.configuration().pools[pool] == nil {
             throw APIError.parameter("pool", "pool '\(pool)' does not exist")

@@ -37,6 +37,9 @@ extension Handlers {
         let path = "/vms/\(vmid(request))"
         for (key, value) in set {
             try await requirePrivilege(services, request.identity, configPrivilege(key, value: value), on: path)
+            if let allocation = (try? Drive(key: key, text: value))?.allocationRequest {
+                try await requirePrivilege(services, request.identity, "Datastore.AllocateSpace", on: "/storage/\(allocation.storage)")
+            }
         }
         for key in deleted { try await requirePrivilege(services, request.identity, configPrivilege(key, value: nil), on: path) }
     }

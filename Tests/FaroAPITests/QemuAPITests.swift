@@ -184,6 +184,8 @@ import Testing
             #expect(memory.status == 403)
             #expect(memory.reason == "Permission check failed (/vms/100, VM.Config.Memory)")
             #expect(try await QemuAPITests.call(client, .put, "/100/config", ["delete": "memory"]).status == 403)
+            let disk = try await QemuAPITests.call(client, .post, "/100/config", ["scsi0": "local:1"])
+            #expect(disk.reason == "Permission check failed (/vms/100, VM.Config.Disk)")
             #expect(try await QemuAPITests.call(client, .post, "/100/status/start").status == 403)
             #expect(try await QemuAPITests.call(client, .get, "/100/config").data["memory"] == "512")
         }
