@@ -68,6 +68,15 @@ extension Handlers {
             }
             return .json(.string(upid.description))
         }
+        table.on(.put, "/nodes/{node}/qemu/{vmid}/resize") { request in
+            let id = vmid(request), disk = request.required("disk"), size = request.required("size")
+            let digest = request.string("digest"), skiplock = try skiplockParameter(request)
+            _ = try await vms.read(id)
+            let upid = try await services.tasks.start(type: "resize", id: "\(id)", user: request.identity.user.description) { log in
+                try await vms.resize(id, disk: disk, size: size, digest: digest, skiplock: skiplock) { log.log($0) }
+            }
+            return .json(.string(upid.description))
+        }
         table.on(.get, "/nodes/{node}/qemu/{vmid}/showcmd") { request in
             let argv = try await vms.command(vmid(request))
             return .json(.string(ShowCommand.render(argv, pretty: request.bool("pretty") ?? false)))

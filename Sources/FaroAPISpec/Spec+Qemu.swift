@@ -68,6 +68,10 @@ extension APISpec {
         return .object(properties)
     }
 
+    static let resizableDisks: [String] = ["ide", "scsi", "virtio", "sata"].flatMap { bus in
+        (0..<VMOptions.slots[bus]!).map { "\(bus)\($0)" }
+    } + ["efidisk0", "tpmstate0"]
+
     static var qemuMethods: [APIMethod] {
         let vmOnly = Schema.object(vmParameters)
         return [
@@ -138,6 +142,17 @@ extension APISpec {
                     "delete": Common.field(.integer(minimum: 0, maximum: 2), "1: pending delete, 2: forced pending delete."),
                 ])),
                 permissions: .check(.privileges(path: vmidPath, ["VM.Audit"])), proxyTo: "node"
+            ),
+            APIMethod(
+                .put, "/nodes/{node}/qemu/{vmid}/resize", name: "resize_vm",
+                description: "Grow a disk to an absolute size or by `+SIZE`; runs as a task.",
+                parameters: Schema.object(vmParameters.merging([
+                    "disk": Schema.enumeration(resizableDisks, "The disk to resize."),
+                    "size": Schema.string("The new size, or `+SIZE` to add that much.", pattern: "\\+?\\d+(\\.\\d+)?[KMGT]?"),
+                    "digest": digest, "skiplock": skiplock,
+                ]) { _, new in new }),
+                returns: .string("The task's UPID."),
+                permissions: .check(.privileges(path: vmidPath, ["VM.Config.Disk"])), protected: true, proxyTo: "node"
             ),
             APIMethod(
                 .get, "/nodes/{node}/qemu/{vmid}/showcmd", name: "showcmd",

@@ -27,6 +27,7 @@ public enum Qm {
             output: .task),
         CLICommand("delsnapshot", .delete, vm + "/snapshot/{snapname}", positional: ["vmid", "snapname"], fixed: local,
             output: .task),
+        CLICommand("resize", .put, vm + "/resize", positional: ["vmid", "disk", "size"], fixed: local, output: .task),
         CLICommand("destroy", .delete, vm, positional: ["vmid"], fixed: local, output: .task),
         CLICommand("unlock", .put, vm + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock", "skiplock": "1"],
             output: .quiet),

@@ -50,3 +50,22 @@ import Testing
         }
     }
 }
+
+@Suite struct QemuResizeAPITests {
+    @Test func growsButNeverShrinks() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.test { client in
+            typealias API = QemuAPITests
+            #expect(try await API.task(node, client, .post, "", ["vmid": "100", "scsi0": "local:1", "ide2": "none,media=cdrom"]) == "OK")
+            #expect(try await API.task(node, client, .put, "/100/resize", ["disk": "scsi0", "size": "+1G"]) == "OK")
+            #expect(try await API.call(client, .get, "/100/config").data["scsi0"] == "local:100/vm-100-disk-0.raw,size=2G")
+            let path = node.directory.path + "/var/lib/vz/images/100/vm-100-disk-0.raw"
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.size] as? NSNumber)?.intValue == 2 << 30)
+            #expect(try await API.task(node, client, .put, "/100/resize", ["disk": "scsi0", "size": "1G"]) == "shrinking disks is not supported")
+            #expect(try await API.task(node, client, .put, "/100/resize", ["disk": "ide2", "size": "+1G"]).contains("cdrom"))
+            #expect(try await API.call(client, .put, "/100/resize", ["disk": "scsi0", "size": "big"]).status == 400)
+        }
+    }
+}
