@@ -73,13 +73,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "FaroQemu", dependencies: ["FaroModel", "FaroSupport", "FaroQMP"], swiftSettings: swiftSettings),
-        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroQemu",
+            dependencies: ["FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroQemu"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage",
+                "FaroStorage", "FaroQemu", "FaroQMP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +94,7 @@ let package = Package(
             name: "FaroServer",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess", "FaroStorage",
+                "FaroQemu",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -171,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroAccess",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroAccess", "FaroQemu",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -193,7 +198,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroQemuTests",
-            dependencies: ["FaroQemu", "FaroQMP", "FaroModel", "FaroSupport", "FaroTesting"],
+            dependencies: [
+                "FaroQemu", "FaroQMP", "FaroModel", "FaroSupport", "FaroTesting", "FaroConfig", "FaroSchema", "FaroStorage",
+                "FaroStore",
+            ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import FaroQemu
 import FaroSchema
 import FaroStorage
 import FaroStore
@@ -58,6 +59,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return .failed(error.description)
         case let error as CommandError: return .failed(error.description)
         case let error as FileError: return .failed(error.description)
+        case let error as VMError:
+            if case .parameter(let name, let message) = error { return .parameter(name, message) }
+            return .failed(error.description)
         default: return .failed(String(describing: error))
         }
     }

@@ -45,7 +45,13 @@ extension Handlers {
         let info = host.cpuInfo()
         let kernel = host.kernel()
         let rootfs = host.fileSystem(at: services.paths.root) ?? FileSystemUsage(total: 0, free: 0, avail: 0)
-        return [
+        let kvm: JSONValue
+        switch await services.vms.kvm.settled {
+        case nil: kvm = ["available": 0, "state": "probing"]
+        case .available?: kvm = ["available": 1, "state": "available"]
+        case .unavailable(let reason)?: kvm = ["available": 0, "state": "unavailable", "reason": .string(reason.description)]
+        }
+        var status: [String: JSONValue] = [
             "cpu": .double(usage.cpu), "wait": .double(usage.wait),
             "cpuinfo": [
                 "model": .string(info.model), "cpus": .int(info.cpus), "cores": .int(info.cores),
@@ -75,5 +81,7 @@ extension Handlers {
             "pveversion": .string(FaroVersion.managerString),
             "ksm": ["shared": .int(host.ksmShared())],
         ]
+        status["kvm"] = kvm
+        return .object(status)
     }
 }

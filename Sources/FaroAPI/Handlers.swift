@@ -19,6 +19,9 @@ public enum Handlers {
         registerNodeStorage(&table, services)
         registerStorageFiles(&table, services)
         registerStoragePrune(&table, services)
+        registerQemu(&table, services)
+        registerQemuStatus(&table, services)
+        registerQemuSnapshots(&table, services)
         return table
     }
 

@@ -1,4 +1,5 @@
 import FaroAccess
+import FaroQemu
 import FaroStorage
 import FaroStore
 import FaroSupport
@@ -18,6 +19,7 @@ public struct NodeServices: Sendable {
     public let resources: ResourceIndex
     public let runner: any CommandRunner
     public let storage: StorageService
+    public let vms: VMService
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
@@ -29,7 +31,9 @@ public struct NodeServices: Sendable {
         nodeName: String, paths: NodePaths, store: any ConfigStore, tasks: TaskManager, host: HostFacts,
         cpu: CPUUsageMonitor, access: AccessService, authorizer: any Authorizer, certificateFingerprint: String,
         logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int,
-        runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn
+        runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn,
+        kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
+        qemuExecutable: String = "/usr/bin/qemu-system-x86_64"
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -46,6 +50,11 @@ public struct NodeServices: Sendable {
         self.runner = runner
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
-        self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage)
+        self.vms = VMService(
+            nodeName: nodeName, store: store, storage: storage, runtime: QemuRuntime(runDir: paths.qemuRunDir, runner: runner),
+            kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
+        self.resources = ResourceIndex(
+            nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
+            runtime: vms.runtime)
     }
 }

@@ -1,6 +1,7 @@
 import FaroAccess
 import FaroConfig
 import FaroModel
+import FaroQemu
 import FaroStorage
 import FaroStore
 import FaroSupport
@@ -36,7 +37,8 @@ public actor ResourceIndex {
     let cpu: CPUUsageMonitor
     let access: AccessService
     let storage: StorageService
-    private var cacheKey: (revision: Int64, generation: Int)?
+    let runtime: QemuRuntime
+    private var cacheKey: (revision: Int64, generation: Int, runs: Int)?
     private var entries: [ResourceEntry] = []
     /// Encoded lists by caller and type, valid for the current `cacheKey`.
     private var encoded: [String: [UInt8]] = [:]
@@ -46,8 +48,9 @@ public actor ResourceIndex {
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService, storage: StorageService
+        access: AccessService, storage: StorageService, runtime: QemuRuntime
     ) {
+        self.runtime = runtime
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
@@ -81,6 +84,8 @@ public actor ResourceIndex {
     struct Version: Equatable, Sendable {
         let revision: Int64
         let generation: Int
+        /// Changes when a VM starts or stops.
+        var runs = 0
     }
 
     /// The entries `identity` may see, in list order, with the version they were built from.
@@ -88,7 +93,7 @@ public actor ResourceIndex {
         type: String?, identity: Identity, authorizer: any Authorizer
     ) async throws -> (entries: [ResourceEntry], version: Version) {
         try await refreshIfNeeded()
-        let version = Version(revision: cacheKey?.revision ?? 0, generation: cacheKey?.generation ?? 0)
+        let version = Version(revision: cacheKey?.revision ?? 0, generation: cacheKey?.generation ?? 0, runs: cacheKey?.runs ?? 0)
         let matching = entries.filter { Self.matches($0.kind, type) }
         if identity.isSuperuser { return (matching, version) }
         let held = await authorizer.privileges(of: identity, onEach: matching.map(\.aclPath))
@@ -98,7 +103,7 @@ public actor ResourceIndex {
 
     /// The version the next list would be built from, without building it.
     func currentVersion() async throws -> Version {
-        Version(revision: try await store.currentRevision(), generation: await cpu.generation)
+        Version(revision: try await store.currentRevision(), generation: await cpu.generation, runs: await runtime.generation)
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -112,12 +117,13 @@ public actor ResourceIndex {
     private func refreshIfNeeded() async throws {
         let revision = try await store.currentRevision()
         let generation = await cpu.generation
-        if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation { return }
+        let runs = await runtime.generation
+        if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation, cacheKey.runs == runs { return }
         let users = try await access.configuration()
         entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
             + poolEntries(users)
         encoded = [:]
-        cacheKey = (revision, generation)
+        cacheKey = (revision, generation, runs)
     }
 
     private func nodeEntry() async throws -> ResourceEntry {
@@ -180,15 +186,29 @@ public actor ResourceIndex {
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[file.path], cached.revision == file.revision, cached.pool == pool {
                 parsed[file.path] = cached
-                result.append(cached.entry)
+                result.append(await withRuntimeStatus(cached.entry, vmid: vmid))
                 continue
             }
             guard let entry = guestEntry(file, vmid: vmid, pool: pool, hostCPUs: hostCPUs) else { continue }
             parsed[file.path] = CachedGuest(revision: file.revision, pool: pool, entry: entry)
-            result.append(entry)
+            result.append(await withRuntimeStatus(entry, vmid: vmid))
         }
         guestCache = parsed
         return result
+    }
+
+    /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
+    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: Int) async -> ResourceEntry {
+        guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
+            return entry
+        }
+        let status = await runtime.status(vmid: vmid, vcpus: value["maxcpu"]?.intValue ?? 1)
+        guard status.running else { return entry }
+        value["status"] = "running"
+        value["mem"] = .int(status.memoryBytes)
+        value["cpu"] = .double(status.cpu)
+        value["uptime"] = .int(status.uptime)
+        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 
     struct CachedGuest {

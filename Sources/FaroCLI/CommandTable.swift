@@ -15,6 +15,11 @@ public struct CLICommand: Sendable {
         case quiet
         /// Print one field of an object result.
         case field(String)
+        /// The result is a task's UPID: wait for the task, print its log, and exit with its
+        /// status, the way Proxmox's CLIs run workers in the foreground.
+        case task
+        /// Print a string result as it is.
+        case text
     }
 
     public let words: [String]
@@ -140,6 +145,10 @@ public struct CommandTableTool: Sendable {
         case .quiet: break
         case .field(let key):
             if let value = reply.data[key] { environment.standardOutput(value.displayText + "\n") }
+        case .text:
+            environment.standardOutput(reply.data.displayText + "\n")
+        case .task:
+            return try await TaskFollower.follow(reply.data.displayText, client: client, environment: environment)
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }

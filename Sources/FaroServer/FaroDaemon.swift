@@ -2,6 +2,7 @@ import FaroAPI
 import FaroAccess
 import FaroAPISpec
 import FaroModel
+import FaroQemu
 import FaroStorage
 import FaroStore
 import FaroSupport
@@ -25,6 +26,7 @@ public struct DaemonConfiguration: Sendable {
     public var hostSources = HostSources()
     public var authFailureDelay: Duration = .seconds(3)
     public var statusInterval: Duration = .seconds(10)
+    public var qemuExecutable = "/usr/bin/qemu-system-x86_64"
 
     public init(root: String, nodeName: String?, listenHost: String, listenPort: Int, webRoot: String?) {
         self.root = root
@@ -72,10 +74,17 @@ public enum FaroDaemon {
         let cpu = CPUUsageMonitor(host: host)
         let access = AccessService(store: store, clock: clock)
         try await access.bootstrap()
+        let runner = SubprocessRunner()
+        let kvm = KVMStatus {
+            let verdict = await KVMProbe(runner: runner, devicePath: "/dev/kvm", kernel: probeKernel() ?? "/boot/vmlinuz").probe()
+            logger.info("KVM \(verdict)")
+            return verdict
+        }
         let services = NodeServices(
             nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
             authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
-            authFailureDelay: configuration.authFailureDelay, clock: clock)
+            authFailureDelay: configuration.authFailureDelay, clock: clock, runner: runner, kvm: kvm,
+            qemuExecutable: configuration.qemuExecutable)
         try await services.storage.bootstrap(hasDefaultThinPool: await StorageTypes.hasDefaultThinPool(runner: services.runner))
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
@@ -121,10 +130,33 @@ public enum FaroDaemon {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("starting node \(nodeName) under \(paths.root), certificate \(tls.fingerprint)")
+        let onBoot = Task {
+            for vmid in (try? await services.vms.list()) ?? [] where await services.vms.isRunning(vmid) {
+                logger.info("VM \(vmid) is running; adopted")
+            }
+            await services.vms.startOnBoot { logger.info("\($0)") }
+            while !Task.isCancelled {
+                for vmid in (try? await services.vms.list()) ?? [] where await services.vms.reapIfGone(vmid) {
+                    logger.info("VM \(vmid) is gone; cleaned up after it")
+                }
+                try? await Task.sleep(for: configuration.statusInterval)
+            }
+        }
         try await group.run()
+        onBoot.cancel()
         await tasks.shutdown()
         FileIO.remove(paths.apiSocket)
         logger.info("daemon stopped")
+    }
+
+    /// A kernel to boot for the KVM probe: the running kernel's image, else any in /boot.
+    static func probeKernel() -> String? {
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let running = "/boot/vmlinuz-\(release)"
+        if FileIO.exists(running) { return running }
+        return FileIO.listDirectory("/boot").sorted().last { $0.hasPrefix("vmlinuz-") }.map { "/boot/" + $0 }
     }
 
     static func resolveNodeName(_ configuration: DaemonConfiguration, paths: NodePaths) throws -> String {

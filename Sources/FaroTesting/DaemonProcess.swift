@@ -20,13 +20,21 @@ public final class DaemonProcess: @unchecked Sendable {
         return ".build/debug/faro"
     }
 
-    public init(root: String, node: String = "testnode", extraArguments: [String] = []) throws {
+    /// `launcher` runs the daemon through another program, e.g. `ip netns exec <ns>` to give
+    /// it a network namespace of its own.
+    public init(root: String, node: String = "testnode", extraArguments: [String] = [], launcher: [String] = []) throws {
         self.root = root
         logPath = root + "/daemon.log"
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath())
-        process.arguments = ["daemon", "--root", root, "--node", node, "--listen", "127.0.0.1:0", "--auth-delay-ms", "50"]
+        let arguments = ["daemon", "--root", root, "--node", node, "--listen", "127.0.0.1:0", "--auth-delay-ms", "50"]
             + extraArguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [Self.binaryPath()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binaryPath())
+            process.arguments = arguments
+        }
         process.standardOutput = output
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: logPath)

@@ -1,0 +1,37 @@
+import FaroAPISpec
+
+/// `qm`: VMs on the local node, with Proxmox's subcommands and argument shapes. Commands
+/// that start a task wait for it and print its log.
+public enum Qm {
+    static let vm = "/nodes/{node}/qemu/{vmid}"
+    static let local: [String: JSONValue] = ["node": "localhost"]
+
+    public static let tool = CommandTableTool(name: "qm", commands: [
+        CLICommand("list", .get, "/nodes/{node}/qemu", fixed: local),
+        CLICommand("create", .post, "/nodes/{node}/qemu", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("set", .post, vm + "/config", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("config", .get, vm + "/config", positional: ["vmid"], fixed: local),
+        CLICommand("pending", .get, vm + "/pending", positional: ["vmid"], fixed: local),
+        CLICommand("start", .post, vm + "/status/start", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("stop", .post, vm + "/status/stop", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("shutdown", .post, vm + "/status/shutdown", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("reboot", .post, vm + "/status/reboot", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("reset", .post, vm + "/status/reset", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("suspend", .post, vm + "/status/suspend", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("resume", .post, vm + "/status/resume", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("status", .get, vm + "/status/current", positional: ["vmid"], fixed: local, output: .field("status")),
+        CLICommand("showcmd", .get, vm + "/showcmd", positional: ["vmid"], fixed: local, output: .text),
+        CLICommand("snapshot", .post, vm + "/snapshot", positional: ["vmid", "snapname"], fixed: local, output: .task),
+        CLICommand("listsnapshot", .get, vm + "/snapshot", positional: ["vmid"], fixed: local),
+        CLICommand("rollback", .post, vm + "/snapshot/{snapname}/rollback", positional: ["vmid", "snapname"], fixed: local,
+            output: .task),
+        CLICommand("delsnapshot", .delete, vm + "/snapshot/{snapname}", positional: ["vmid", "snapname"], fixed: local,
+            output: .task),
+        CLICommand("resize", .put, vm + "/resize", positional: ["vmid", "disk", "size"], fixed: local, output: .task),
+        CLICommand("destroy", .delete, vm, positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("unlock", .put, vm + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock", "skiplock": "1"],
+            output: .quiet),
+    ])
+}
+
+import FaroModel

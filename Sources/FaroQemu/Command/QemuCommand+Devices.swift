@@ -1,0 +1,168 @@
+import FaroSchema
+
+/// Drives, controllers, NICs and boot order.
+extension QemuCommand {
+    /// bootindex per device key: `boot: order=a;b` gives 100, 101, ...; the legacy letters
+    /// (default `cdn`) give the first disk, the first CD-ROM and net0 100/200/300 by position.
+    func bootIndexes(drives: [Drive], nets: [NetDevice]) -> [String: Int] {
+        var order: [String]?
+        var legacy = "cdn"
+        if let text = config["boot"], let values = try? PropertyString.parse(text, keys: DeviceKeys.boot) {
+            if let list = values["order"] { order = list.split(separator: ";").map(String.init) }
+            if let letters = values["legacy"] { legacy = letters }
+        }
+        if let order {
+            return Dictionary(order.enumerated().map { ($1, 100 + $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        var result: [String: Int] = [:]
+        for (position, letter) in legacy.enumerated() {
+            let index = 100 * (position + 1)
+            switch letter {
+            case "c":
+                let disk = config["bootdisk"] ?? drives.first(where: { !$0.isCDROM })?.key
+                if let disk { result[disk] = index }
+            case "d": if let cdrom = drives.first(where: \.isCDROM) { result[cdrom.key] = index }
+            case "n": if let net = nets.first { result[net.key] = index }
+            default: break
+            }
+        }
+        return result
+    }
+
+    static func hex(_ value: Int) -> String { "0x" + String(value, radix: 16) }
+
+    mutating func addDrives() throws {
+        let drives = try config.drives()
+        let boot = bootIndexes(drives: drives, nets: try config.nets())
+        let scsihw = config["scsihw"] ?? "lsi"
+        var controllers: Set<String> = []
+        if drives.contains(where: { $0.bus == "sata" }) {
+            add("-device", "ahci,id=ahci0,multifunction=on,bus=\(rootBus),addr=0x7")
+        }
+        for drive in drives {
+            var device: String
+            let hasMedium = !drive.isNone
+            if hasMedium { add("-drive", try driveArgument(drive)) }
+            let medium = hasMedium ? ",drive=drive-\(drive.key)" : ""
+            switch drive.bus {
+            case "ide":
+                let bus = isQ35 ? "ide.\(drive.index)" : "ide.\(drive.index / 2)"
+                let unit = isQ35 ? 0 : drive.index % 2
+                device = "\(drive.isCDROM ? "ide-cd" : "ide-hd"),bus=\(bus),unit=\(unit)\(medium),id=\(drive.key)"
+            case "sata":
+                device = "\(drive.isCDROM ? "ide-cd" : "ide-hd"),bus=ahci0.\(drive.index)\(medium),id=\(drive.key)"
+            case "scsi":
+                let (controller, target) = scsiController(for: drive, scsihw: scsihw)
+                if controllers.insert(controller.id).inserted { add("-device", controller.device) }
+                device = "\(drive.isCDROM ? "scsi-cd" : "scsi-hd"),bus=\(controller.id).0,channel=0,scsi-id=\(target),lun=0"
+                    + "\(medium),id=\(drive.key)"
+            default:
+                device = "virtio-blk-pci\(medium),id=\(drive.key),\(pciAddress(virtio: drive.index))"
+                if drive.values["iothread"] == "1" {
+                    add("-object", "iothread,id=iothread-\(drive.key)")
+                    device += ",iothread=iothread-\(drive.key)"
+                }
+            }
+            if drive.values["ssd"] == "1", drive.bus != "virtio" { device += ",rotation_rate=1" }
+            if let serial = drive.values["serial"] { device += ",serial=\(serial)" }
+            if let index = boot[drive.key] { device += ",bootindex=\(index)" }
+            add("-device", device)
+        }
+    }
+
+    func pciAddress(virtio index: Int) -> String {
+        index < 6 ? "bus=\(rootBus),addr=\(Self.hex(0xa + index))" : "bus=pci.1,addr=\(Self.hex(1 + index - 6))"
+    }
+
+    func pciAddress(net index: Int) -> String {
+        if index < 6 { return "bus=\(rootBus),addr=\(Self.hex(0x12 + index))" }
+        if index < 27 { return "bus=pci.1,addr=\(Self.hex(0xb + index - 6))" }
+        return "bus=pci.2,addr=\(Self.hex(1 + index - 27))"
+    }
+
+    func scsiController(for drive: Drive, scsihw: String) -> (controller: (id: String, device: String), target: Int) {
+        let models = ["lsi": "lsi53c895a", "lsi53c810": "lsi53c810", "megasas": "megasas", "pvscsi": "pvscsi",
+                      "virtio-scsi-pci": "virtio-scsi-pci", "virtio-scsi-single": "virtio-scsi-pci"]
+        let model = models[scsihw] ?? "lsi53c895a"
+        if scsihw == "virtio-scsi-single" {
+            let id = "virtioscsi\(drive.index)"
+            let address = drive.index == 0 ? "bus=\(rootBus),addr=0x5" : "bus=pci.2,addr=\(Self.hex(0x5 + drive.index))"
+            return ((id, "\(model),id=\(id),\(address)"), 0)
+        }
+        let perController = scsihw.hasPrefix("lsi") ? 7 : 16
+        let number = drive.index / perController
+        let id = "scsihw\(number)"
+        let address = number == 0 ? "bus=\(rootBus),addr=0x5" : number == 1 ? "bus=\(rootBus),addr=0x6" : "bus=pci.2,addr=\(Self.hex(number))"
+        return ((id, "\(model),id=\(id),\(address)"), drive.index % perController)
+    }
+
+    func driveArgument(_ drive: Drive) throws -> String {
+        let path: String
+        if let volume = drive.volumeID {
+            path = try context.resolveVolume(volume)
+        } else {
+            path = drive.file
+        }
+        var parts = ["file=\(path.replacingOccurrences(of: ",", with: ",,"))", "if=none", "id=drive-\(drive.key)"]
+        parts.append("media=\(drive.isCDROM ? "cdrom" : "disk")")
+        let format = drive.values["format"] ?? Self.format(ofPath: path, cdrom: drive.isCDROM)
+        parts.append("format=\(format)")
+        if let cache = drive.values["cache"] { parts.append("cache=\(cache)") }
+        if let aio = drive.values["aio"] { parts.append("aio=\(aio)") }
+        if drive.values["discard"] == "on" { parts.append("discard=unmap") }
+        if drive.values["detect_zeroes"] == "1" {
+            parts.append("detect-zeroes=\(drive.values["discard"] == "on" ? "unmap" : "on")")
+        }
+        if drive.values["ro"] == "1" || drive.isCDROM { parts.append("readonly=on") }
+        if drive.values["snapshot"] == "1" { parts.append("snapshot=on") }
+        if let value = drive.values["rerror"] { parts.append("rerror=\(value)") }
+        if let value = drive.values["werror"] { parts.append("werror=\(value)") }
+        let throttles = [("mbps", "bps"), ("mbps_rd", "bps_rd"), ("mbps_wr", "bps_wr")]
+        for (key, option) in throttles {
+            if let value = drive.values[key].flatMap(Double.init) { parts.append("\(option)=\(Int(value * 1_048_576))") }
+        }
+        for key in ["iops", "iops_rd", "iops_wr"] {
+            if let value = drive.values[key] { parts.append("\(key)=\(value)") }
+        }
+        return parts.joined(separator: ",")
+    }
+
+    static func format(ofPath path: String, cdrom: Bool) -> String {
+        for format in ["qcow2", "vmdk", "qed"] where path.hasSuffix(".\(format)") { return format }
+        return "raw"
+    }
+
+    static let nicDevices = [
+        "virtio": "virtio-net-pci", "e1000": "e1000", "e1000-82540em": "e1000-82540em", "e1000-82544gc": "e1000-82544gc",
+        "e1000-82545em": "e1000-82545em", "e1000e": "e1000e", "i82551": "i82551", "i82557b": "i82557b", "i82559er": "i82559er",
+        "ne2k_isa": "ne2k_isa", "ne2k_pci": "ne2k_pci", "pcnet": "pcnet", "rtl8139": "rtl8139", "vmxnet3": "vmxnet3",
+    ]
+
+    mutating func addNetworks() throws {
+        let nets = try config.nets()
+        let boot = bootIndexes(drives: try config.drives(), nets: nets)
+        for net in nets {
+            guard net.bridge != nil else {
+                // Without a bridge Proxmox gives the guest user-mode networking.
+                add("-netdev", "type=user,id=\(net.key)" + (config["name"].map { ",hostname=\($0)" } ?? ""))
+                add("-device", nicDevice(net, boot: boot))
+                continue
+            }
+            var netdev = "type=tap,id=\(net.key),ifname=\(net.tapName(vmid: context.vmid)),script=no,downscript=no"
+            if net.model == "virtio", config.kvmEnabled { netdev += ",vhost=on" }
+            if let queues = net.values["queues"].flatMap(Int.init), queues > 1 { netdev += ",queues=\(queues)" }
+            add("-netdev", netdev)
+            add("-device", nicDevice(net, boot: boot))
+        }
+    }
+
+    func nicDevice(_ net: NetDevice, boot: [String: Int]) -> String {
+        var device = "\(Self.nicDevices[net.model] ?? net.model)"
+        if let mac = net.macAddress { device += ",mac=\(mac)" }
+        device += ",netdev=\(net.key),\(pciAddress(net: net.index)),id=\(net.key)"
+        if let index = boot[net.key] { device += ",bootindex=\(index)" }
+        if net.model == "virtio", let mtu = net.values["mtu"], mtu != "1" { device += ",host_mtu=\(mtu)" }
+        return device
+    }
+}
+

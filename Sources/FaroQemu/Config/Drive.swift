@@ -1,0 +1,51 @@
+import FaroSchema
+
+/// One `ide[n]`/`sata[n]`/`scsi[n]`/`virtio[n]` entry: the volume (or `none`, or a new-disk
+/// request `STORAGE:SIZE_GiB`) and its options, kept as text in the order-free property form.
+public struct Drive: Sendable, Equatable {
+    /// The config key, e.g. `scsi0`.
+    public var key: String
+    public var bus: String
+    public var index: Int
+    public var values: [String: String]
+
+    public init(key: String, text: String) throws(VMConfigError) {
+        guard let (bus, index) = VMOptions.splitIndexed(key), VMOptions.driveBuses.contains(bus) else {
+            throw .invalidOption(key: key, message: "not a drive slot")
+        }
+        do {
+            values = try PropertyString.parse(text, keys: DeviceKeys.drive)
+        } catch {
+            throw .invalidOption(key: key, message: Self.describe(error, key: key))
+        }
+        self.key = key
+        self.bus = bus
+        self.index = index
+        if isCDROM, bus == "virtio" { throw .invalidOption(key: key, message: "virtio drives cannot be CD-ROMs") }
+    }
+
+    static func describe(_ error: PropertyString.Error, key: String) -> String {
+        let details = error.keyErrors.keys.sorted().map { "\(key).\($0): \(error.keyErrors[$0]!)" }
+        return (["invalid format - \(error.message)"] + details).joined(separator: "\n")
+    }
+
+    public var file: String { values["file"] ?? "none" }
+    public var isCDROM: Bool { values["media"] == "cdrom" }
+    public var isNone: Bool { file == "none" }
+
+    /// `STORAGE:SIZE_GiB` (e.g. `local:4`, `local:0.5`): a disk to allocate on create or update.
+    public var allocationRequest: (storage: String, sizeGiB: Double)? {
+        guard !isCDROM, let colon = file.firstIndex(of: ":") else { return nil }
+        let size = file[file.index(after: colon)...]
+        guard let gib = Double(size), gib >= 0, size.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+        return (String(file[..<colon]), gib)
+    }
+
+    /// A storage volume (`local:iso/x.iso`, `local:100/vm-100-disk-0.qcow2`), not a path or `none`.
+    public var volumeID: String? {
+        guard !isNone, !file.hasPrefix("/"), file.contains(":"), allocationRequest == nil else { return nil }
+        return file
+    }
+
+    public var text: String { PropertyString.print(values, keys: DeviceKeys.drive) }
+}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FaroSupport
+
+/// A VM's QEMU process as the pid file and `/proc` show it. A pid counts only while its
+/// command line carries `-pidfile <that file>`, so a recycled pid is never mistaken for the VM.
+public struct QemuProcess: Sendable, Equatable {
+    public let vmid: Int
+    public let pid: Int32
+    public let pidFile: String
+
+    /// The running process of `vmid`, or nil.
+    public static func find(vmid: Int, pidFile: String, proc: String = "/proc") -> QemuProcess? {
+        guard let text = try? FileIO.readTextIfExists(pidFile),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
+        let process = QemuProcess(vmid: vmid, pid: pid, pidFile: pidFile)
+        return process.isAlive(proc: proc) ? process : nil
+    }
+
+    public func isAlive(proc: String = "/proc") -> Bool {
+        guard let stat = try? FileIO.readText("\(proc)/\(pid)/stat"), let close = stat.lastIndex(of: ")"),
+            !stat[stat.index(after: close)...].hasPrefix(" Z"),
+            let cmdline = try? FileIO.read("\(proc)/\(pid)/cmdline")
+        else { return false }
+        let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard let index = words.firstIndex(of: "-pidfile"), index + 1 < words.count else { return false }
+        return words[index + 1] == pidFile
+    }
+
+    /// CPU ticks used (user + system), resident memory in bytes, start time in ticks since boot.
+    public func usage(proc: String = "/proc") -> (ticks: UInt64, rssBytes: Int, startTicks: Int)? {
+        guard let stat = try? FileIO.readText("\(proc)/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 21, let user = UInt64(fields[11]), let system = UInt64(fields[12]),
+            let start = Int(fields[19]), let pages = Int(fields[21])
+        else { return nil }
+        return (user + system, pages * Int(sysconf(Int32(_SC_PAGESIZE))), start)
+    }
+
+    public func signal(_ number: Int32) { _ = kill(pid, number) }
+
+    /// Waits until the process is gone; false when `timeout` passes first.
+    public func waitForExit(timeout: Duration, proc: String = "/proc") async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isAlive(proc: proc) {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return true
+    }
+}
+
+import Foundation

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FaroModel
+import FaroQMP
+import FaroSupport
+
+/// What `status/current` reports about a VM's process.
+public struct RuntimeStatus: Sendable, Equatable {
+    public var running: Bool
+    public var qmpStatus: String
+    public var pid: Int32?
+    public var uptime: Int = 0
+    /// Share of the VM's vCPUs used since the previous sample (0 ... 1).
+    public var cpu: Double = 0
+    public var memoryBytes: Int = 0
+    public var qemuVersion: String?
+    public var machine: String?
+
+    public static let stopped = RuntimeStatus(running: false, qmpStatus: "stopped", pid: nil)
+}
+
+/// Starts, stops and watches QEMU processes. QEMU daemonizes into its own session and leaves
+/// a pid file and a QMP socket under `runDir`; that is all the state there is, so a new daemon
+/// finds running VMs again (re-adoption) by reading the same files.
+public actor QemuRuntime {
+    public let runDir: String
+    let runner: any CommandRunner
+    let taps: TapDevices
+    let proc: String
+    private var samples: [Int: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
+    /// Changes whenever this runtime starts or stops a VM, so caches of run states know.
+    public private(set) var generation = 0
+
+    public init(runDir: String, runner: any CommandRunner, taps: TapDevices? = nil, proc: String = "/proc") {
+        self.runDir = runDir
+        self.runner = runner
+        self.taps = taps ?? TapDevices(runner: runner)
+        self.proc = proc
+    }
+
+    public nonisolated func pidFile(_ vmid: Int) -> String { "\(runDir)/\(vmid).pid" }
+    public nonisolated func qmpSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).qmp" }
+
+    public func process(_ vmid: Int) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
+
+    /// Runs the argv (which must `-daemonize`) after plugging the NICs; returns once QEMU runs.
+    public func start(vmid: Int, argv: [String], nets: [NetDevice], timeout: Duration = .seconds(30)) async throws {
+        if process(vmid) != nil { throw QemuRuntimeError.alreadyRunning(vmid: vmid) }
+        do {
+            try FileIO.makeDirectory(runDir, mode: 0o750)
+        } catch {
+            throw QemuRuntimeError.startFailed(vmid: vmid, reason: error.description)
+        }
+        removeRuntimeFiles(vmid)
+        generation += 1
+        try await taps.create(vmid: vmid, nets: nets)
+        let result: CommandResult
+        do {
+            result = try await runner.run(Command(argv[0], Array(argv.dropFirst()), timeout: timeout))
+        } catch {
+            await cleanup(vmid: vmid, nets: nets)
+            throw QemuRuntimeError.startFailed(vmid: vmid, reason: error.description)
+        }
+        guard result.succeeded, process(vmid) != nil else {
+            await cleanup(vmid: vmid, nets: nets)
+            let message = result.errorOutput.split(separator: "\n").suffix(3).joined(separator: "\n")
+            throw QemuRuntimeError.startFailed(vmid: vmid, reason: message.isEmpty ? "\(result.termination)" : message)
+        }
+        for net in nets where net.linkDown {
+            try? await withMonitor(vmid) { try await $0.execute("set_link", arguments: ["name": .string(net.key), "up": false]) }
+        }
+    }
+
+    /// Connects to the VM's monitor for one exchange.
+    public func withMonitor<T: Sendable>(_ vmid: Int, _ body: (QMPClient) async throws -> T) async throws -> T {
+        guard process(vmid) != nil else { throw QemuRuntimeError.notRunning(vmid: vmid) }
+        let client = try await QMPClient.connect(socketPath: qmpSocket(vmid))
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// Hard stop: QMP `quit`, then SIGTERM, then SIGKILL, each after `timeout` / 10 s.
+    public func stop(vmid: Int, nets: [NetDevice], timeout: Duration = .seconds(60)) async throws {
+        guard let process = process(vmid) else {
+            await cleanup(vmid: vmid, nets: nets)
+            return
+        }
+        try? await withMonitor(vmid) { try await $0.quit() }
+        if !(await process.waitForExit(timeout: timeout, proc: proc)) {
+            process.signal(SIGTERM)
+            if !(await process.waitForExit(timeout: .seconds(10), proc: proc)) {
+                process.signal(SIGKILL)
+                guard await process.waitForExit(timeout: .seconds(5), proc: proc) else { throw QemuRuntimeError.stopFailed(vmid: vmid) }
+            }
+        }
+        await cleanup(vmid: vmid, nets: nets)
+    }
+
+    /// ACPI power button; waits `timeout` for the guest to power off. With `forceStop` a guest
+    /// that does not react is stopped hard, otherwise the timeout is an error and the VM runs on.
+    public func shutdown(vmid: Int, nets: [NetDevice], timeout: Duration, forceStop: Bool) async throws {
+        guard let process = process(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
+        try await withMonitor(vmid) { try await $0.systemPowerdown() }
+        if await process.waitForExit(timeout: timeout, proc: proc) {
+            await cleanup(vmid: vmid, nets: nets)
+            return
+        }
+        guard forceStop else { throw QemuRuntimeError.shutdownTimedOut(vmid: vmid) }
+        try await stop(vmid: vmid, nets: nets, timeout: .seconds(10))
+    }
+
+    /// Removes the leftovers of a VM that is not running: taps, sockets, the pid file.
+    public func cleanup(vmid: Int, nets: [NetDevice]) async {
+        guard process(vmid) == nil else { return }
+        await taps.remove(nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) })
+        removeRuntimeFiles(vmid)
+        samples[vmid] = nil
+        generation += 1
+    }
+
+    func removeRuntimeFiles(_ vmid: Int) {
+        for suffix in ["pid", "qmp", "vnc", "qga", "serial0", "serial1", "serial2", "serial3"] {
+            FileIO.remove("\(runDir)/\(vmid).\(suffix)")
+        }
+    }
+
+    /// Status from `/proc` and QMP. `vcpus` scales the CPU share.
+    public func status(vmid: Int, vcpus: Int) async -> RuntimeStatus {
+        guard let process = process(vmid) else { return .stopped }
+        var status = RuntimeStatus(running: true, qmpStatus: "running", pid: process.pid)
+        if let usage = process.usage(proc: proc) {
+            let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+            let bootUptime = Double((try? FileIO.readText("\(proc)/uptime"))?.split(separator: " ").first ?? "0") ?? 0
+            status.uptime = max(0, Int(bootUptime - Double(usage.startTicks) / ticksPerSecond))
+            status.memoryBytes = usage.rssBytes
+            let now = ContinuousClock.now
+            if let previous = samples[vmid] {
+                let elapsed = Double((now - previous.at).components.seconds) + Double((now - previous.at).components.attoseconds) / 1e18
+                if elapsed > 0 {
+                    status.cpu = min(1, Double(usage.ticks &- previous.ticks) / ticksPerSecond / elapsed / Double(max(1, vcpus)))
+                }
+            }
+            samples[vmid] = (usage.ticks, now)
+        }
+        if let reply = try? await withMonitor(vmid, { client in
+            (try await client.queryStatus(), try await client.execute("query-version"))
+        }) {
+            status.qmpStatus = reply.0.status
+            if let qemu = reply.1["qemu"], let major = qemu["major"]?.intValue, let minor = qemu["minor"]?.intValue,
+                let micro = qemu["micro"]?.intValue
+            {
+                status.qemuVersion = "\(major).\(minor).\(micro)"
+            }
+        }
+        return status
+    }
+}

@@ -1,0 +1,52 @@
+import FaroModel
+import FaroStorage
+
+/// `DELETE /nodes/{node}/qemu/{vmid}`.
+extension VMService {
+    /// The checks that run before the task: exists, not locked, not protected, not running.
+    public func checkDestroy(_ vmid: Int, skiplock: Bool) async throws {
+        let config = try await read(vmid).config
+        try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
+        if config.isProtected { throw VMError.protected(vmid: vmid) }
+        if await isRunning(vmid) { throw VMError.running(vmid: vmid, operation: "destroy") }
+    }
+
+    /// Frees the VM's disks and removes its config. With `unreferencedDisks`, volumes of the
+    /// VMID on any storage that the config does not mention go too.
+    public func destroy(_ vmid: Int, skiplock: Bool, unreferencedDisks: Bool, log: @Sendable (String) -> Void) async throws {
+        try await checkDestroy(vmid, skiplock: skiplock)
+        let config = try await read(vmid).config
+        var volumes = config.ownedVolumes().map(\.volume)
+        for snapshot in config.snapshotNames {
+            guard let section = config.file[section: snapshot] else { continue }
+            volumes += VMConfig(snapshotSection: section).ownedVolumes().map(\.volume)
+        }
+        volumes += config.pending.compactMap { key, value in
+            (try? Drive(key: key, text: value)).flatMap { $0.isCDROM ? nil : $0.volumeID }
+        }
+        var unique: [String] = []
+        for volume in volumes where !unique.contains(volume) { unique.append(volume) }
+        if unreferencedDisks {
+            for definition in (try await storage.configuration().definitions) where storage.content(of: definition).contains(.images) {
+                guard let plugin = try? storage.plugin(for: definition),
+                    let found = try? await plugin.listVolumes(content: .images, vmid: VMID(vmid))
+                else { continue }
+                for info in found where !unique.contains(info.volid.description) { unique.append(info.volid.description) }
+            }
+        }
+        for volume in unique { log("removing volume '\(volume)'") }
+        await free(unique, log: log)
+        try await store.delete(configPath(vmid), ifRevision: nil)
+    }
+}
+
+extension VMConfig {
+    /// A snapshot section viewed as a config, to find the volumes it refers to.
+    public init(snapshotSection section: FaroConfig.GuestConfigFile.Section) {
+        var file = FaroConfig.GuestConfigFile()
+        file.main = section
+        self.init(file)
+    }
+}
+
+import FaroConfig

@@ -1,0 +1,120 @@
+import FaroModel
+import FaroQMP
+import FaroSupport
+
+/// Start, stop, shutdown, reboot, reset, suspend, resume.
+extension VMService {
+    /// Checks that run before a start task: exists, unlocked, not a template, not running,
+    /// and KVM where the VM wants it.
+    public func checkStart(_ vmid: Int, skiplock: Bool) async throws {
+        let config = try await read(vmid).config
+        try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
+        if config.isTemplate { throw VMError.template(vmid: vmid) }
+        if await isRunning(vmid) { throw QemuRuntimeError.alreadyRunning(vmid: vmid) }
+        let effective = config.hasPending ? { var copy = config; copy.applyPending(); return copy }() : config
+        try await kvm.availability.requireForStart(vmid: VMID(vmid)!, kvmEnabled: effective.kvmEnabled)
+    }
+
+    public func start(_ vmid: Int, skiplock: Bool, timeout: Duration? = nil, log: @Sendable (String) -> Void = { _ in }) async throws {
+        try await checkStart(vmid, skiplock: skiplock)
+        let freed = try await update(vmid) { config in config.applyPending() }
+        await free(freed, log: log)
+        let config = try await read(vmid).config
+        let argv = try await command(vmid)
+        let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
+        try await runtime.start(vmid: vmid, argv: argv, nets: try config.nets(), timeout: startTimeout)
+        log("VM \(vmid) started with PID \(await runtime.process(vmid)?.pid ?? 0)")
+    }
+
+    /// Hard stop; a stopped VM is fine. Pending changes apply afterwards.
+    public func stop(_ vmid: Int, skiplock: Bool, timeout: Duration = .seconds(60)) async throws {
+        let config = try await read(vmid).config
+        try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
+        try await runtime.stop(vmid: vmid, nets: try config.nets(), timeout: timeout)
+        try await applyPendingAfterStop(vmid)
+    }
+
+    /// The shutdown timeout: the parameter, else `startup: down=`, else 60 s.
+    func shutdownTimeout(_ config: VMConfig, requested: Int?) -> Duration {
+        .seconds(requested ?? config.startup["down"] ?? 60)
+    }
+
+    public func shutdown(_ vmid: Int, skiplock: Bool, timeout: Int?, forceStop: Bool) async throws {
+        let config = try await read(vmid).config
+        try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
+        guard await isRunning(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
+        if !forceStop, let status = try? await runtime.withMonitor(vmid, { try await $0.queryStatus() }), status.status == "paused" {
+            throw VMError.failed("VM \(vmid) is paused - cannot shutdown")
+        }
+        try await runtime.shutdown(
+            vmid: vmid, nets: try config.nets(), timeout: shutdownTimeout(config, requested: timeout), forceStop: forceStop)
+        try await applyPendingAfterStop(vmid)
+    }
+
+    /// Shutdown and start again, so pending changes take effect (what Proxmox does too).
+    public func reboot(_ vmid: Int, timeout: Int?, log: @Sendable (String) -> Void = { _ in }) async throws {
+        try await shutdown(vmid, skiplock: false, timeout: timeout, forceStop: false)
+        try await start(vmid, skiplock: false, log: log)
+    }
+
+    /// Reset, suspend (pause) and resume: one QMP command each on a running VM.
+    public func monitorAction(_ vmid: Int, skiplock: Bool, _ action: MonitorAction) async throws {
+        let config = try await read(vmid).config
+        try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
+        guard await isRunning(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
+        try await runtime.withMonitor(vmid) { client in
+            switch action {
+            case .reset: try await client.systemReset()
+            case .suspend: try await client.stop()
+            case .resume:
+                let status = try await client.queryStatus()
+                if status.status == "suspended" {
+                    try await client.execute("system_wakeup")
+                } else {
+                    try await client.cont()
+                }
+            }
+        }
+    }
+
+    /// A VM whose QEMU ended behind our back (crash, kill, guest power-off) leaves its pid
+    /// file, sockets and taps; this removes them and applies pending changes, as a stop would.
+    /// Returns whether there was anything to clean up.
+    @discardableResult
+    public func reapIfGone(_ vmid: Int) async -> Bool {
+        guard FileIO.exists(runtime.pidFile(vmid)), await !isRunning(vmid), let config = try? await read(vmid).config else {
+            return false
+        }
+        await runtime.cleanup(vmid: vmid, nets: (try? config.nets()) ?? [])
+        try? await applyPendingAfterStop(vmid)
+        return true
+    }
+
+    func applyPendingAfterStop(_ vmid: Int) async throws {
+        guard try await read(vmid).config.hasPending else { return }
+        let freed = try await update(vmid) { config in config.applyPending() }
+        await free(freed) { _ in }
+    }
+
+    /// Starts the `onboot` VMs in `startup` order (VMID within one order), waiting `up=`
+    /// seconds after each where set. Failures are reported and skipped.
+    public func startOnBoot(log: @Sendable (String) -> Void) async {
+        var candidates: [(order: Int, vmid: Int, up: Int)] = []
+        for vmid in (try? await list()) ?? [] {
+            guard let config = try? await read(vmid).config, config.startsOnBoot, !config.isTemplate, await !isRunning(vmid) else { continue }
+            candidates.append((config.startup["order"] ?? Int.max, vmid, config.startup["up"] ?? 0))
+        }
+        for candidate in candidates.sorted(by: { ($0.order, $0.vmid) < ($1.order, $1.vmid) }) {
+            do {
+                try await start(candidate.vmid, skiplock: false, log: log)
+                if candidate.up > 0 { try? await Task.sleep(for: .seconds(candidate.up)) }
+            } catch {
+                log("VM \(candidate.vmid): start at boot failed - \(error)")
+            }
+        }
+    }
+}
+
+public enum MonitorAction: Sendable {
+    case reset, suspend, resume
+}

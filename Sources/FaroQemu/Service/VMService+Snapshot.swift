@@ -1,0 +1,153 @@
+import FaroConfig
+import FaroModel
+import FaroStorage
+
+/// One entry of `GET .../snapshot`.
+public struct VMSnapshotInfo: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var snaptime: Int?
+    public var parent: String?
+    public var running: Bool
+}
+
+/// Disk snapshots of stopped VMs through the storage plugins (qcow2 internal snapshots on
+/// directory storages, btrfs and LVM-thin where their plugins can). The snapshot section keeps
+/// the config at snapshot time; the main section's `parent` names the current snapshot.
+extension VMService {
+    public func snapshots(_ vmid: Int) async throws -> [VMSnapshotInfo] {
+        let config = try await read(vmid).config
+        var list: [VMSnapshotInfo] = []
+        for name in config.snapshotNames {
+            guard let section = config.file[section: name] else { continue }
+            list.append(VMSnapshotInfo(
+                name: name, description: section.description ?? "", snaptime: section.options["snaptime"].flatMap(Int.init),
+                parent: section.options["parent"], running: false))
+        }
+        list.append(VMSnapshotInfo(
+            name: "current", description: "You are here!", snaptime: nil, parent: config["parent"], running: await isRunning(vmid)))
+        return list
+    }
+
+    /// The volumes of the disks a section uses (CD-ROMs excluded).
+    func diskVolumes(_ options: [String: String]) -> [String] {
+        VMConfig(snapshotSection: GuestConfigFile.Section(options: options)).ownedVolumes()
+            .filter { !$0.key.hasPrefix("unused") }.map(\.volume)
+    }
+
+    func eachVolume(_ volumes: [String], _ body: (any StoragePlugin, String) async throws -> Void) async throws {
+        for volume in volumes {
+            let id = try VolumeID(parsing: volume)
+            try await body(try await storage.plugin(id.storage), id.name)
+        }
+    }
+
+    /// Sets `lock` for the duration of `body`; the lock goes again whatever happens.
+    func withConfigLock<T: Sendable>(_ vmid: Int, _ lock: String, _ body: () async throws -> T) async throws -> T {
+        try await update(vmid) { config in
+            try Self.checkLock(config, vmid: vmid, skiplock: false)
+            config["lock"] = lock
+        }
+        do {
+            let result = try await body()
+            try await update(vmid) { config in config["lock"] = nil }
+            return result
+        } catch {
+            try? await update(vmid) { config in config["lock"] = nil }
+            throw error
+        }
+    }
+
+    public func createSnapshot(_ vmid: Int, name: String, description: String?, log: @Sendable (String) -> Void) async throws {
+        let config = try await read(vmid).config
+        guard name != "current", name.uppercased() != VMConfig.pendingSection else {
+            throw VMError.parameter("snapname", "invalid snapshot name '\(name)'")
+        }
+        if config.file[section: name] != nil { throw VMError.failed("snapshot name '\(name)' already used") }
+        if await isRunning(vmid) { throw VMError.failed("snapshots of a running VM are not supported by Faro yet") }
+        let volumes = diskVolumes(config.options)
+        try await withConfigLock(vmid, "snapshot") {
+            var done: [String] = []
+            do {
+                try await eachVolume(volumes) { plugin, volname in
+                    log("snapshotting '\(plugin.id):\(volname)'")
+                    try await plugin.snapshot(volname, name: name)
+                    done.append("\(plugin.id):\(volname)")
+                }
+            } catch {
+                try? await eachVolume(done) { plugin, volname in try await plugin.deleteSnapshot(volname, name: name) }
+                throw error
+            }
+            let now = clock()
+            try await update(vmid) { config in
+                var options = config.options
+                options["lock"] = nil
+                options["snaptime"] = String(now)
+                config.file.sections.append((name, GuestConfigFile.Section(description: description, options: options)))
+                config["parent"] = name
+            }
+        }
+    }
+
+    public func deleteSnapshot(_ vmid: Int, name: String, force: Bool, log: @Sendable (String) -> Void) async throws {
+        guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
+            throw VMError.failed("snapshot '\(name)' does not exist")
+        }
+        try await withConfigLock(vmid, "snapshot-delete") {
+            do {
+                try await eachVolume(diskVolumes(section.options)) { plugin, volname in
+                    log("deleting snapshot '\(name)' of '\(plugin.id):\(volname)'")
+                    try await plugin.deleteSnapshot(volname, name: name)
+                }
+            } catch {
+                guard force else { throw error }
+                log("ignoring: \(error)")
+            }
+            try await update(vmid) { config in
+                let parent = section.options["parent"]
+                config.file.sections.removeAll { $0.name == name }
+                for index in config.file.sections.indices where config.file.sections[index].section.options["parent"] == name {
+                    config.file.sections[index].section.options["parent"] = parent
+                }
+                if config["parent"] == name { config["parent"] = parent }
+            }
+        }
+    }
+
+    /// Stops the VM if it runs, rolls every disk back and makes the snapshot's config current.
+    public func rollback(_ vmid: Int, name: String, log: @Sendable (String) -> Void) async throws {
+        guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
+            throw VMError.failed("snapshot '\(name)' does not exist")
+        }
+        if await isRunning(vmid) {
+            log("stopping the VM first")
+            try await stop(vmid, skiplock: false)
+        }
+        try await withConfigLock(vmid, "rollback") {
+            try await eachVolume(diskVolumes(section.options)) { plugin, volname in
+                log("rolling back '\(plugin.id):\(volname)' to '\(name)'")
+                try await plugin.rollback(volname, to: name)
+            }
+            try await update(vmid) { config in
+                var options = section.options
+                options["snaptime"] = nil
+                options["vmstate"] = nil
+                options["lock"] = "rollback"
+                options["parent"] = name
+                config.options = options
+                config.description = section.description
+                config.pending = [:]
+                config.pendingDeletes = [:]
+            }
+        }
+    }
+
+    public func updateSnapshotDescription(_ vmid: Int, name: String, description: String?) async throws {
+        try await update(vmid) { config in
+            guard let index = config.file.sections.firstIndex(where: { $0.name == name }), name != VMConfig.pendingSection else {
+                throw VMError.failed("snapshot '\(name)' does not exist")
+            }
+            config.file.sections[index].section.description = description
+        }
+    }
+}

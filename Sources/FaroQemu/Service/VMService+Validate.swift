@@ -1,0 +1,139 @@
+import FaroModel
+import FaroSchema
+import FaroStorage
+import Foundation
+
+/// Checks one option value before it is stored, and turns requests (`local:4`, a NIC without
+/// MAC) into what the config keeps.
+extension VMService {
+    /// The normalised value of `key`, or a parameter error naming `key`.
+    func validate(_ key: String, _ value: String, vmid: Int, isRoot: Bool) async throws -> String {
+        guard VMOptions.isSupported(key) else { throw VMError.parameter(key, "option '\(key)' is not supported by Faro yet") }
+        if VMOptions.internalKeys.contains(key) { throw VMError.parameter(key, "option '\(key)' is set by the system") }
+        if key == "args", !isRoot { throw VMError.parameter(key, "only root can set 'args' config") }
+        if let (bus, _) = VMOptions.splitIndexed(key) {
+            if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
+            if bus == "net" { return try validateNet(key, value, vmid: vmid) }
+        }
+        if key == "vmgenid", value == "1" { return UUID().uuidString.lowercased() }
+        return value
+    }
+
+    func validateNet(_ key: String, _ value: String, vmid: Int) throws -> String {
+        var net: NetDevice
+        do {
+            net = try NetDevice(key: key, text: value)
+        } catch {
+            throw VMError.parameter(key, Self.message(error))
+        }
+        if net.macAddress == nil { net.macAddress = Self.generatedMAC() }
+        return net.text
+    }
+
+    /// `BC:24:11` (the prefix Proxmox uses) plus three random bytes.
+    static func generatedMAC() -> String {
+        let bytes = (0..<3).map { _ in UInt8.random(in: 0...255) }
+        return (["BC", "24", "11"] + bytes.map { String(format: "%02X", $0) }).joined(separator: ":")
+    }
+
+    static func message(_ error: VMConfigError) -> String {
+        switch error {
+        case .invalidOption(_, let message): return message
+        case .unparsable(let message): return message
+        }
+    }
+
+    func validateDrive(_ key: String, _ value: String, vmid: Int, isRoot: Bool) async throws -> String {
+        let drive: Drive
+        do {
+            drive = try Drive(key: key, text: value)
+        } catch {
+            throw VMError.parameter(key, Self.message(error))
+        }
+        if drive.values["import-from"] != nil { throw VMError.parameter(key, "import-from is not supported by Faro yet") }
+        if drive.isNone {
+            guard drive.isCDROM else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
+            return drive.text
+        }
+        if let request = drive.allocationRequest {
+            _ = try await imagesStorage(request.storage, key: key)
+            if request.sizeGiB <= 0 { throw VMError.parameter(key, "disk size must be larger than 0 GiB") }
+            return drive.text
+        }
+        guard let volume = drive.volumeID else {
+            guard isRoot else { throw VMError.parameter(key, "only root may use the path '\(drive.file)' as a drive") }
+            guard FileManager.default.fileExists(atPath: drive.file) else {
+                throw VMError.parameter(key, "path '\(drive.file)' does not exist")
+            }
+            return drive.text
+        }
+        let id: VolumeID
+        do {
+            id = try VolumeID(parsing: volume)
+        } catch {
+            throw VMError.parameter(key, error.description)
+        }
+        let plugin: any StoragePlugin
+        do {
+            plugin = try await storage.plugin(id.storage)
+        } catch {
+            throw VMError.parameter(key, "\(error)")
+        }
+        let parsed = try? VolumeName.parseFileVolume(id.name)
+        if parsed?.content == .iso {
+            guard drive.isCDROM else { throw VMError.parameter(key, "'\(volume)' is an ISO image - attach it with media=cdrom") }
+            guard let path = try? plugin.path(id.name), FileManager.default.fileExists(atPath: path) else {
+                throw VMError.parameter(key, "volume '\(volume)' does not exist")
+            }
+            return drive.text
+        }
+        if drive.isCDROM { throw VMError.parameter(key, "'\(volume)' is not an ISO image") }
+        guard parsed?.content == .images || parsed == nil else { throw VMError.parameter(key, "'\(volume)' is not a disk image") }
+        if let owner = parsed?.vmid, owner.rawValue != vmid, !isRoot {
+            throw VMError.parameter(key, "volume '\(volume)' belongs to VM \(owner)")
+        }
+        let info: VolumeInfo
+        do {
+            info = try await plugin.info(id.name)
+        } catch {
+            throw VMError.parameter(key, "volume '\(volume)' does not exist")
+        }
+        var stored = drive
+        stored.values["size"] = SizeFormat.format(Int(info.size))
+        return stored.text
+    }
+
+    /// A storage that may hold disk images.
+    func imagesStorage(_ id: String, key: String) async throws -> any StoragePlugin {
+        let plugin: any StoragePlugin
+        do {
+            plugin = try await storage.plugin(id)
+        } catch {
+            throw VMError.parameter(key, "\(error)")
+        }
+        guard storage.content(of: plugin.definition).contains(.images) else {
+            throw VMError.parameter(key, "storage '\(id)' does not support content-type 'images'")
+        }
+        return plugin
+    }
+
+    /// Allocates the disk a `STORAGE:SIZE_GiB` drive asks for; returns the drive text with the
+    /// new volume and its size, and the volume id.
+    func allocateDisk(_ key: String, _ value: String, vmid: Int) async throws -> (text: String, volume: String)? {
+        guard var drive = try? Drive(key: key, text: value), let request = drive.allocationRequest else { return nil }
+        let plugin = try await imagesStorage(request.storage, key: key)
+        let kib = UInt64((request.sizeGiB * 1_048_576).rounded(.up))
+        let formatName = drive.values["format"] ?? plugin.definition["format"]
+            ?? storage.types[plugin.definition.type]?.defaultFormat.rawValue ?? "raw"
+        guard let format = VolumeFormat(rawValue: formatName), format != .subvol else {
+            throw VMError.parameter(key, "unsupported format '\(formatName)' for a VM disk")
+        }
+        let volname = try await plugin.allocate(vmid: VMID(vmid)!, name: nil, format: format, sizeKiB: kib)
+        let volume = VolumeID(storage: request.storage, name: volname).description
+        drive.values["file"] = volume
+        drive.values["format"] = nil
+        drive.values["size"] = SizeFormat.format(Int(kib * 1024))
+        return (drive.text, volume)
+    }
+}
+

@@ -1,0 +1,103 @@
+import FaroConfig
+import FaroModel
+import FaroStorage
+import FaroStore
+import FaroSupport
+
+/// VM configuration and lifecycle on one node: reads and writes `qemu-server/<vmid>.conf`
+/// under a per-VM store lock with compare-and-swap, allocates and frees disks through the
+/// storage plugins, and drives QEMU through `QemuRuntime`.
+public struct VMService: Sendable {
+    public let nodeName: String
+    public let store: any ConfigStore
+    public let storage: StorageService
+    public let runtime: QemuRuntime
+    public let kvm: KVMStatus
+    public let qemuExecutable: String
+    public let clock: @Sendable () -> Int
+
+    public init(
+        nodeName: String, store: any ConfigStore, storage: StorageService, runtime: QemuRuntime, kvm: KVMStatus,
+        qemuExecutable: String = "/usr/bin/qemu-system-x86_64", clock: @escaping @Sendable () -> Int
+    ) {
+        self.nodeName = nodeName
+        self.store = store
+        self.storage = storage
+        self.runtime = runtime
+        self.kvm = kvm
+        self.qemuExecutable = qemuExecutable
+        self.clock = clock
+    }
+
+    public func configPath(_ vmid: Int) -> String { "nodes/\(nodeName)/qemu-server/\(vmid).conf" }
+
+    /// The VMIDs of this node's VMs.
+    public func list() async throws -> [Int] {
+        try await store.list("nodes/\(nodeName)/qemu-server").compactMap { entry in
+            entry.name.hasSuffix(".conf") ? Int(entry.name.dropLast(5)) : nil
+        }.sorted()
+    }
+
+    public func read(_ vmid: Int) async throws -> (config: VMConfig, file: StoreFile) {
+        guard let file = try await store.read(configPath(vmid)) else {
+            throw VMError.notFound(vmid: vmid, path: configPath(vmid))
+        }
+        return (try VMConfig(parsing: file.text), file)
+    }
+
+    /// Changes the config under the VM's lock. `change` may throw to leave the file as it was.
+    @discardableResult
+    public func update<T: Sendable>(
+        _ vmid: Int, digest: String? = nil, _ change: @Sendable (inout VMConfig) async throws -> T
+    ) async throws -> T {
+        try await store.withLock("vm-\(vmid)") {
+            var (config, file) = try await read(vmid)
+            if let digest, digest != file.digest { throw VMError.digestMismatch }
+            let result = try await change(&config)
+            try await store.write(configPath(vmid), data: Array(config.render().utf8), ifRevision: file.revision)
+            return result
+        }
+    }
+
+    /// Refuses a locked VM unless `skiplock`.
+    static func checkLock(_ config: VMConfig, vmid: Int, skiplock: Bool) throws {
+        if let lock = config.lock, !skiplock { throw VMError.locked(vmid: vmid, lock: lock) }
+    }
+
+    public func isRunning(_ vmid: Int) async -> Bool { await runtime.process(vmid) != nil }
+
+    /// Frees volumes, logging what fails instead of stopping half-way.
+    func free(_ volumes: [String], log: (String) -> Void) async {
+        for volume in volumes {
+            do {
+                let id = try VolumeID(parsing: volume)
+                try await storage.plugin(id.storage).free(id.name)
+            } catch {
+                log("unable to free volume '\(volume)' - \(error)")
+            }
+        }
+    }
+
+    /// Paths of every volume the drives use, for the command line.
+    func resolveVolumes(_ config: VMConfig) async throws -> [String: String] {
+        var paths: [String: String] = [:]
+        for drive in try config.drives() {
+            guard let volume = drive.volumeID else { continue }
+            let id = try VolumeID(parsing: volume)
+            paths[volume] = try await storage.plugin(id.storage).path(id.name)
+        }
+        return paths
+    }
+
+    /// The QEMU argv for the VM as it would start now (pending changes applied).
+    public func command(_ vmid: Int) async throws -> [String] {
+        var config = try await read(vmid).config
+        config.applyPending()
+        let paths = try await resolveVolumes(config)
+        let context = QemuCommandContext(vmid: vmid, executable: qemuExecutable, runDir: runtime.runDir) { volume in
+            guard let path = paths[volume] else { throw VMError.failed("volume '\(volume)' has no path") }
+            return path
+        }
+        return try QemuCommand.build(config, context: context)
+    }
+}

@@ -1,0 +1,26 @@
+/usr/bin/qemu-system-x86_64 \
+  -name guest,debug-threads=on \
+  -chardev socket,id=qmp,path=/run/faro/qemu/8006.qmp,server=on,wait=off \
+  -mon chardev=qmp,mode=control \
+  -pidfile /run/faro/qemu/8006.pid \
+  -daemonize \
+  -smp 1,sockets=1,cores=1,maxcpus=1 \
+  -nodefaults \
+  -boot menu=on,strict=on,reboot-timeout=1000 \
+  -vnc unix:/run/faro/qemu/8006.vnc,password=on \
+  -cpu kvm64,+lahf_lm,+sep \
+  -m 256 \
+  -global PIIX4_PM.disable_s3=1 \
+  -global PIIX4_PM.disable_s4=1 \
+  -device pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x1e \
+  -device pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f \
+  -device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 \
+  -device usb-tablet,id=tablet,bus=uhci.0,port=1 \
+  -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3,free-page-reporting=on \
+  -chardev socket,id=serial0,path=/run/faro/qemu/8006.serial0,server=on,wait=off \
+  -device isa-serial,chardev=serial0 \
+  -machine type=pc \
+  -accel tcg \
+  -kernel /guest/vmlinuz \
+  -initrd /guest/initramfs.cpio \
+  -append console=ttyS0 quiet panic=-1

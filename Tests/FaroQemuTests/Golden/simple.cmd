@@ -1,0 +1,30 @@
+/usr/bin/qemu-system-x86_64 \
+  -name simple,debug-threads=on \
+  -chardev socket,id=qmp,path=/run/faro/qemu/8006.qmp,server=on,wait=off \
+  -mon chardev=qmp,mode=control \
+  -pidfile /run/faro/qemu/8006.pid \
+  -daemonize \
+  -smbios type=1,uuid=7b10d7af-b932-4c66-b2c3-3996152ec465 \
+  -smp 3,sockets=1,cores=3,maxcpus=3 \
+  -nodefaults \
+  -boot menu=on,strict=on,reboot-timeout=1000 \
+  -vnc unix:/run/faro/qemu/8006.vnc,password=on \
+  -cpu kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep \
+  -m 768 \
+  -global PIIX4_PM.disable_s3=1 \
+  -global PIIX4_PM.disable_s4=1 \
+  -device pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x1e \
+  -device pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f \
+  -device vmgenid,guid=c773c261-d800-4348-9f5d-167fadd53cf8 \
+  -device piix3-usb-uhci,id=uhci,bus=pci.0,addr=0x1.0x2 \
+  -device usb-tablet,id=tablet,bus=uhci.0,port=1 \
+  -device VGA,id=vga,bus=pci.0,addr=0x2 \
+  -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3,free-page-reporting=on \
+  -device ide-cd,bus=ide.1,unit=0,id=ide2,bootindex=101 \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-scsi0,media=disk,format=qcow2,discard=unmap \
+  -device virtio-scsi-pci,id=scsihw0,bus=pci.0,addr=0x5 \
+  -device scsi-hd,bus=scsihw0.0,channel=0,scsi-id=0,lun=0,drive=drive-scsi0,id=scsi0,bootindex=100 \
+  -netdev type=tap,id=net0,ifname=tap8006i0,script=no,downscript=no,vhost=on \
+  -device virtio-net-pci,mac=A2:C0:43:77:08:A0,netdev=net0,bus=pci.0,addr=0x12,id=net0,bootindex=102 \
+  -machine type=pc \
+  -accel kvm

@@ -1,0 +1,33 @@
+/usr/bin/qemu-system-x86_64 \
+  -name VM 8006,debug-threads=on \
+  -chardev socket,id=qmp,path=/run/faro/qemu/8006.qmp,server=on,wait=off \
+  -mon chardev=qmp,mode=control \
+  -pidfile /run/faro/qemu/8006.pid \
+  -daemonize \
+  -smp 4,sockets=2,cores=2,maxcpus=4 \
+  -nodefaults \
+  -boot menu=on,strict=on,reboot-timeout=1000 \
+  -vnc unix:/run/faro/qemu/8006.vnc,password=on \
+  -cpu host,+aes \
+  -m 2048 \
+  -global ICH9-LPC.disable_s3=1 \
+  -global ICH9-LPC.disable_s4=1 \
+  -chardev socket,id=serial0,path=/run/faro/qemu/8006.serial0,server=on,wait=off \
+  -device isa-serial,chardev=serial0 \
+  -chardev socket,path=/run/faro/qemu/8006.qga,server=on,wait=off,id=qga0 \
+  -device virtio-serial,id=qga0,bus=pcie.0,addr=0x8 \
+  -device virtserialport,chardev=qga0,name=org.qemu.guest_agent.0 \
+  -device ahci,id=ahci0,multifunction=on,bus=pcie.0,addr=0x7 \
+  -drive file=/var/lib/vz/template/iso/debian.iso,if=none,id=drive-ide0,media=cdrom,format=raw,readonly=on \
+  -device ide-cd,bus=ide.0,unit=0,drive=drive-ide0,id=ide0,bootindex=200 \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-1.raw,if=none,id=drive-sata1,media=disk,format=raw,cache=writeback \
+  -device ide-hd,bus=ahci0.1,drive=drive-sata1,id=sata1,rotation_rate=1 \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-virtio0,media=disk,format=qcow2,iops=500 \
+  -object iothread,id=iothread-virtio0 \
+  -device virtio-blk-pci,drive=drive-virtio0,id=virtio0,bus=pcie.0,addr=0xa,iothread=iothread-virtio0,bootindex=100 \
+  -netdev type=user,id=net0 \
+  -device e1000,mac=BC:24:11:00:00:01,netdev=net0,bus=pcie.0,addr=0x12,id=net0,bootindex=300 \
+  -netdev type=tap,id=net1,ifname=tap8006i1,script=no,downscript=no \
+  -device virtio-net-pci,mac=BC:24:11:00:00:02,netdev=net1,bus=pcie.0,addr=0x13,id=net1,host_mtu=9000 \
+  -machine type=q35 \
+  -accel tcg
