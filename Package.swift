@@ -74,12 +74,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "FaroQemu", dependencies: ["FaroModel", "FaroSupport", "FaroQMP"], swiftSettings: swiftSettings),
-        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroLXC",
+            dependencies: ["FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage"],
+            swiftSettings: swiftSettings
+        ),
+        // The CT option schema lives with the container code; the declarations reuse it.
+        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroLXC"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage",
+                "FaroStorage", "FaroLXC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +162,11 @@ let package = Package(
         .testTarget(
             name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroLXCTests",
+            dependencies: ["FaroLXC", "FaroTesting", "FaroSupport", "FaroStorage", "FaroStore", "FaroConfig", "FaroModel"],
+            exclude: ["Golden"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(

@@ -58,6 +58,10 @@ public struct GuestConfigFile: Sendable, Equatable {
                 descriptionLines.append(Self.decode(String(line.dropFirst())))
                 continue
             }
+            if let (key, value) = Self.rawLXCEntry(line) {
+                current.options[key] = value
+                continue
+            }
             guard let colon = line.firstIndex(of: ":"), Self.isKey(line[..<colon]) else {
                 throw GuestConfigError.syntax(line: number + 1, text: String(line))
             }
@@ -93,6 +97,18 @@ public struct GuestConfigFile: Sendable, Equatable {
             out += "\(key): \(section.options[key]!)\n"
         }
         return out
+    }
+
+    /// A raw lxc key of a container config: `lxc.key: value` or `lxc.key = value`.
+    static func rawLXCEntry(_ line: Substring) -> (String, String)? {
+        guard line.hasPrefix("lxc."), let separator = line.firstIndex(where: { $0 == ":" || $0 == "=" }) else { return nil }
+        func trimmed(_ text: Substring) -> String {
+            String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
+        let key = trimmed(line[..<separator])
+        guard key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+        let value = trimmed(line[line.index(after: separator)...])
+        return (key, value)
     }
 
     /// Keys look like `[a-z][a-z_-]*\d*` (e.g. `net0`, `scsi10`, `vmstate`).
