@@ -19,6 +19,7 @@ public enum Handlers {
         registerNodeStorage(&table, services)
         registerStorageFiles(&table, services)
         registerStoragePrune(&table, services)
+        registerLXC(&table, services)
         return table
     }
 

@@ -1,4 +1,5 @@
 import FaroAccess
+import FaroLXC
 import FaroStorage
 import FaroStore
 import FaroSupport
@@ -18,6 +19,7 @@ public struct NodeServices: Sendable {
     public let resources: ResourceIndex
     public let runner: any CommandRunner
     public let storage: StorageService
+    public let containers: ContainerManager
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
@@ -29,7 +31,8 @@ public struct NodeServices: Sendable {
         nodeName: String, paths: NodePaths, store: any ConfigStore, tasks: TaskManager, host: HostFacts,
         cpu: CPUUsageMonitor, access: AccessService, authorizer: any Authorizer, certificateFingerprint: String,
         logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int,
-        runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn
+        runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn,
+        cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config"
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -46,6 +49,9 @@ public struct NodeServices: Sendable {
         self.runner = runner
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
+        self.containers = ContainerManager(
+            nodeName: nodeName, store: store, storage: storage, runner: runner,
+            host: .probe(lxcPath: paths.lxcPath, configDirectory: lxcConfigDirectory, cgroupRoot: cgroupRoot), cgroupRoot: cgroupRoot)
         self.resources = ResourceIndex(nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access)
     }
 }

@@ -1,0 +1,146 @@
+import FaroAPI
+import FaroAccess
+import FaroModel
+import FaroSupport
+import FaroTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Real containers through the HTTP API: a busybox template built by the tests, created,
+/// started, a command run inside, stopped and destroyed, privileged and unprivileged.
+@Suite(.serialized) struct ContainerAPITests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    /// What this machine lacks for real containers, or nil.
+    static var missing: String? {
+        if getuid() != 0 { return "root (containers need it)" }
+        for tool in ["lxc-start", "lxc-attach", "lxc-info", "lxc-stop", "mountpoint"] where !Executables.inPath(tool) {
+            return "\(tool) (Debian package lxc)"
+        }
+        return BusyboxTemplate.missing
+    }
+
+    func withNode(template: Bool = true, _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> Void) async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        // The container's root (uid 100000 when unprivileged) must reach its rootfs.
+        chmod(node.directory.path, 0o755)
+        try await node.services.storage.bootstrap(hasDefaultThinPool: false)
+        guard template else { return try await node.test { client in try await body(node, client) } }
+        let archive = try await BusyboxTemplate.archive()
+        let target = node.services.paths.localStorage + "/template/cache/" + BusyboxTemplate.fileName
+        try FileIO.makeDirectory(node.services.paths.localStorage + "/template/cache")
+        try FileManager.default.copyItem(atPath: archive, toPath: target)
+        try await node.test { client in try await body(node, client) }
+    }
+
+    func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ form: String = "") async throws
+        -> TestResponse
+    {
+        try await client.execute(uri: "/api2/json" + uri, method: method, headers: Self.form, body: ByteBuffer(string: form)) { $0 }
+    }
+
+    /// Starts a task through the API and waits for it; returns its exit status.
+    func runTask(_ node: TestNode, _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ form: String = "")
+        async throws -> String
+    {
+        let response = try await call(client, method, uri, form)
+        guard response.status == .ok, let text = response.data.stringValue, let upid = UPID(text) else {
+            return "request failed: \(response.status) \(response.text)"
+        }
+        let record = await node.services.tasks.wait(upid)
+        return record.status ?? "unknown"
+    }
+
+    @Test(arguments: [false, true]) func lifecycle(unprivileged: Bool) async throws {
+        if let missing = Self.missing {
+            print("skipping real container test: missing \(missing)")
+            return
+        }
+        try await withNode { node, client in
+            let ct = "/nodes/testnode/lxc/200"
+            let template = "local:vztmpl/\(BusyboxTemplate.fileName)"
+            let created = try await runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=200&ostemplate=\(template)&rootfs=local:0&hostname=bbox&ostype=alpine&memory=128&swap=0"
+                    + "&unprivileged=\(unprivileged ? 1 : 0)&password=secret99")
+            #expect(created == "OK")
+            var response = try await call(client, .get, ct + "/config")
+            #expect(response.data["hostname"] == "bbox")
+            #expect(response.data["memory"] == 128)
+            #expect(response.data["lock"] == nil)
+            let rootfs = response.data["rootfs"]?.stringValue ?? ""
+            #expect(rootfs == "local:200/subvol-200-disk-0.subvol")
+            let volume = node.services.paths.localStorage + "/images/200/subvol-200-disk-0.subvol"
+            var info = stat()
+            #expect(lstat(volume + "/bin/busybox", &info) == 0)
+            #expect(info.st_uid == (unprivileged ? 100_000 : 0), "ownership is shifted for unprivileged containers")
+            #expect(try FileIO.readText(volume + "/etc/hostname") == "bbox\n")
+            #expect(try FileIO.readText(volume + "/etc/shadow").hasPrefix("root:$6$"))
+
+            #expect(try await runTask(node, client, .post, ct + "/status/start") == "OK")
+            response = try await call(client, .get, ct + "/status/current")
+            #expect(response.data["status"] == "running")
+            #expect(response.data["maxmem"] == .int(128 << 20))
+            #expect((response.data["pid"]?.intValue ?? 0) > 0)
+            let generated = try FileIO.readText(node.services.paths.lxcPath + "/200/config")
+            #expect(generated.contains("lxc.uts.name = bbox\n"))
+            #expect(generated.contains("lxc.idmap = u 0 100000 65536\n") == unprivileged)
+
+            let inside = try await node.services.containers.execute(VMID(200)!, ["/bin/hostname"])
+            #expect(inside.output == "bbox\n")
+            let id = try await node.services.containers.execute(VMID(200)!, ["/bin/id", "-u"])
+            #expect(id.output == "0\n")
+
+            response = try await call(client, .delete, ct)
+            #expect(response.status == .internalServerError, "a running container is not destroyed without force")
+
+            #expect(try await runTask(node, client, .post, ct + "/status/stop") == "OK")
+            response = try await call(client, .get, ct + "/status/current")
+            #expect(response.data["status"] == "stopped")
+
+            #expect(try await runTask(node, client, .delete, ct) == "OK")
+            #expect(!FileIO.exists(volume))
+            #expect(try await node.store.read("nodes/testnode/lxc/200.conf") == nil)
+        }
+    }
+
+    @Test func failedCreateRemovesWhatItMade() async throws {
+        if let missing = Self.missing {
+            print("skipping real container test: missing \(missing)")
+            return
+        }
+        try await withNode { node, client in
+            let status = try await runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=201&ostemplate=local:vztmpl/missing.tar.gz&rootfs=local:0")
+            #expect(status.contains("missing.tar.gz"))
+            #expect(try await node.store.read("nodes/testnode/lxc/201.conf") == nil)
+            #expect(!FileIO.exists(node.services.paths.localStorage + "/images/201/subvol-201-disk-0.subvol"))
+        }
+    }
+
+    @Test func configChangesCheckTheDigestAndDelete() async throws {
+        try await withNode(template: false) { node, client in
+            try await node.store.create("nodes/testnode/lxc/202.conf", data: Array("memory: 512\nhostname: a\ntags: x\n".utf8))
+            let ct = "/nodes/testnode/lxc/202/config"
+            var response = try await call(client, .get, ct)
+            let digest = response.data["digest"]?.stringValue ?? ""
+            response = try await call(client, .put, ct, "memory=1024&delete=tags&digest=\(digest)")
+            #expect(response.status == .ok)
+            response = try await call(client, .put, ct, "memory=2048&digest=\(digest)")
+            #expect(response.status == .internalServerError, "a stale digest is refused")
+            response = try await call(client, .put, ct, "net0=name=eth0,ip=10.0.0.300/24")
+            #expect(response.status == .badRequest)
+            response = try await call(client, .get, ct)
+            #expect(response.data["memory"] == 1024)
+            #expect(response.data["tags"] == nil)
+            try await node.store.write("nodes/testnode/lxc/202.conf", text: "memory: 1024\nprotection: 1\n")
+            response = try await call(client, .delete, "/nodes/testnode/lxc/202")
+            #expect(response.status == .internalServerError)
+            #expect(response.text.contains("protection"))
+        }
+    }
+}
