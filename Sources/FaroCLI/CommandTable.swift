@@ -15,6 +15,12 @@ public struct CLICommand: Sendable {
         case quiet
         /// Print one field of an object result.
         case field(String)
+        /// Print one field as `key: value` (`pct status`).
+        case labelled(String)
+        /// Print an object as sorted `key: value` lines without its digest (`pct config`).
+        case keyValues
+        /// The result is a task id: wait for the task and fail when it fails (`pct start`).
+        case task
     }
 
     public let words: [String]
@@ -140,10 +146,38 @@ public struct CommandTableTool: Sendable {
         case .quiet: break
         case .field(let key):
             if let value = reply.data[key] { environment.standardOutput(value.displayText + "\n") }
+        case .labelled(let key):
+            if let value = reply.data[key] { environment.standardOutput("\(key): \(value.displayText)\n") }
+        case .keyValues:
+            for (key, value) in (reply.data.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "digest" {
+                environment.standardOutput("\(key): \(value.displayText)\n")
+            }
+        case .task:
+            guard let upid = reply.data.stringValue else { break }
+            return try await waitForTask(upid, client: client, environment: environment)
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }
         return 0
+    }
+
+    /// Polls the task's status until it ends; its exit status decides the command's.
+    func waitForTask(_ upid: String, client: FaroClient, environment: CLIEnvironment) async throws -> Int32 {
+        let node = upid.split(separator: ":").dropFirst().first.map(String.init) ?? "localhost"
+        while true {
+            let reply = try await client.call(.GET, "/nodes/\(node)/tasks/\(upid)/status", [:])
+            guard reply.isSuccess else {
+                environment.standardError(Pvesh.failureText(reply))
+                return 255
+            }
+            if reply.data["status"]?.stringValue == "stopped" {
+                let exit = reply.data["exitstatus"]?.stringValue ?? "unknown"
+                if exit == "OK" { return 0 }
+                environment.standardError("\(exit)\n")
+                return 255
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     func help() -> String {

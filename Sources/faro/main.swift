@@ -64,6 +64,9 @@ case "pveum":
 case "pvesm":
     bootstrapLogging(.error)
     exit(await Pvesm.tool.run(arguments, environment: environment))
+case "pct":
+    bootstrapLogging(.error)
+    exit(await Pct.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -82,6 +85,7 @@ case "help", "--help", "-h":
           pvesh         call the API from the shell (get|set|create|delete|ls|usage)
           pveum         users, groups, roles, ACLs, pools, realms and API tokens
           pvesm         storage definitions, status, content, allocation and pruning
+          pct           containers: create, configure, start, stop, exec, destroy
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 
