@@ -108,6 +108,36 @@ import Testing
         }
     }
 
+    /// A sized rootfs is a raw image with ext4, loop-mounted for the setup and at start;
+    /// a clean shutdown (init's power-off signal) stops it.
+    @Test func imageRootfsAndShutdown() async throws {
+        if let missing = Self.missing {
+            print("skipping real container test: missing \(missing)")
+            return
+        }
+        try await withNode { node, client in
+            let ct = "/nodes/testnode/lxc/203"
+            let created = try await runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=203&ostemplate=local:vztmpl/\(BusyboxTemplate.fileName)&rootfs=local:1&hostname=imaged&ostype=alpine"
+                    + "&unprivileged=1&start=1")
+            #expect(created == "OK")
+            var response = try await call(client, .get, ct + "/config")
+            #expect(response.data["rootfs"] == "local:203/vm-203-disk-0.raw,size=1G")
+            response = try await call(client, .get, ct + "/status/current")
+            #expect(response.data["status"] == "running", "start=1 starts it after creation")
+            #expect(response.data["maxdisk"] == .int(1 << 30))
+            let inside = try await node.services.containers.execute(VMID(203)!, ["/bin/cat", "/etc/hostname"])
+            #expect(inside.output == "imaged\n")
+            let started = ContinuousClock.now
+            #expect(try await runTask(node, client, .post, ct + "/status/shutdown", "timeout=20") == "OK")
+            #expect(ContinuousClock.now - started < .seconds(20), "init powered off before the timeout")
+            response = try await call(client, .get, ct + "/status/current")
+            #expect(response.data["status"] == "stopped")
+            #expect(try await runTask(node, client, .delete, ct) == "OK")
+            #expect(!FileIO.exists(node.services.paths.localStorage + "/images/203/vm-203-disk-0.raw"))
+        }
+    }
+
     @Test func failedCreateRemovesWhatItMade() async throws {
         if let missing = Self.missing {
             print("skipping real container test: missing \(missing)")
