@@ -5,6 +5,7 @@ import json, os, shutil, subprocess, tarfile, tempfile, time
 import pytest
 from proxmoxer import ProxmoxAPI
 
+from conftest import Daemon
 from test_storage import root_token, wait_task
 
 
@@ -64,13 +65,54 @@ def test_container_lifecycle(daemon):
     status = daemon.cli("pct", "status", "300")
     assert status.stdout == "status: running\n"
 
-    assert wait_task(prox, node.lxc(300).status.stop.post())["exitstatus"] == "OK"
-    assert node.lxc(300).status.current.get()["status"] == "stopped"
-    assert wait_task(prox, node.lxc(300).delete())["exitstatus"] == "OK"
-    assert node.lxc.get() == []
+    # The container outlives its daemon; a new daemon on the same root finds it running.
+    pid = node.lxc(300).status.current.get()["pid"]
+    daemon.stop()
+    restarted = Daemon(daemon.root)
+    try:
+        prox = root_token(restarted, "lxc2")
+        node = prox.nodes("pytest")
+        current = node.lxc(300).status.current.get()
+        assert current["status"] == "running"
+        assert current["pid"] == pid
+        assert wait_task(prox, node.lxc(300).status.stop.post())["exitstatus"] == "OK"
+        assert node.lxc(300).status.current.get()["status"] == "stopped"
+        assert wait_task(prox, node.lxc(300).delete())["exitstatus"] == "OK"
+        assert node.lxc.get() == []
+    finally:
+        subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "300", "--kill"],
+                       capture_output=True)
+        restarted.stop()
 
 
-def test_pct_config_and_set(daemon):
+@pytest.mark.skipif(missing() is not None, reason=f"real containers need {missing()}")
+def test_pct_lifecycle_commands(daemon):
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    created = daemon.cli("pct", "create", "301", "local:vztmpl/bbox_1.0_amd64.tar.gz", "--rootfs", "local:0",
+                         "--hostname", "clibox", "--ostype", "alpine")
+    assert created.returncode == 0, created.stderr
+    try:
+        assert daemon.cli("pct", "set", "301", "--memory", "200", "--tags", "cli").returncode == 0
+        config = daemon.cli("pct", "config", "301")
+        assert "memory: 200\n" in config.stdout and "hostname: clibox\n" in config.stdout
+        assert "digest" not in config.stdout
+        assert daemon.cli("pct", "start", "301").returncode == 0
+        assert daemon.cli("pct", "status", "301").stdout == "status: running\n"
+        listing = daemon.cli("pct", "list")
+        assert "301" in listing.stdout and "running" in listing.stdout, listing.stdout
+        assert daemon.cli("pct", "shutdown", "301", "--timeout", "20").returncode == 0
+        assert daemon.cli("pct", "status", "301").stdout == "status: stopped\n"
+        assert daemon.cli("pct", "destroy", "301").returncode == 0
+        assert daemon.cli("pct", "list").stdout.count("301") == 0
+    finally:
+        subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "301", "--kill"],
+                       capture_output=True)
+
+
+def test_pct_list_and_a_missing_container(daemon):
     store = daemon.cli("pct", "list")
     assert store.returncode == 0, store.stderr
     missing_ct = daemon.cli("pct", "config", "999")

@@ -46,6 +46,9 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
+            for name in ["restore", "pool"] where request.parameters[name] != nil {
+                throw APIError.parameter(name, "'\(name)' is not supported yet")
+            }
             let creation = ContainerCreation(
                 vmid: vmid(request), options: containerOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),

@@ -22,12 +22,22 @@ public struct TemplateArchive: Sendable {
         }
     }
 
-    /// Rejects archives with absolute paths or `..` components.
+    /// Rejects archives with absolute paths, `..` components, or device nodes outside `./dev`
+    /// (which extraction skips): a template must not smuggle a device into the container.
     public func checkEntries(runner: any CommandRunner) async throws {
-        let listing = try await runner.checked(["tar", "-t", compression, "-f", path])
-        for entry in listing.split(separator: "\n") {
+        let names = try await runner.checked(["tar", "-t", compression, "-f", path]).split(separator: "\n")
+        let verbose = try await runner.checked(["tar", "-t", "-v", compression, "-f", path]).split(separator: "\n")
+        for (index, entry) in names.enumerated() {
             if let problem = Self.problem(String(entry)) { throw LXCError.badTemplate(path, problem) }
+            let type = index < verbose.count ? verbose[index].first : nil
+            if type == "b" || type == "c", !Self.isBelowDev(String(entry)) {
+                throw LXCError.badTemplate(path, "device node '\(entry)' outside /dev")
+            }
         }
+    }
+
+    static func isBelowDev(_ entry: String) -> Bool {
+        entry.hasPrefix("./dev/") || entry.hasPrefix("dev/")
     }
 
     static func problem(_ entry: String) -> String? {
