@@ -189,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroCLITests",
-            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting"],
+            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting", "FaroSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,6 +21,8 @@ public struct CLICommand: Sendable {
         case keyValues
         /// The result is a task id: wait for the task and fail when it fails (`pct start`).
         case task
+        /// A list shown in text form with only these columns (`pct list`); JSON keeps every field.
+        case columns([String])
     }
 
     public let words: [String]
@@ -152,6 +154,12 @@ public struct CommandTableTool: Sendable {
             for (key, value) in (reply.data.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "digest" {
                 environment.standardOutput("\(key): \(value.displayText)\n")
             }
+        case .columns(let keys):
+            var data = reply.data
+            if output.formatter.format == .text, let items = data.arrayValue {
+                data = .array(items.map { item in .object((item.objectValue ?? [:]).filter { keys.contains($0.key) }) })
+            }
+            if !output.quiet { environment.standardOutput(output.formatter.render(data, returns: method.returns)) }
         case .task:
             guard let upid = reply.data.stringValue else { break }
             return try await waitForTask(upid, client: client, environment: environment)

@@ -10,7 +10,7 @@ public enum Pct {
     static let ct = "/nodes/{node}/lxc/{vmid}"
 
     public static let tool = CommandTableTool(name: "pct", commands: [
-        CLICommand("list", .get, "/nodes/{node}/lxc", fixed: local),
+        CLICommand("list", .get, "/nodes/{node}/lxc", fixed: local, output: .columns(["vmid", "status", "lock", "name"])),
         CLICommand("create", .post, "/nodes/{node}/lxc", positional: ["vmid", "ostemplate"], fixed: local, output: .task),
         CLICommand("set", .put, ct + "/config", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("config", .get, ct + "/config", positional: ["vmid"], fixed: local, output: .keyValues),
@@ -25,6 +25,11 @@ public enum Pct {
     /// `pct exec <vmid> [--] <command...>` replaces this process with `lxc-attach`, so the
     /// command gets the terminal; everything else goes through the API.
     public static func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
+        if arguments.isEmpty || arguments == ["help"] || arguments == ["--help"] {
+            let footer = "\npct <COMMAND> --help"
+            environment.standardOutput(tool.help().replacing(footer, with: "  pct exec <vmid> [--] <command> [ARGS...]\n" + footer))
+            return 0
+        }
         guard arguments.first == "exec" else { return await tool.run(arguments, environment: environment) }
         var rest = Array(arguments.dropFirst())
         guard let first = rest.first, let vmid = VMID(first) else {
