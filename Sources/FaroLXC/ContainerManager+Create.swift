@@ -47,6 +47,7 @@ extension ContainerManager {
         var undo: [() async -> Void] = [{ try? await store.delete(configPath(vmid), ifRevision: nil) }]
         do {
             var config = ContainerConfig(options: creation.options)
+            assignMACAddresses(&config)
             let (templatePath, archive) = try await templateArchive(creation.template)
             let (plugin, volname, sizeGiB) = try await allocateRootfs(creation, log: log)
             undo.append { try? await plugin.free(volname) }
@@ -108,5 +109,18 @@ extension ContainerManager {
         let volname = try await plugin.allocate(vmid: creation.vmid, name: nil, format: format, sizeKiB: UInt64(size) << 20)
         log("allocated volume '\(plugin.id):\(volname)'")
         return (plugin, volname, size)
+    }
+
+    /// NICs without `hwaddr` get a random one under Proxmox's prefix (BC:24:11), so the
+    /// address stays the same across starts.
+    func assignMACAddresses(_ config: inout ContainerConfig) {
+        for (index, var net) in config.networks where net["hwaddr"] == nil {
+            let tail = (0..<3).map { _ in
+                let hex = String(UInt8.random(in: 0...255), radix: 16, uppercase: true)
+                return hex.count == 1 ? "0" + hex : hex
+            }
+            net["hwaddr"] = (["BC", "24", "11"] + tail).joined(separator: ":")
+            config["net\(index)"] = ContainerSchema.print("net\(index)", net)
+        }
     }
 }

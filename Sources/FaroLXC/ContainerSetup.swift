@@ -62,7 +62,7 @@ public struct ContainerSetup: Sendable {
                 case "dhcp": out += "iface \(name) inet dhcp\n"
                 case "manual": out += "iface \(name) inet manual\n"
                 default:
-                    out += "iface \(name) inet static\n\taddress \(ip)\n"
+                    out += "iface \(name) inet static\n" + Self.addressLines(ip, v4: true)
                     if let gateway = net["gw"] { out += "\tgateway \(gateway)\n" }
                 }
             }
@@ -73,12 +73,23 @@ public struct ContainerSetup: Sendable {
                 case "auto": out += "iface \(name) inet6 auto\n"
                 case "manual": out += "iface \(name) inet6 manual\n"
                 default:
-                    out += "iface \(name) inet6 static\n\taddress \(ip6)\n"
+                    out += "iface \(name) inet6 static\n" + Self.addressLines(ip6, v4: false)
                     if let gateway = net["gw6"] { out += "\tgateway \(gateway)\n" }
                 }
             }
         }
         return out
+    }
+
+    /// `address` and `netmask` lines: every ifupdown flavour (Debian's, ifupdown-ng, busybox)
+    /// reads the split form, while only some accept a CIDR address.
+    static func addressLines(_ cidr: String, v4: Bool) -> String {
+        let parts = cidr.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let length = Int(parts[1]) else { return "\taddress \(cidr)\n" }
+        guard v4, (0...32).contains(length) else { return "\taddress \(parts[0])\n\tnetmask \(length)\n" }
+        let mask = length == 0 ? UInt32(0) : UInt32.max << (32 - UInt32(length))
+        let dotted = [24, 16, 8, 0].map { String((mask >> UInt32($0)) & 0xFF) }.joined(separator: ".")
+        return "\taddress \(parts[0])\n\tnetmask \(dotted)\n"
     }
 
     static func resolvConf(nameservers: String, searchdomain: String?) -> String {

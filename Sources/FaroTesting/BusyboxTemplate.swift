@@ -3,9 +3,10 @@ import Foundation
 
 /// A container template for tests: a busybox rootfs (Debian's static busybox) packed as a
 /// `.tar.gz` vztmpl, built once and cached. Its init runs `/etc/init.d/rcS` (proc, host name)
-/// and keeps one long `sleep` as the only service.
+/// and the network from `/etc/network/interfaces` (busybox `ifup -a`), and keeps one long
+/// `sleep` as the only service.
 public enum BusyboxTemplate {
-    public static let fileName = "busybox-test_1.0_amd64.tar.gz"
+    public static let fileName = "busybox-test_1.2_amd64.tar.gz"
 
     /// Why the template cannot be built here, or nil.
     public static var missing: String? {
@@ -24,11 +25,12 @@ public enum BusyboxTemplate {
         let staging = "\(cacheDirectory)/busybox-rootfs.\(getpid())"
         try? FileManager.default.removeItem(atPath: staging)
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        for directory in ["bin", "sbin", "etc/init.d", "etc/network", "proc", "sys", "dev", "tmp", "root", "run", "var/log"] {
+        let hooks = ["if-pre-up.d", "if-up.d", "if-down.d", "if-post-down.d"].map { "etc/network/" + $0 }
+        for directory in ["bin", "sbin", "etc/init.d", "proc", "sys", "dev", "tmp", "root", "run", "var/run", "var/log"] + hooks {
             try FileManager.default.createDirectory(atPath: "\(staging)/\(directory)", withIntermediateDirectories: true)
         }
         try FileManager.default.copyItem(atPath: busybox, toPath: "\(staging)/bin/busybox")
-        for applet in ["sh", "ls", "cat", "echo", "hostname", "id", "ip", "ifconfig", "mount", "sleep", "ps", "uname", "ifup"] {
+        for applet in ["sh", "ls", "cat", "echo", "hostname", "id", "ip", "ifconfig", "mount", "sleep", "ps", "uname", "ifup", "ifdown", "ping"] {
             try FileManager.default.createSymbolicLink(atPath: "\(staging)/bin/\(applet)", withDestinationPath: "busybox")
         }
         for applet in ["init", "poweroff", "halt", "reboot"] {
@@ -36,7 +38,7 @@ public enum BusyboxTemplate {
         }
         let files = [
             "etc/inittab": "::sysinit:/etc/init.d/rcS\n::respawn:/bin/sleep 86400\n::shutdown:/bin/echo stopping\n",
-            "etc/init.d/rcS": "#!/bin/sh\nmount -t proc proc /proc 2>/dev/null\nhostname -F /etc/hostname 2>/dev/null\n",
+            "etc/init.d/rcS": "#!/bin/sh\nmount -t proc proc /proc 2>/dev/null\nhostname -F /etc/hostname 2>/dev/null\nifup -a 2>/dev/null\n",
             "etc/os-release": "NAME=\"Busybox test\"\nID=busybox\n",
             "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
             "etc/group": "root:x:0:\n",

@@ -138,6 +138,52 @@ import Testing
         }
     }
 
+    /// A veth NIC on a bridge the test makes: the container configures its address from the
+    /// generated `/etc/network/interfaces`, reaches the host over the bridge, and the counters move.
+    @Test func networkOnATestBridge() async throws {
+        if let missing = Self.missing ?? (Executables.inPath("ip") ? nil : "ip (iproute2)") {
+            print("skipping container network test: missing \(missing)")
+            return
+        }
+        let bridge = "fbr\(getpid() % 100_000)"
+        let runner = SubprocessRunner()
+        try await runner.checked(["ip", "link", "add", "name", bridge, "type", "bridge"])
+        do {
+            try await runner.checked(["ip", "addr", "add", "10.213.77.1/24", "dev", bridge])
+            try await runner.checked(["ip", "link", "set", bridge, "up"])
+            try await withNode { node, client in
+                let ct = "/nodes/testnode/lxc/204"
+                let net = "name=eth0,bridge=\(bridge),ip=10.213.77.2/24,gw=10.213.77.1"
+                let created = try await runTask(node, client, .post, "/nodes/testnode/lxc",
+                    "vmid=204&ostemplate=local:vztmpl/\(BusyboxTemplate.fileName)&rootfs=local:0&ostype=alpine&unprivileged=1"
+                        + "&net0=\(net.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                #expect(created == "OK")
+                let config = try await call(client, .get, ct + "/config")
+                #expect(config.data["net0"]?.stringValue?.contains("hwaddr=BC:24:11:") == true, "a MAC is assigned at creation")
+                #expect(try await runTask(node, client, .post, ct + "/status/start") == "OK")
+                #expect(try FileIO.readText("/sys/class/net/veth204i0/master/uevent").contains("INTERFACE=\(bridge)"))
+                var address = ""
+                for _ in 0..<50 {
+                    address = try await node.services.containers.execute(VMID(204)!, ["/bin/ip", "-4", "addr", "show", "eth0"]).output
+                    if address.contains("10.213.77.2/24") { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(address.contains("inet 10.213.77.2/24"))
+                let ping = try await node.services.containers.execute(VMID(204)!, ["/bin/ping", "-c", "2", "-W", "2", "10.213.77.1"])
+                #expect(ping.succeeded, "the container reaches the host over the bridge: \(ping.output)")
+                let status = try await call(client, .get, ct + "/status/current")
+                #expect((status.data["netin"]?.intValue ?? 0) > 0 && (status.data["netout"]?.intValue ?? 0) > 0)
+                #expect(try await runTask(node, client, .post, ct + "/status/stop") == "OK")
+                #expect(!FileIO.exists("/sys/class/net/veth204i0"))
+                #expect(try await runTask(node, client, .delete, ct) == "OK")
+            }
+        } catch {
+            _ = try? await runner.run(["ip", "link", "del", bridge])
+            throw error
+        }
+        _ = try? await runner.run(["ip", "link", "del", bridge])
+    }
+
     @Test func failedCreateRemovesWhatItMade() async throws {
         if let missing = Self.missing {
             print("skipping real container test: missing \(missing)")

@@ -12,14 +12,16 @@ import Testing
         let config = ContainerConfig(options: [
             "hostname": "web", "ostype": "debian", "searchdomain": "example.org", "nameserver": "10.0.0.53 10.0.0.54",
             "net0": "name=eth0,bridge=vmbr0,ip=10.0.0.5/24,gw=10.0.0.1,ip6=auto",
+            "net1": "name=eth1,ip6=fd00::5/64,gw6=fd00::1",
         ])
         let setup = ContainerSetup(rootfs: directory.path, owner: UInt32(getuid()), runner: SubprocessRunner())
         try await setup.apply(config, vmid: VMID(100)!, password: nil, sshKeys: "ssh-ed25519 AAAA test")
         #expect(try FileIO.readText(directory.file("etc/hostname")) == "web\n")
         #expect(try FileIO.readText(directory.file("etc/hosts")).contains("127.0.1.1 web.example.org web\n"))
         let interfaces = try FileIO.readText(directory.file("etc/network/interfaces"))
-        #expect(interfaces.contains("iface eth0 inet static\n\taddress 10.0.0.5/24\n\tgateway 10.0.0.1\n"))
+        #expect(interfaces.contains("iface eth0 inet static\n\taddress 10.0.0.5\n\tnetmask 255.255.255.0\n\tgateway 10.0.0.1\n"))
         #expect(interfaces.contains("iface eth0 inet6 auto\n"))
+        #expect(interfaces.contains("auto eth1\niface eth1 inet6 static\n\taddress fd00::5\n\tnetmask 64\n\tgateway fd00::1\n"))
         #expect(try FileIO.readText(directory.file("etc/resolv.conf")) == "search example.org\nnameserver 10.0.0.53\nnameserver 10.0.0.54\n")
         #expect(try FileIO.readText(directory.file("root/.ssh/authorized_keys")) == "ssh-ed25519 AAAA test\n")
     }
