@@ -31,6 +31,13 @@ extension ContainerManager {
     /// Writes the lxc config from the CT config, mounts the rootfs and starts the container
     /// under lxc's monitor, which outlives the daemon.
     public func start(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
+        try await store.withLock(lockName(vmid)) { try await startLocked(vmid, log: log) }
+    }
+
+    /// The per-guest lock that config changes, power actions and destroy share.
+    func lockName(_ vmid: VMID) -> String { "guest-\(vmid)" }
+
+    func startLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
         let (config, _) = try await read(vmid)
         if config.isTemplate { throw LXCError.isTemplate(vmid) }
         if let lock = config.lock { throw LXCError.locked(vmid, lock) }
@@ -51,9 +58,11 @@ extension ContainerManager {
 
     /// Stops at once (`lxc-stop --kill`).
     public func stop(_ vmid: VMID) async throws {
-        guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
-        try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
-        try await unmountRootfs(vmid)
+        try await store.withLock(lockName(vmid)) {
+            guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
+            try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
+            try await unmountRootfs(vmid)
+        }
     }
 
     /// Asks init to shut down; after `timeout` seconds kills it when `force`, else fails.
@@ -76,6 +85,10 @@ extension ContainerManager {
 
     /// Removes a stopped container: its volumes, its lxc directory and its config.
     public func destroy(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
+        try await store.withLock(lockName(vmid)) { try await destroyLocked(vmid, log: log) }
+    }
+
+    func destroyLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
         let (config, file) = try await read(vmid)
         if config.isProtected { throw LXCError.protected(vmid) }
         if try await state(vmid).running { throw LXCError.running(vmid) }

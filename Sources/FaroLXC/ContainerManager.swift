@@ -62,7 +62,7 @@ public struct ContainerManager: Sendable {
 
     /// Updates options under the per-guest lock; `change` may throw to abort.
     public func update(_ vmid: VMID, digest: String? = nil, _ change: (inout ContainerConfig) throws -> Void) async throws {
-        try await store.withLock("guest-\(vmid)") {
+        try await store.withLock(lockName(vmid)) {
             let (config, file) = try await read(vmid)
             if let digest, digest != file.digest {
                 throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
