@@ -7,7 +7,7 @@ extension Handlers {
     /// Parameters that are not config options on `POST /nodes/{node}/lxc` and `PUT .../config`.
     static let containerControlParameters: Set<String> = [
         "node", "vmid", "ostemplate", "storage", "password", "ssh-public-keys", "start", "force", "pool", "unique", "restore",
-        "delete", "digest", "revert",
+        "delete", "digest", "revert", "bwlimit", "ha-managed", "ignore-unpack-errors",
     ]
 
     static func vmid(_ request: APIRequest) -> VMID { VMID(request.required("vmid"))! }
@@ -32,6 +32,8 @@ extension Handlers {
             }
         }
         if let description = config.description { object["description"] = .string(description) }
+        // Proxmox returns raw lxc keys as `lxc: [[key, value], ...]`.
+        if !config.rawLXC.isEmpty { object["lxc"] = .array(config.rawLXC.map { .array([.string($0.key), .string($0.value)]) }) }
         return .object(object)
     }
 
@@ -46,7 +48,7 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
-            for name in ["restore", "pool"] where request.parameters[name] != nil {
+            for name in ["restore", "pool", "ha-managed"] where request.parameters[name] != nil && request.bool(name) != false {
                 throw APIError.parameter(name, "'\(name)' is not supported yet")
             }
             let creation = ContainerCreation(

@@ -33,6 +33,9 @@ extension APISpec {
             "pool": Schema.string("Add the VM to the specified pool.", format: "pve-poolid").optional(),
             "unique": Schema.boolean("Assign a unique random ethernet address.").requiring("restore").optional(),
             "restore": Schema.boolean("Mark this as restore task.").optional(),
+            "bwlimit": Schema.number("Override I/O bandwidth limit (in KiB/s).", minimum: 0).optional(),
+            "ha-managed": Schema.boolean("Add the CT as a HA resource after it was created.").defaulting(false).optional(),
+            "ignore-unpack-errors": Schema.boolean("Ignore errors when extracting the template.").optional(),
         ]) { _, new in new }
         return [
             APIMethod(

@@ -6,10 +6,24 @@ public struct GuestConfigFile: Sendable, Equatable {
     public struct Section: Sendable, Equatable {
         public var description: String?
         public var options: [String: String] = [:]
+        /// Raw `lxc.*` keys of a container config, in file order: a key may repeat
+        /// (`lxc.mount.entry`), so they are not options.
+        public var rawLXC: [RawLXCEntry] = []
 
-        public init(description: String? = nil, options: [String: String] = [:]) {
+        public init(description: String? = nil, options: [String: String] = [:], rawLXC: [RawLXCEntry] = []) {
             self.description = description
             self.options = options
+            self.rawLXC = rawLXC
+        }
+    }
+
+    public struct RawLXCEntry: Sendable, Equatable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
         }
     }
 
@@ -59,7 +73,7 @@ public struct GuestConfigFile: Sendable, Equatable {
                 continue
             }
             if let (key, value) = Self.rawLXCEntry(line) {
-                current.options[key] = value
+                current.rawLXC.append(RawLXCEntry(key: key, value: value))
                 continue
             }
             guard let colon = line.firstIndex(of: ":"), Self.isKey(line[..<colon]) else {
@@ -95,6 +109,9 @@ public struct GuestConfigFile: Sendable, Equatable {
         }
         for key in section.options.keys.sorted() {
             out += "\(key): \(section.options[key]!)\n"
+        }
+        for entry in section.rawLXC {
+            out += "\(entry.key): \(entry.value)\n"
         }
         return out
     }

@@ -89,10 +89,8 @@ public struct ContainerConfig: Sendable, Equatable {
         }
     }
 
-    /// Raw `lxc.*` keys, passed to the generated lxc config unchanged, in key order.
-    public var rawLXC: [(key: String, value: String)] {
-        options.keys.filter { $0.hasPrefix("lxc.") }.sorted().map { ($0, options[$0]!) }
-    }
+    /// Raw `lxc.*` keys in file order, passed to the generated lxc config unchanged.
+    public var rawLXC: [GuestConfigFile.RawLXCEntry] { file.main.rawLXC }
 
     func indexed(_ prefix: String) -> [(Int, String)] {
         options.compactMap { key, value -> (Int, String)? in

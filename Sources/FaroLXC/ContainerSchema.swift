@@ -43,6 +43,14 @@ public enum ContainerSchema {
         "host-managed": bool.describe("Whether this interface's IP configuration is managed by the host."),
     ]
 
+    public static let deviceKeys: [String: Schema] = [
+        "path": Schema.string("Device to pass through to the container.").defaultKey(),
+        "mode": Schema.string("Access mode to be set on the device node.", pattern: "0?[0-7]{3}").optional(),
+        "uid": Schema.integer("User ID to be assigned to the device node.", minimum: 0).optional(),
+        "gid": Schema.integer("Group ID to be assigned to the device node.", minimum: 0).optional(),
+        "deny-write": bool.describe("Deny the container to write to the device.").defaulting(0),
+    ]
+
     public static let featureKeys: [String: Schema] = [
         "nesting": bool.describe("Allow nesting (best with unprivileged containers)."),
         "keyctl": bool.describe("Allow the keyctl() system call (unprivileged containers only)."),
@@ -86,12 +94,16 @@ public enum ContainerSchema {
             "hookscript": Schema.string("Script that will be executed during various steps in the containers lifetime.").optional(),
             "lock": Schema.enumeration(ContainerConfig.locks, "Lock/unlock the container.").optional(),
             "debug": bool.describe("Try to be more verbose.").defaulting(0),
+            "entrypoint": Schema.string("Command to run as init, optionally with arguments.").defaulting("/sbin/init").optional(),
+            "env": Schema.string("The container runtime environment as NUL-separated list.").optional(),
         ]
         for n in 0..<maxNetworks {
             options["net\(n)"] = Schema.propertyString(networkKeys, "Specifies network interfaces for the container.").optional()
         }
         for n in 0..<maxMountPoints {
             options["mp\(n)"] = Schema.propertyString(mountPointKeys, "Use volume as container mount point.").optional()
+            options["unused\(n)"] = Schema.string("Reference to an unused volume.", format: "pve-volume-id").optional()
+            options["dev\(n)"] = Schema.propertyString(deviceKeys, "Device to pass through to the container.").optional()
         }
         return options
     }()
@@ -108,6 +120,7 @@ public enum ContainerSchema {
     static func propertyKeys(_ key: String) -> [String: Schema]? {
         if key == "rootfs" { return rootfsKeys }
         if key == "features" { return featureKeys }
+        if key.hasPrefix("dev"), Int(key.dropFirst(3)) != nil { return deviceKeys }
         if key.hasPrefix("net"), Int(key.dropFirst(3)) != nil { return networkKeys }
         if key.hasPrefix("mp"), Int(key.dropFirst(2)) != nil { return mountPointKeys }
         return nil

@@ -49,6 +49,7 @@ public enum LXCConfig {
         lines.append(("lxc.tty.max", String(config.tty)))
         lines.append(("lxc.environment", "TERM=linux"))
         lines.append(("lxc.uts.name", config.hostname(vmid: vmid)))
+        if let entrypoint = config["entrypoint"] { lines.append(("lxc.init.cmd", entrypoint)) }
         lines += cgroupLimits(config, host: host)
         lines.append(("lxc.rootfs.path", "\(host.lxcPath)/\(vmid)/rootfs"))
         for (index, net) in config.networks {

@@ -12,6 +12,8 @@ import Testing
         hostname: ct100
         lxc.apparmor.profile: unconfined
         lxc.cgroup2.devices.allow = c 10:200 rwm
+        lxc.mount.entry: /dev/net dev/net none bind,create=dir
+        lxc.mount.entry: /srv/a srv/a none bind,create=dir
         memory: 1024
         net0: name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:12:34:56,ip=dhcp,type=veth
         net1: name=eth1,bridge=vmbr1,ip=10.0.0.5/24,gw=10.0.0.1
@@ -40,8 +42,10 @@ import Testing
         #expect(config.pending == ["memory": "2048"])
         #expect(config.snapshotNames == ["before-upgrade"])
         #expect(config["x-custom"] == "kept")
-        #expect(config.rawLXC.map(\.key) == ["lxc.apparmor.profile", "lxc.cgroup2.devices.allow"])
-        #expect(config.rawLXC.last?.value == "c 10:200 rwm")
+        #expect(config.rawLXC.map(\.key) == ["lxc.apparmor.profile", "lxc.cgroup2.devices.allow", "lxc.mount.entry", "lxc.mount.entry"])
+        #expect(config.rawLXC[1].value == "c 10:200 rwm")
+        #expect(config.rawLXC.last?.value == "/srv/a srv/a none bind,create=dir", "a repeated raw key keeps every value")
+        #expect(config["lxc.apparmor.profile"] == nil, "raw lxc keys are not options")
         #expect(config.rootfs?["volume"] == "local:100/subvol-100-disk-0.subvol")
         #expect(config.rootfs?["size"] == "8G")
         #expect(config.features == ["nesting": "1"])
