@@ -78,12 +78,18 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroQemu"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroLXC",
+            dependencies: ["FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage"],
+            swiftSettings: swiftSettings
+        ),
+        // The VM and CT option schemas live with the guest code; the declarations reuse them.
+        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroQemu", "FaroLXC"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroQemu", "FaroQMP",
+                "FaroStorage", "FaroQemu", "FaroQMP", "FaroLXC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,6 +168,11 @@ let package = Package(
             name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FaroLXCTests",
+            dependencies: ["FaroLXC", "FaroTesting", "FaroSupport", "FaroStorage", "FaroStore", "FaroConfig", "FaroModel"],
+            exclude: ["Golden"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FaroStoreTests",
@@ -183,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroCLITests",
-            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting"],
+            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting", "FaroSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import FaroAccess
 import FaroQemu
+import FaroLXC
 import FaroStorage
 import FaroStore
 import FaroSupport
@@ -20,6 +21,7 @@ public struct NodeServices: Sendable {
     public let runner: any CommandRunner
     public let storage: StorageService
     public let vms: VMService
+    public let containers: ContainerManager
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
@@ -33,7 +35,8 @@ public struct NodeServices: Sendable {
         logger: Logger, authFailureDelay: Duration = .seconds(3), clock: @escaping @Sendable () -> Int,
         runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn,
         kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
-        qemuExecutable: String = "/usr/bin/qemu-system-x86_64"
+        qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
+        cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config"
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -50,6 +53,9 @@ public struct NodeServices: Sendable {
         self.runner = runner
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
+        self.containers = ContainerManager(
+            nodeName: nodeName, store: store, storage: storage, runner: runner,
+            host: .probe(lxcPath: paths.lxcPath, configDirectory: lxcConfigDirectory, cgroupRoot: cgroupRoot), cgroupRoot: cgroupRoot)
         self.vms = VMService(
             nodeName: nodeName, store: store, storage: storage, runtime: QemuRuntime(runDir: paths.qemuRunDir, runner: runner),
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)

@@ -20,6 +20,12 @@ public struct CLICommand: Sendable {
         case task
         /// Print a string result as it is.
         case text
+        /// Print one field as `key: value` (`pct status`).
+        case labelled(String)
+        /// Print an object as sorted `key: value` lines without its digest (`pct config`).
+        case keyValues
+        /// A list shown in text form with only these columns (`pct list`); JSON keeps every field.
+        case columns([String])
     }
 
     public let words: [String]
@@ -149,6 +155,18 @@ public struct CommandTableTool: Sendable {
             environment.standardOutput(reply.data.displayText + "\n")
         case .task:
             return try await TaskFollower.follow(reply.data.displayText, client: client, environment: environment)
+        case .labelled(let key):
+            if let value = reply.data[key] { environment.standardOutput("\(key): \(value.displayText)\n") }
+        case .keyValues:
+            for (key, value) in (reply.data.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "digest" {
+                environment.standardOutput("\(key): \(value.displayText)\n")
+            }
+        case .columns(let keys):
+            var data = reply.data
+            if output.formatter.format == .text, let items = data.arrayValue {
+                data = .array(items.map { item in .object((item.objectValue ?? [:]).filter { keys.contains($0.key) }) })
+            }
+            if !output.quiet { environment.standardOutput(output.formatter.render(data, returns: method.returns)) }
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }

@@ -6,10 +6,24 @@ public struct GuestConfigFile: Sendable, Equatable {
     public struct Section: Sendable, Equatable {
         public var description: String?
         public var options: [String: String] = [:]
+        /// Raw `lxc.*` keys of a container config, in file order: a key may repeat
+        /// (`lxc.mount.entry`), so they are not options.
+        public var rawLXC: [RawLXCEntry] = []
 
-        public init(description: String? = nil, options: [String: String] = [:]) {
+        public init(description: String? = nil, options: [String: String] = [:], rawLXC: [RawLXCEntry] = []) {
             self.description = description
             self.options = options
+            self.rawLXC = rawLXC
+        }
+    }
+
+    public struct RawLXCEntry: Sendable, Equatable {
+        public var key: String
+        public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
         }
     }
 
@@ -58,6 +72,10 @@ public struct GuestConfigFile: Sendable, Equatable {
                 descriptionLines.append(Self.decode(String(line.dropFirst())))
                 continue
             }
+            if let (key, value) = Self.rawLXCEntry(line) {
+                current.rawLXC.append(RawLXCEntry(key: key, value: value))
+                continue
+            }
             guard let colon = line.firstIndex(of: ":"), Self.isKey(line[..<colon]) else {
                 throw GuestConfigError.syntax(line: number + 1, text: String(line))
             }
@@ -92,7 +110,22 @@ public struct GuestConfigFile: Sendable, Equatable {
         for key in section.options.keys.sorted() {
             out += "\(key): \(section.options[key]!)\n"
         }
+        for entry in section.rawLXC {
+            out += "\(entry.key): \(entry.value)\n"
+        }
         return out
+    }
+
+    /// A raw lxc key of a container config: `lxc.key: value` or `lxc.key = value`.
+    static func rawLXCEntry(_ line: Substring) -> (String, String)? {
+        guard line.hasPrefix("lxc."), let separator = line.firstIndex(where: { $0 == ":" || $0 == "=" }) else { return nil }
+        func trimmed(_ text: Substring) -> String {
+            String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
+        let key = trimmed(line[..<separator])
+        guard key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+        let value = trimmed(line[line.index(after: separator)...])
+        return (key, value)
     }
 
     /// Keys look like `[a-z][a-z_-]*\d*` (e.g. `net0`, `scsi10`, `vmstate`).

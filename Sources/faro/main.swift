@@ -67,6 +67,9 @@ case "pvesm":
 case "qm":
     bootstrapLogging(.error)
     exit(await Qm.tool.run(arguments, environment: environment))
+case "pct":
+    bootstrapLogging(.error)
+    exit(await Pct.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -86,6 +89,7 @@ case "help", "--help", "-h":
           pveum         users, groups, roles, ACLs, pools, realms and API tokens
           pvesm         storage definitions, status, content, allocation and pruning
           qm            virtual machines: create, configure, start, stop, destroy
+          pct           containers: create, configure, start, stop, exec, destroy
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 

@@ -1,0 +1,49 @@
+import FaroAPISpec
+import FaroLXC
+import FaroModel
+
+extension Handlers {
+    static func registerLXCStatus(_ table: inout HandlerTable, _ services: NodeServices) {
+        let containers = services.containers
+        table.on(.get, "/nodes/{node}/lxc/{vmid}/status") { request in
+            _ = try await containers.read(containerID(request))
+            return .json(.array(["current", "start", "stop", "shutdown", "reboot"].map { .object(["subdir": .string($0)]) }))
+        }
+        table.on(.get, "/nodes/{node}/lxc/{vmid}/status/current") { request in
+            .json(containerStatusJSON(try await containers.status(containerID(request), hostCPUs: services.host.cpuInfo().cpus)))
+        }
+        table.on(.post, "/nodes/{node}/lxc/{vmid}/status/start") { request in
+            try await powerTask(services, "vzstart", request) { id, log in try await containers.start(id, log: log) }
+        }
+        table.on(.post, "/nodes/{node}/lxc/{vmid}/status/stop") { request in
+            try await powerTask(services, "vzstop", request) { id, _ in try await containers.stop(id) }
+        }
+        table.on(.post, "/nodes/{node}/lxc/{vmid}/status/shutdown") { request in
+            let timeout = request.int("timeout") ?? 60
+            let force = request.bool("forceStop") == true
+            return try await powerTask(services, "vzshutdown", request) { id, _ in
+                try await containers.shutdown(id, timeout: timeout, force: force)
+            }
+        }
+        table.on(.post, "/nodes/{node}/lxc/{vmid}/status/reboot") { request in
+            let timeout = request.int("timeout") ?? 60
+            return try await powerTask(services, "vzreboot", request) { id, log in
+                try await containers.shutdown(id, timeout: timeout, force: true)
+                try await containers.start(id, log: log)
+            }
+        }
+    }
+
+    /// A power action as a task; the config must exist when the request arrives.
+    static func powerTask(
+        _ services: NodeServices, _ type: String, _ request: APIRequest,
+        _ action: @escaping @Sendable (VMID, @escaping @Sendable (String) -> Void) async throws -> Void
+    ) async throws -> APIResult {
+        let id = containerID(request)
+        _ = try await services.containers.read(id)
+        let upid = try await services.tasks.start(type: type, id: "\(id)", user: request.identity.user.description) { log in
+            try await action(id) { log.log($0) }
+        }
+        return .json(.string(upid.description))
+    }
+}

@@ -1,0 +1,43 @@
+import FaroModel
+import FaroStorage
+import FaroSupport
+import Foundation
+
+extension ContainerManager {
+    /// Mounts the rootfs volume at `<lxcpath>/<vmid>/rootfs`: a bind mount for a directory
+    /// volume, a loop mount for an image. Already mounted is fine.
+    func mountRootfs(_ vmid: VMID, plugin: any StoragePlugin, volname: String) async throws {
+        let target = rootfsMountPoint(vmid)
+        try FileIO.makeDirectory(target)
+        if try await isMounted(target) { return }
+        let source = try plugin.path(volname)
+        if FileIO.isDirectory(source) {
+            try await runner.checked(["mount", "--bind", source, target])
+        } else {
+            try await runner.checked(["mount", "-o", "loop", source, target])
+        }
+    }
+
+    func unmountRootfs(_ vmid: VMID) async throws {
+        let target = rootfsMountPoint(vmid)
+        if try await isMounted(target) { try await runner.checked(["umount", target]) }
+    }
+
+    func isMounted(_ path: String) async throws -> Bool {
+        try await runner.run(["mountpoint", "-q", path]).succeeded
+    }
+
+    /// Mounts the rootfs named in the config.
+    func mountRootfs(_ vmid: VMID, config: ContainerConfig) async throws {
+        guard let volume = config.rootfs?["volume"] else { throw LXCError.invalidOption("rootfs", "CT \(vmid) has no rootfs") }
+        let (plugin, volname) = try await self.volume(volume)
+        try await mountRootfs(vmid, plugin: plugin, volname: volname)
+    }
+
+    /// Removes `<lxcpath>/<vmid>` without recursing, so a still-mounted rootfs is never touched.
+    func removeContainerDirectory(_ vmid: VMID) {
+        FileIO.remove(containerDirectory(vmid) + "/config")
+        rmdir(rootfsMountPoint(vmid))
+        rmdir(containerDirectory(vmid))
+    }
+}

@@ -1,0 +1,120 @@
+"""Containers through proxmoxer and pct against a real daemon: a busybox template built here,
+create, start, a command inside with `pct exec`, stop, delete."""
+import json, os, shutil, subprocess, tarfile, tempfile, time
+
+import pytest
+from proxmoxer import ProxmoxAPI
+
+from conftest import Daemon
+from test_storage import root_token, wait_task
+
+
+def missing():
+    if os.getuid() != 0:
+        return "root"
+    for tool in ("lxc-start", "lxc-attach", "busybox"):
+        if shutil.which(tool) is None:
+            return tool
+    return None
+
+
+def build_template(path):
+    """A busybox rootfs as a .tar.gz vztmpl."""
+    staging = tempfile.mkdtemp(prefix="faro-bbox-")
+    try:
+        for directory in ("bin", "sbin", "etc/init.d", "etc/network", "proc", "sys", "dev", "tmp", "root", "run"):
+            os.makedirs(os.path.join(staging, directory))
+        shutil.copy(shutil.which("busybox"), os.path.join(staging, "bin/busybox"))
+        for applet in ("sh", "hostname", "cat", "sleep", "mount", "id"):
+            os.symlink("busybox", os.path.join(staging, "bin", applet))
+        os.symlink("../bin/busybox", os.path.join(staging, "sbin/init"))
+        files = {
+            "etc/inittab": "::sysinit:/etc/init.d/rcS\n::respawn:/bin/sleep 86400\n",
+            "etc/init.d/rcS": "#!/bin/sh\nmount -t proc proc /proc\n",
+            "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
+        }
+        for name, text in files.items():
+            with open(os.path.join(staging, name), "w") as handle:
+                handle.write(text)
+        os.chmod(os.path.join(staging, "etc/init.d/rcS"), 0o755)
+        with tarfile.open(path, "w:gz") as archive:
+            archive.add(staging, arcname=".")
+    finally:
+        shutil.rmtree(staging)
+
+
+@pytest.mark.skipif(missing() is not None, reason=f"real containers need {missing()}")
+def test_container_lifecycle(daemon):
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    prox = root_token(daemon, "lxc")
+    node = prox.nodes("pytest")
+    upid = node.lxc.post(vmid=300, ostemplate="local:vztmpl/bbox_1.0_amd64.tar.gz", rootfs="local:0",
+                         hostname="pybox", ostype="alpine", memory=96, unprivileged=1)
+    assert wait_task(prox, upid)["exitstatus"] == "OK"
+    assert [ct["vmid"] for ct in node.lxc.get()] == [300]
+    assert node.lxc(300).config.get()["hostname"] == "pybox"
+
+    assert wait_task(prox, node.lxc(300).status.start.post())["exitstatus"] == "OK"
+    assert node.lxc(300).status.current.get()["status"] == "running"
+    inside = daemon.cli("pct", "exec", "300", "--", "/bin/hostname")
+    assert inside.returncode == 0, inside.stderr
+    assert inside.stdout == "pybox\n"
+    status = daemon.cli("pct", "status", "300")
+    assert status.stdout == "status: running\n"
+
+    # The container outlives its daemon; a new daemon on the same root finds it running.
+    pid = node.lxc(300).status.current.get()["pid"]
+    daemon.stop()
+    restarted = Daemon(daemon.root)
+    try:
+        prox = root_token(restarted, "lxc2")
+        node = prox.nodes("pytest")
+        current = node.lxc(300).status.current.get()
+        assert current["status"] == "running"
+        assert current["pid"] == pid
+        assert wait_task(prox, node.lxc(300).status.stop.post())["exitstatus"] == "OK"
+        assert node.lxc(300).status.current.get()["status"] == "stopped"
+        assert wait_task(prox, node.lxc(300).delete())["exitstatus"] == "OK"
+        assert node.lxc.get() == []
+    finally:
+        subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "300", "--kill"],
+                       capture_output=True)
+        restarted.stop()
+
+
+@pytest.mark.skipif(missing() is not None, reason=f"real containers need {missing()}")
+def test_pct_lifecycle_commands(daemon):
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    created = daemon.cli("pct", "create", "301", "local:vztmpl/bbox_1.0_amd64.tar.gz", "--rootfs", "local:0",
+                         "--hostname", "clibox", "--ostype", "alpine")
+    assert created.returncode == 0, created.stderr
+    try:
+        assert daemon.cli("pct", "set", "301", "--memory", "200", "--tags", "cli").returncode == 0
+        config = daemon.cli("pct", "config", "301")
+        assert "memory: 200\n" in config.stdout and "hostname: clibox\n" in config.stdout
+        assert "digest" not in config.stdout
+        assert daemon.cli("pct", "start", "301").returncode == 0
+        assert daemon.cli("pct", "status", "301").stdout == "status: running\n"
+        listing = daemon.cli("pct", "list")
+        assert "301" in listing.stdout and "running" in listing.stdout, listing.stdout
+        assert daemon.cli("pct", "shutdown", "301", "--timeout", "20").returncode == 0
+        assert daemon.cli("pct", "status", "301").stdout == "status: stopped\n"
+        assert daemon.cli("pct", "destroy", "301").returncode == 0
+        assert daemon.cli("pct", "list").stdout.count("301") == 0
+    finally:
+        subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "301", "--kill"],
+                       capture_output=True)
+
+
+def test_pct_list_and_a_missing_container(daemon):
+    store = daemon.cli("pct", "list")
+    assert store.returncode == 0, store.stderr
+    missing_ct = daemon.cli("pct", "config", "999")
+    assert missing_ct.returncode != 0
+    assert "does not exist" in missing_ct.stderr
