@@ -46,16 +46,7 @@ public struct LVMPlugin: StoragePlugin {
     }
 
     public func allocate(vmid: VMID, name: String?, format: VolumeFormat, sizeKiB: UInt64) async throws -> String {
-        guard format == .raw else {
-            throw StorageError.invalidOption("format", "storage type 'lvm' does not support format '\(format.rawValue)'")
-        }
-        guard sizeKiB > 0 else { throw StorageError.invalidOption("size", "must be greater than 0") }
-        let existing = Set(try await lvm.logicalVolumes(vg: vg).map(\.name))
-        let lvName = try name ?? nextDiskName(vmid: vmid, prefix: "vm", suffix: "", existing: existing)
-        guard LVMTool.isValidName(lvName), LVMTool.owner(of: lvName) == vmid else {
-            throw StorageError.invalidOption("filename", "illegal name '\(lvName)' - should be 'vm-\(vmid)-*'")
-        }
-        guard !existing.contains(lvName) else { throw StorageError.volumeExists("\(id):\(lvName)") }
+        let lvName = try await newLVMVolumeName(lvm, vg: vg, vmid: vmid, name: name, format: format, sizeKiB: sizeKiB)
         guard let group = try await lvm.volumeGroup(vg), group.free >= sizeKiB * 1024 else {
             throw StorageError.io("not enough free space in volume group '\(vg)' for \(sizeKiB) KiB")
         }

@@ -63,16 +63,7 @@ public struct LVMThinPlugin: StoragePlugin {
     }
 
     public func allocate(vmid: VMID, name: String?, format: VolumeFormat, sizeKiB: UInt64) async throws -> String {
-        guard format == .raw else {
-            throw StorageError.invalidOption("format", "storage type 'lvmthin' does not support format '\(format.rawValue)'")
-        }
-        guard sizeKiB > 0 else { throw StorageError.invalidOption("size", "must be greater than 0") }
-        let existing = Set(try await lvm.logicalVolumes(vg: vg).map(\.name))
-        let lvName = try name ?? nextDiskName(vmid: vmid, prefix: "vm", suffix: "", existing: existing)
-        guard LVMTool.isValidName(lvName), LVMTool.owner(of: lvName) == vmid else {
-            throw StorageError.invalidOption("filename", "illegal name '\(lvName)' - should be 'vm-\(vmid)-*'")
-        }
-        guard !existing.contains(lvName) else { throw StorageError.volumeExists("\(id):\(lvName)") }
+        let lvName = try await newLVMVolumeName(lvm, vg: vg, vmid: vmid, name: name, format: format, sizeKiB: sizeKiB)
         try await context.runner.checked([
             "lvcreate", "--type", "thin", "-V", "\(sizeKiB)k", "--name", lvName, "--thinpool", "\(vg)/\(pool)",
             "--setautoactivation", "n", "--yes",

@@ -116,3 +116,22 @@ struct LVMTool: Sendable {
             && name.unicodeScalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "+_.-".unicodeScalars.contains($0) }
     }
 }
+
+extension StoragePlugin {
+    /// Checks a new LVM guest volume's format, size and name (or picks the next free one) in `vg`.
+    func newLVMVolumeName(_ lvm: LVMTool, vg: String, vmid: VMID, name: String?, format: VolumeFormat, sizeKiB: UInt64)
+        async throws -> String
+    {
+        guard format == .raw else {
+            throw StorageError.invalidOption("format", "storage type '\(definition.type)' does not support format '\(format.rawValue)'")
+        }
+        guard sizeKiB > 0 else { throw StorageError.invalidOption("size", "must be greater than 0") }
+        let existing = Set(try await lvm.logicalVolumes(vg: vg).map(\.name))
+        let lvName = try name ?? nextDiskName(vmid: vmid, prefix: "vm", suffix: "", existing: existing)
+        guard LVMTool.isValidName(lvName), LVMTool.owner(of: lvName) == vmid else {
+            throw StorageError.invalidOption("filename", "illegal name '\(lvName)' - should be 'vm-\(vmid)-*'")
+        }
+        guard !existing.contains(lvName) else { throw StorageError.volumeExists("\(id):\(lvName)") }
+        return lvName
+    }
+}
