@@ -36,6 +36,7 @@ python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(opena
 python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
 python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
+python3 -c "import websocket" 2>/dev/null || python_missing+=(websocket-client)
 if ((${#python_missing[@]})); then
     echo "installing from PyPI: ${python_missing[*]}"
     python3 -m pip install --quiet --root-user-action=ignore "${python_missing[@]}" 2>/dev/null \

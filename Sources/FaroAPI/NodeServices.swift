@@ -22,6 +22,8 @@ public struct NodeServices: Sendable {
     public let storage: StorageService
     public let vms: VMService
     public let containers: ContainerManager
+    /// VNC consoles prepared by `vncproxy`, waiting for or bridged to their websocket.
+    public let consoles = ConsoleSessions()
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration

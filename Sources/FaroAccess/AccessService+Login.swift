@@ -46,6 +46,16 @@ extension AccessService {
             capabilities: state.evaluator.capabilities(for: user, now: now))
     }
 
+    /// A console ticket for `user` on the ACL path `path` and the console `port`.
+    public func consoleTicket(for user: UserID, path: String, port: Int) async throws -> String {
+        try await state().signer.consoleTicket(secret: "\(user):\(path):\(port)", at: clock())
+    }
+
+    public func verifyConsoleTicket(_ ticket: String, for user: UserID, path: String, port: Int) async -> Bool {
+        guard let state = try? await state() else { return false }
+        return state.signer.verifyConsoleTicket(ticket, secret: "\(user):\(path):\(port)", now: clock())
+    }
+
     /// Whether `password` is the user's current password (for `confirmation-password`).
     public func checkPassword(_ user: UserID, _ password: String) async -> Bool {
         guard let state = try? await state() else { return false }

@@ -60,6 +60,33 @@ public struct TicketSigner: Sendable {
         return String(fields[1]).replacingOccurrences(of: "%3A", with: ":")
     }
 
+    /// Console tickets (`PVEVNC:<HEXTIME>::<signature>`) are short-lived and bound to what
+    /// they open: the signature covers the plain part and `secret` (`user:path:port`), which
+    /// the ticket itself does not carry. Valid from 20 s before to 40 s after their time.
+    public static let consoleLifetime = 40
+    public static let consoleClockSkew = 20
+
+    public func consoleTicket(secret: String, at time: Int) throws -> String {
+        guard let privateKey else { throw TicketError.cannotSign }
+        let plain = "PVEVNC:\(Self.hexTime(time))"
+        let signature = try privateKey.signature(for: SHA256.hash(data: Data((plain + "::" + secret).utf8)), padding: .insecurePKCS1v1_5)
+        return plain + "::" + signature.rawRepresentation.base64EncodedString()
+    }
+
+    public func verifyConsoleTicket(_ ticket: String, secret: String, now: Int) -> Bool {
+        guard let range = ticket.range(of: "::"), let signatureData = Data(base64Encoded: String(ticket[range.upperBound...])) else {
+            return false
+        }
+        let plain = String(ticket[..<range.lowerBound])
+        let fields = plain.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count == 2, fields[0] == "PVEVNC", fields[1].count == 8, let time = Int(fields[1], radix: 16) else { return false }
+        let age = now - time
+        guard age > -Self.consoleClockSkew, age < Self.consoleLifetime else { return false }
+        let digest = SHA256.hash(data: Data((plain + "::" + secret).utf8))
+        let signature = _RSA.Signing.RSASignature(rawRepresentation: signatureData)
+        return publicKeys.contains { $0.isValidSignature(signature, for: digest, padding: .insecurePKCS1v1_5) }
+    }
+
     static func hexTime(_ time: Int) -> String {
         let digits = String(time, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 8 - digits.count)) + digits

@@ -98,11 +98,14 @@ public enum FaroDaemon {
                 settings: settings, fallback: fallback, openAPI: openAPI)
         }
 
+        let networkAuthenticator = NetworkAuthenticator(verifier: access)
         let readiness = Readiness(expected: 2)
         FileIO.remove(paths.apiSocket)
         let network = Application(
-            responder: responder(NetworkAuthenticator(verifier: access)),
-            server: try .tls(.proxmoxHTTP1(idleTimeout: .seconds(30)), tlsConfiguration: tls.serverConfiguration()),
+            responder: responder(networkAuthenticator),
+            server: try .tls(
+                .proxmoxHTTP1(idleTimeout: .seconds(30), consoles: ConsoleGateway(services: services, authenticator: networkAuthenticator)),
+                tlsConfiguration: tls.serverConfiguration()),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,
                 backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(800)),

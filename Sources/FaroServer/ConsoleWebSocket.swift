@@ -1,0 +1,90 @@
+import FaroAPI
+import HTTPTypes
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The HTTPS listener's child channel: Hummingbird's HTTP/1 with websocket upgrades for
+/// consoles, and Proxmox's reason phrases. `ReasonPhraseHandler` speaks NIO's HTTP/1 types, so
+/// it sits right where the HTTP codec is added once a request is not upgraded; an upgrade
+/// removes it before the websocket handlers come.
+struct ConsoleUpgradeChannel: ServerChildChannel {
+    typealias Value = HTTP1WebSocketUpgradeChannel.Value
+    static let reasonHandlerName = "faro.reason-phrase"
+    let base: HTTP1WebSocketUpgradeChannel
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addHandler(ReasonPhraseHandler(), name: Self.reasonHandlerName)
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with Proxmox's reason phrases and the console websockets `gateway` admits.
+    static func proxmoxHTTP1(idleTimeout: TimeAmount, consoles gateway: ConsoleGateway) -> HTTPServerBuilder {
+        .init { responder in
+            ConsoleUpgradeChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder,
+                    configuration: .init(http1: .init(idleTimeout: idleTimeout), ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled))
+                ) { head, channel, _ in
+                    guard let console = await gateway.console(for: head, channel: channel) else { return .dontUpgrade }
+                    try await channel.pipeline.removeHandler(name: ConsoleUpgradeChannel.reasonHandlerName).get()
+                    var headers = HTTPFields()
+                    // noVNC asks for the `binary` subprotocol and closes a socket that does not confirm it.
+                    if let asked = head.headerFields[.secWebSocketProtocol], asked.split(separator: ",").contains(where: {
+                        $0.trimmingCharacters(in: .whitespaces) == "binary"
+                    }) {
+                        headers[.secWebSocketProtocol] = "binary"
+                    }
+                    return .upgrade(headers) { inbound, outbound, context in
+                        await ConsoleBridge(console: console, gateway: gateway, group: channel.eventLoop)
+                            .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                    }
+                })
+        }
+    }
+}
+
+/// Copies bytes both ways between a console websocket and the VM's VNC Unix socket until
+/// either side ends.
+struct ConsoleBridge {
+    let console: ConsoleSessions.Console
+    let gateway: ConsoleGateway
+    let group: any EventLoopGroup
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+        defer { Task { await gateway.disconnected(console) } }
+        do {
+            let vnc = try await ClientBootstrap(group: group).connect(unixDomainSocketPath: console.socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+            let vncChannel = vnc.channel
+            await gateway.connected(console) { vncChannel.close(promise: nil) }
+            try await vnc.executeThenClose { fromVNC, toVNC in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await buffer in fromVNC { try await outbound.write(.binary(buffer)) }
+                    }
+                    group.addTask {
+                        for try await frame in inbound { try await toVNC.write(frame.data) }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+            try? await outbound.close(.normalClosure, reason: nil)
+        } catch {
+            logger.debug("console \(console.port) of VM \(console.vmid) ended: \(error)")
+            try? await outbound.close(.unexpectedServerError, reason: "\(error)")
+        }
+    }
+}
