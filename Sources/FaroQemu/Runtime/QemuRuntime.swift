@@ -29,6 +29,11 @@ public actor QemuRuntime {
 
     public func process(_ vmid: Int) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
 
+    /// The word after `option` on the running VM's command line, such as its `-cpu` model.
+    public func runningArgument(_ vmid: Int, after option: String) -> String? {
+        process(vmid)?.argument(after: option, proc: proc)
+    }
+
     /// Runs the argv (which must `-daemonize`) after plugging the NICs; returns once QEMU runs.
     public func start(vmid: Int, argv: [String], nets: [NetDevice], timeout: Duration = .seconds(30)) async throws {
         if process(vmid) != nil { throw QemuRuntimeError.alreadyRunning(vmid: vmid) }

@@ -93,7 +93,7 @@ extension VMService {
         let state = try await allocateStateVolume(vmid, config, snapshot: name, log: log)
         let disks = snapshotDisks(config.options)
         do {
-            let cpu = await runtime.process(vmid)?.argument(after: "-cpu")
+            let cpu = await runtime.runningArgument(vmid, after: "-cpu")
             let machine = try await runtime.withMonitor(vmid) { try await $0.currentMachine() }
             try await runtime.whilePaused(vmid) {
                 try await snapshotAllDisks(vmid, disks, name: name, running: true, log: log)
