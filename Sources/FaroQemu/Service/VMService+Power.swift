@@ -21,9 +21,12 @@ extension VMService {
         log: @Sendable (String) -> Void = { _ in }
     ) async throws {
         try await checkStart(vmid, skiplock: skiplock)
-        let freed = try await update(vmid) { config in config.applyPending() }
-        await free(freed, log: log)
-        let config = try await read(vmid).config
+        var config = try await read(vmid).config
+        if config.hasPending {
+            let freed = try await update(vmid) { config in config.applyPending() }
+            await free(freed, log: log)
+            config = try await read(vmid).config
+        }
         let argv = try await command(vmid, restoring: restore)
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
         let nets = try config.nets()
