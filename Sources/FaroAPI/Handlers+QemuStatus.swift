@@ -19,7 +19,7 @@ extension Handlers {
             let config = try await vms.read(id).config
             var entry = await vmStatusEntry(id, config, services, full: true)
             entry["ha"] = ["managed": 0]
-            entry["agent"] = .int((config["agent"].map { $0.hasPrefix("1") || $0.contains("enabled=1") } ?? false) ? 1 : 0)
+            entry["agent"] = .int(config.agentEnabled ? 1 : 0)
             return .json(.object(entry))
         }
         power(&table, services, "start", type: "qmstart") { request in
