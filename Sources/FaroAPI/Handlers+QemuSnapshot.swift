@@ -18,16 +18,18 @@ extension Handlers {
                 var entry: [String: JSONValue] = ["name": .string(snapshot.name), "description": .string(snapshot.description)]
                 if let time = snapshot.snaptime { entry["snaptime"] = .int(time) }
                 if let parent = snapshot.parent { entry["parent"] = .string(parent) }
-                if snapshot.name == "current" { entry["running"] = .int(snapshot.running ? 1 : 0) } else { entry["vmstate"] = 0 }
+                if snapshot.name == "current" { entry["running"] = .int(snapshot.running ? 1 : 0) } else { entry["vmstate"] = .int(snapshot.hasState ? 1 : 0) }
                 return .object(entry)
             }
             return .json(.array(list))
         }
         table.on(.post, base) { request in
-            if request.bool("vmstate") == true { throw APIError.parameter("vmstate", "saving the RAM state is not supported by Faro yet") }
             let id = vmid(request), name = request.required("snapname"), description = request.string("description")
+            let vmstate = request.bool("vmstate") ?? false
             _ = try await vms.read(id)
-            return try await task("qmsnapshot", request) { log in try await vms.createSnapshot(id, name: name, description: description, log: log) }
+            return try await task("qmsnapshot", request) { log in
+                try await vms.createSnapshot(id, name: name, description: description, vmstate: vmstate, log: log)
+            }
         }
         table.on(.get, base + "/{snapname}") { request in
             _ = try await snapshotSection(request, services)
@@ -52,10 +54,7 @@ extension Handlers {
         table.on(.post, base + "/{snapname}/rollback") { request in
             let id = vmid(request), name = request.required("snapname"), start = request.bool("start") ?? false
             _ = try await snapshotSection(request, services)
-            return try await task("qmrollback", request) { log in
-                try await vms.rollback(id, name: name, log: log)
-                if start { try await vms.start(id, skiplock: false, log: log) }
-            }
+            return try await task("qmrollback", request) { log in try await vms.rollback(id, name: name, start: start, log: log) }
         }
     }
 

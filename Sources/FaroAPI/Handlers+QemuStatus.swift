@@ -19,7 +19,7 @@ extension Handlers {
             let config = try await vms.read(id).config
             var entry = await vmStatusEntry(id, config, services, full: true)
             entry["ha"] = ["managed": 0]
-            entry["agent"] = .int((config["agent"].map { $0.hasPrefix("1") || $0.contains("enabled=1") } ?? false) ? 1 : 0)
+            entry["agent"] = .int(config.agentEnabled ? 1 : 0)
             return .json(.object(entry))
         }
         power(&table, services, "start", type: "qmstart") { request in
@@ -88,17 +88,18 @@ extension Handlers {
 
     /// The list and status fields of one VM, from its config and its process.
     static func vmStatusEntry(_ vmid: Int, _ config: VMConfig, _ services: NodeServices, full: Bool) async -> [String: JSONValue] {
-        let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus)
+        let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus, detailed: full)
         var entry: [String: JSONValue] = [
             "vmid": .int(vmid), "name": .string(config.name(vmid: vmid)), "status": .string(status.running ? "running" : "stopped"),
             "cpus": .int(config.vcpus), "maxmem": .int(config.memoryMiB * 1_048_576), "mem": .int(status.memoryBytes),
             "cpu": .double(status.cpu), "uptime": .int(status.uptime), "disk": 0, "maxdisk": .int(bootDiskBytes(config)),
-            "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
+            "netin": .int(status.netIn), "netout": .int(status.netOut), "diskread": .int(status.diskRead),
+            "diskwrite": .int(status.diskWrite),
         ]
         if full || status.running { entry["qmpstatus"] = .string(status.qmpStatus) }
         if let pid = status.pid { entry["pid"] = .int(Int(pid)) }
         if let version = status.qemuVersion { entry["running-qemu"] = .string(version) }
-        if status.running { entry["running-machine"] = .string(QemuCommandMachine.name(config)) }
+        if let machine = status.machine { entry["running-machine"] = .string(machine) }
         if let lock = config.lock { entry["lock"] = .string(lock) }
         if let tags = config["tags"] { entry["tags"] = .string(tags) }
         if config.isTemplate { entry["template"] = 1 }
@@ -110,12 +111,5 @@ extension Handlers {
             let size = disk.values["size"]
         else { return 0 }
         return SizeFormat.parse(size) ?? 0
-    }
-}
-
-enum QemuCommandMachine {
-    static func name(_ config: VMConfig) -> String {
-        let type = config["machine"]?.split(separator: ",").first.map { String($0).replacingOccurrences(of: "type=", with: "") }
-        return type ?? "pc"
     }
 }

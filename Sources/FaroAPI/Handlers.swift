@@ -23,6 +23,7 @@ public enum Handlers {
         registerQemuStatus(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
+        registerQemuAgent(&table, services)
         registerLXC(&table, services)
         return table
     }

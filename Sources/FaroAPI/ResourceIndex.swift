@@ -231,6 +231,10 @@ public actor ResourceIndex {
         value["mem"] = .int(status.memoryBytes)
         value["cpu"] = .double(status.cpu)
         value["uptime"] = .int(status.uptime)
+        value["netin"] = .int(status.netIn)
+        value["netout"] = .int(status.netOut)
+        value["diskread"] = .int(status.diskRead)
+        value["diskwrite"] = .int(status.diskWrite)
         return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 

@@ -24,7 +24,7 @@ extension APISpec {
                 .post, base, name: "snapshot", description: "Snapshot the VM's disks and config; runs as a task.",
                 parameters: vmSnapshot.adding([
                     "description": Schema.string("A textual description or comment.").optional(),
-                    "vmstate": Schema.boolean("Save the RAM state too (not supported by Faro yet).").optional(),
+                    "vmstate": Schema.boolean("Save the RAM state of a running VM too.").optional(),
                 ]),
                 returns: .string("The task's UPID."),
                 permissions: .check(.privileges(path: vmidPath, ["VM.Snapshot"])), protected: true, proxyTo: "node"
@@ -55,7 +55,7 @@ extension APISpec {
             APIMethod(
                 .post, base + "/{snapname}/rollback", name: "rollback",
                 description: "Roll the VM back to a snapshot (a running VM is stopped first); runs as a task.",
-                parameters: vmSnapshot.adding(["start": Schema.boolean("Start the VM after the rollback.").optional()]),
+                parameters: vmSnapshot.adding(["start": Schema.boolean("Start the VM after the rollback (one with RAM state always continues).").optional()]),
                 returns: .string("The task's UPID."),
                 permissions: .check(.privileges(path: vmidPath, ["VM.Snapshot", "VM.Snapshot.Rollback"], any: true)),
                 protected: true, proxyTo: "node"

@@ -6,6 +6,8 @@ public struct CLIEnvironment: Sendable {
     public var standardError: @Sendable (String) -> Void
     /// Asks for a password without echo; nil when none can be read.
     public var readPassword: @Sendable (String) -> String?
+    /// Reads one line of input without its newline; nil at the end (`qm monitor`).
+    public var readLine: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
 
     public init(
         root: String, standardOutput: @escaping @Sendable (String) -> Void,

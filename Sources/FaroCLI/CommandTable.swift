@@ -26,6 +26,8 @@ public struct CLICommand: Sendable {
         case keyValues
         /// A list shown in text form with only these columns (`pct list`); JSON keeps every field.
         case columns([String])
+        /// The result, or one field of it, as indented JSON (`qm guest cmd`).
+        case json(field: String?)
     }
 
     public let words: [String]
@@ -167,6 +169,9 @@ public struct CommandTableTool: Sendable {
                 data = .array(items.map { item in .object((item.objectValue ?? [:]).filter { keys.contains($0.key) }) })
             }
             if !output.quiet { environment.standardOutput(output.formatter.render(data, returns: method.returns)) }
+        case .json(let field):
+            let value = field.map { reply.data[$0] ?? .null } ?? reply.data
+            environment.standardOutput(JSONWriter.string(value, pretty: true) + "\n")
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }

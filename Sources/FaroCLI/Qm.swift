@@ -29,9 +29,26 @@ public enum Qm {
             output: .task),
         CLICommand("resize", .put, vm + "/resize", positional: ["vmid", "disk", "size"], fixed: local, output: .task),
         CLICommand("destroy", .delete, vm, positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("guest cmd", .post, vm + "/agent", positional: ["vmid", "command"], fixed: local, output: .json(field: "result")),
+        CLICommand("guest exec-status", .get, vm + "/agent/exec-status", positional: ["vmid", "pid"], fixed: local,
+            output: .json(field: nil)),
         CLICommand("unlock", .put, vm + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock", "skiplock": "1"],
             output: .quiet),
     ])
+
+    /// The interactive subcommands first, then the command table.
+    public static func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
+        switch arguments.first {
+        case "monitor": return await monitor(Array(arguments.dropFirst()), environment: environment)
+        case "terminal": return await terminal(Array(arguments.dropFirst()), environment: environment)
+        case nil, "help", "--help":
+            let footer = "\nqm <COMMAND> --help"
+            let extra = "  qm monitor <vmid>\n  qm terminal <vmid> [--iface <serialN>] [--escape <^X>]\n"
+            environment.standardOutput(tool.help().replacing(footer, with: extra + footer))
+            return 0
+        default: return await tool.run(arguments, environment: environment)
+        }
+    }
 }
 
 import FaroModel

@@ -4,7 +4,9 @@ import Foundation
 
 /// A small bootable guest for real QEMU tests: Debian's `linux-image-amd64` kernel and a
 /// busybox initramfs whose init prints `readyMarker` on the serial console (ttyS0) and powers
-/// off when the ACPI power button is pressed (`system_powerdown`).
+/// off when the ACPI power button is pressed (`system_powerdown`). A shell reads commands
+/// from the serial port, so tests can look at and change the guest's state (its RAM-backed
+/// root file system) through the console.
 ///
 /// How the power button works: the initramfs carries the kernel's `evdev` and `button`
 /// modules; init loads them and starts busybox `acpid`, which runs `/etc/acpi/PWRF/00000080`
@@ -97,6 +99,7 @@ public struct TestGuest: Sendable {
         insmod /lib/modules/evdev.ko
         insmod /lib/modules/button.ko
         acpid -c /etc/acpi -l /dev/null
+        (while true; do sh </dev/ttyS0 >/dev/ttyS0 2>&1; done) &
         echo \(readyMarker)
         while true; do sleep 3600; done
 

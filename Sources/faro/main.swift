@@ -66,7 +66,7 @@ case "pvesm":
     exit(await Pvesm.tool.run(arguments, environment: environment))
 case "qm":
     bootstrapLogging(.error)
-    exit(await Qm.tool.run(arguments, environment: environment))
+    exit(await Qm.run(arguments, environment: environment))
 case "pct":
     bootstrapLogging(.error)
     exit(await Pct.run(arguments, environment: environment))

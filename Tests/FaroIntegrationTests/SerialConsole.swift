@@ -26,6 +26,12 @@ final class SerialConsole {
 
     deinit { close(fd) }
 
+    /// Types `line` and a newline into the guest's shell.
+    func send(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+    }
+
     /// Reads until `marker` shows up; false when `timeout` passes first.
     func wait(for marker: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

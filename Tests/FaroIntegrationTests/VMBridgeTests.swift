@@ -1,3 +1,4 @@
+import FaroModel
 import FaroSupport
 import FaroTesting
 import Foundation
@@ -47,6 +48,13 @@ import Testing
         #expect(start.status == 0, "\(start.error)")
         let master = Self.ip(inside + ["-o", "link", "show", "tap202i0"])?.output ?? ""
         #expect(master.contains("master vmbr0"), "\(master)")
+        // Pinging an address behind the bridge floods ARP requests out of the tap, which the
+        // VM's `netin` counts.
+        #expect(Self.ip(inside + ["addr", "add", "10.77.0.1/24", "dev", "vmbr0"])?.status == 0)
+        _ = Self.ip(["netns", "exec", Self.namespace, "ping", "-c", "2", "-i", "0.3", "-W", "1", "10.77.0.2"])
+        let current = try Shell.faro(directory.path, ["pvesh", "get", "/nodes/testnode/qemu/202/status/current", "--output-format", "json"])
+        let figures = try JSONParser.parse(current.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect((figures["netin"]?.intValue ?? 0) > 0, "\(current.output)")
         #expect(try qm("stop", "202").status == 0)
         #expect(Self.ip(inside + ["link", "show", "tap202i0"])?.status != 0, "the tap is gone after stop")
 

@@ -10,6 +10,9 @@ public struct QemuCommandContext: Sendable {
     public var runDir: String
     /// Volume id → file or block device (the storage plugin's `path`).
     public var resolveVolume: @Sendable (String) throws -> String
+    /// A saved RAM state to continue from: its machine and CPU replace the config's, and
+    /// QEMU reads it through `-incoming`.
+    public var restore: SavedVMState?
 
     public init(
         vmid: Int, executable: String = "/usr/bin/qemu-system-x86_64", runDir: String,
@@ -72,7 +75,7 @@ public struct QemuCommand: Sendable {
         add("-nodefaults")
         add("-boot", "menu=on,strict=on,reboot-timeout=1000")
         add("-vnc", "unix:\(context.vncSocket),password=on")
-        add("-cpu", cpuModel)
+        add("-cpu", context.restore?.cpu ?? cpuModel)
         add("-m", "\(config.memoryMiB)")
         try addFirmware()
         addPlatform()
@@ -197,8 +200,9 @@ public struct QemuCommand: Sendable {
     }
 
     mutating func addMachine() {
-        add("-machine", "type=\(machineType)")
+        add("-machine", "type=\(context.restore?.machine ?? machineType)")
         add("-accel", config.kvmEnabled ? "kvm" : "tcg")
+        if let restore = context.restore { add("-incoming", restore.incomingURI) }
     }
 
     /// Splits `args` like a shell would for plain words and quoted strings.

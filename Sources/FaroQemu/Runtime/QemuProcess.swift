@@ -21,12 +21,17 @@ public struct QemuProcess: Sendable, Equatable {
 
     public func isAlive(proc: String = "/proc") -> Bool {
         guard let stat = try? FileIO.readText("\(proc)/\(pid)/stat"), let close = stat.lastIndex(of: ")"),
-            !stat[stat.index(after: close)...].hasPrefix(" Z"),
-            let cmdline = try? FileIO.read("\(proc)/\(pid)/cmdline")
+            !stat[stat.index(after: close)...].hasPrefix(" Z")
         else { return false }
+        return argument(after: "-pidfile", proc: proc) == pidFile
+    }
+
+    /// The word after `option` on the process's command line (`-cpu` → its model string).
+    public func argument(after option: String, proc: String = "/proc") -> String? {
+        guard let cmdline = try? FileIO.read("\(proc)/\(pid)/cmdline") else { return nil }
         let words = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard let index = words.firstIndex(of: "-pidfile"), index + 1 < words.count else { return false }
-        return words[index + 1] == pidFile
+        guard let index = words.firstIndex(of: option), index + 1 < words.count else { return nil }
+        return words[index + 1]
     }
 
     /// CPU ticks used (user + system), resident memory in bytes, start time in ticks since boot.

@@ -5,21 +5,6 @@ import FaroModel
 import FaroQMP
 import FaroSupport
 
-/// What `status/current` reports about a VM's process.
-public struct RuntimeStatus: Sendable, Equatable {
-    public var running: Bool
-    public var qmpStatus: String
-    public var pid: Int32?
-    public var uptime: Int = 0
-    /// Share of the VM's vCPUs used since the previous sample (0 ... 1).
-    public var cpu: Double = 0
-    public var memoryBytes: Int = 0
-    public var qemuVersion: String?
-    public var machine: String?
-
-    public static let stopped = RuntimeStatus(running: false, qmpStatus: "stopped", pid: nil)
-}
-
 /// Starts, stops and watches QEMU processes. QEMU daemonizes into its own session and leaves
 /// a pid file and a QMP socket under `runDir`; that is all the state there is, so a new daemon
 /// finds running VMs again (re-adoption) by reading the same files.
@@ -28,7 +13,7 @@ public actor QemuRuntime {
     let runner: any CommandRunner
     let taps: TapDevices
     let proc: String
-    private var samples: [Int: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
+    var samples: [Int: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
     /// Changes whenever this runtime starts or stops a VM, so caches of run states know.
     public private(set) var generation = 0
 
@@ -43,6 +28,11 @@ public actor QemuRuntime {
     public nonisolated func qmpSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).qmp" }
 
     public func process(_ vmid: Int) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
+
+    /// The word after `option` on the running VM's command line, such as its `-cpu` model.
+    public func runningArgument(_ vmid: Int, after option: String) -> String? {
+        process(vmid)?.argument(after: option, proc: proc)
+    }
 
     /// Runs the argv (which must `-daemonize`) after plugging the NICs; returns once QEMU runs.
     public func start(vmid: Int, argv: [String], nets: [NetDevice], timeout: Duration = .seconds(30)) async throws {
@@ -119,7 +109,8 @@ public actor QemuRuntime {
     /// Removes the leftovers of a VM that is not running: taps, sockets, the pid file.
     public func cleanup(vmid: Int, nets: [NetDevice]) async {
         guard process(vmid) == nil else { return }
-        await taps.remove(nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) })
+        let configured = nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) }
+        await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
         removeRuntimeFiles(vmid)
         FileIO.remove("\(runDir)/\(vmid).efivars")
         samples[vmid] = nil
@@ -130,36 +121,5 @@ public actor QemuRuntime {
         for suffix in ["pid", "qmp", "vnc", "qga", "serial0", "serial1", "serial2", "serial3"] {
             FileIO.remove("\(runDir)/\(vmid).\(suffix)")
         }
-    }
-
-    /// Status from `/proc` and QMP. `vcpus` scales the CPU share.
-    public func status(vmid: Int, vcpus: Int) async -> RuntimeStatus {
-        guard let process = process(vmid) else { return .stopped }
-        var status = RuntimeStatus(running: true, qmpStatus: "running", pid: process.pid)
-        if let usage = process.usage(proc: proc) {
-            let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-            let bootUptime = Double((try? FileIO.readText("\(proc)/uptime"))?.split(separator: " ").first ?? "0") ?? 0
-            status.uptime = max(0, Int(bootUptime - Double(usage.startTicks) / ticksPerSecond))
-            status.memoryBytes = usage.rssBytes
-            let now = ContinuousClock.now
-            if let previous = samples[vmid] {
-                let elapsed = Double((now - previous.at).components.seconds) + Double((now - previous.at).components.attoseconds) / 1e18
-                if elapsed > 0 {
-                    status.cpu = min(1, Double(usage.ticks &- previous.ticks) / ticksPerSecond / elapsed / Double(max(1, vcpus)))
-                }
-            }
-            samples[vmid] = (usage.ticks, now)
-        }
-        if let reply = try? await withMonitor(vmid, { client in
-            (try await client.queryStatus(), try await client.execute("query-version"))
-        }) {
-            status.qmpStatus = reply.0.status
-            if let qemu = reply.1["qemu"], let major = qemu["major"]?.intValue, let minor = qemu["minor"]?.intValue,
-                let micro = qemu["micro"]?.intValue
-            {
-                status.qemuVersion = "\(major).\(minor).\(micro)"
-            }
-        }
-        return status
     }
 }

@@ -9,6 +9,7 @@ public enum QemuRuntimeError: Error, Sendable, Equatable, CustomStringConvertibl
     case networkSetup(vmid: Int, nic: String, reason: String)
     case shutdownTimedOut(vmid: Int)
     case stopFailed(vmid: Int)
+    case stateFailed(vmid: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum QemuRuntimeError: Error, Sendable, Equatable, CustomStringConvertibl
         case .networkSetup(_, let nic, let reason): return "unable to set up \(nic): \(reason)"
         case .shutdownTimedOut: return "VM quit/powerdown failed - got timeout"
         case .stopFailed(let vmid): return "VM \(vmid) did not stop"
+        case .stateFailed(let vmid, let reason): return "VM \(vmid): saving or loading the RAM state failed - \(reason)"
         }
     }
 }

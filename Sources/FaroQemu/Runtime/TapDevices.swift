@@ -1,3 +1,4 @@
+import Foundation
 import FaroSupport
 
 /// The host side of a VM's bridged NICs: a persistent tap `tap<vmid>i<n>` per NIC, enslaved
@@ -42,5 +43,28 @@ public struct TapDevices: Sendable {
         for name in names where FileIO.exists("\(netClass)/\(name)") {
             _ = try? await runner.run(Command("ip", ["link", "delete", name], timeout: .seconds(10)))
         }
+    }
+
+    /// The taps of `vmid` that exist now (`tap<vmid>i<n>`), whatever the config says today.
+    public func existing(vmid: Int) -> [String] {
+        let prefix = "tap\(vmid)i"
+        return FileIO.listDirectory(netClass).filter { name in
+            name.hasPrefix(prefix) && !name.dropFirst(prefix.count).isEmpty && name.dropFirst(prefix.count).allSatisfy(\.isNumber)
+        }
+    }
+
+    /// Bytes through the VM's taps: what the host sent on them reached the guest, and the
+    /// other way round (Proxmox's `netin` is the tap's transmit counter).
+    public func traffic(vmid: Int) -> (toGuest: Int, fromGuest: Int) {
+        var toGuest = 0, fromGuest = 0
+        for tap in existing(vmid: vmid) {
+            toGuest += counter("\(netClass)/\(tap)/statistics/tx_bytes")
+            fromGuest += counter("\(netClass)/\(tap)/statistics/rx_bytes")
+        }
+        return (toGuest, fromGuest)
+    }
+
+    private func counter(_ path: String) -> Int {
+        (try? FileIO.readText(path)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
     }
 }

@@ -15,15 +15,31 @@ extension VMService {
         try await kvm.availability.requireForStart(vmid: VMID(vmid)!, kvmEnabled: effective.kvmEnabled)
     }
 
-    public func start(_ vmid: Int, skiplock: Bool, timeout: Duration? = nil, log: @Sendable (String) -> Void = { _ in }) async throws {
+    /// Starts the VM; with `restore` it continues from a saved RAM state instead of booting.
+    public func start(
+        _ vmid: Int, skiplock: Bool, timeout: Duration? = nil, restoring restore: SavedVMState? = nil,
+        log: @Sendable (String) -> Void = { _ in }
+    ) async throws {
         try await checkStart(vmid, skiplock: skiplock)
-        let freed = try await update(vmid) { config in config.applyPending() }
-        await free(freed, log: log)
-        let config = try await read(vmid).config
+        var config = try await read(vmid).config
+        if config.hasPending {
+            let freed = try await update(vmid) { config in config.applyPending() }
+            await free(freed, log: log)
+            config = try await read(vmid).config
+        }
         if config.usesOVMF { try prepareFirmware(vmid, config, log: log) }
-        let argv = try await command(vmid)
+        let argv = try await command(vmid, restoring: restore)
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
-        try await runtime.start(vmid: vmid, argv: argv, nets: try config.nets(), timeout: startTimeout)
+        let nets = try config.nets()
+        try await runtime.start(vmid: vmid, argv: argv, nets: nets, timeout: startTimeout)
+        if restore != nil {
+            do {
+                try await runtime.resumeIncoming(vmid: vmid, timeout: .seconds(max(60, config.memoryMiB / 32)))
+            } catch {
+                try? await runtime.stop(vmid: vmid, nets: nets, timeout: .seconds(10))
+                throw error
+            }
+        }
         log("VM \(vmid) started with PID \(await runtime.process(vmid)?.pid ?? 0)")
     }
 

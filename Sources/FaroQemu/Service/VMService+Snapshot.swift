@@ -9,11 +9,14 @@ public struct VMSnapshotInfo: Sendable, Equatable {
     public var snaptime: Int?
     public var parent: String?
     public var running: Bool
+    /// Whether the snapshot holds the RAM state.
+    public var hasState = false
 }
 
-/// Disk snapshots of stopped VMs through the storage plugins (qcow2 internal snapshots on
-/// directory storages, btrfs and LVM-thin where their plugins can). The snapshot section keeps
-/// the config at snapshot time; the main section's `parent` names the current snapshot.
+/// Snapshots through the storage plugins (qcow2 internal snapshots on directory storages,
+/// btrfs and LVM-thin where their plugins can), live and with RAM state for running VMs
+/// (VMService+LiveSnapshot.swift). The snapshot section keeps the config at snapshot time;
+/// the main section's `parent` names the current snapshot.
 extension VMService {
     public func snapshots(_ vmid: Int) async throws -> [VMSnapshotInfo] {
         let config = try await read(vmid).config
@@ -22,17 +25,11 @@ extension VMService {
             guard let section = config.file[section: name] else { continue }
             list.append(VMSnapshotInfo(
                 name: name, description: section.description ?? "", snaptime: section.options["snaptime"].flatMap(Int.init),
-                parent: section.options["parent"], running: false))
+                parent: section.options["parent"], running: false, hasState: section.options["vmstate"] != nil))
         }
         list.append(VMSnapshotInfo(
             name: "current", description: "You are here!", snaptime: nil, parent: config["parent"], running: await isRunning(vmid)))
         return list
-    }
-
-    /// The volumes of the disks a section uses (CD-ROMs excluded).
-    func diskVolumes(_ options: [String: String]) -> [String] {
-        VMConfig(snapshotSection: GuestConfigFile.Section(options: options)).ownedVolumes()
-            .filter { !$0.key.hasPrefix("unused") }.map(\.volume)
     }
 
     func eachVolume(_ volumes: [String], _ body: (any StoragePlugin, String) async throws -> Void) async throws {
@@ -58,31 +55,25 @@ extension VMService {
         }
     }
 
-    public func createSnapshot(_ vmid: Int, name: String, description: String?, log: @Sendable (String) -> Void) async throws {
+    /// Snapshots the disks, and with `vmstate` on a running VM the RAM too (a stopped VM has
+    /// none, so the flag is ignored there, as in Proxmox).
+    public func createSnapshot(
+        _ vmid: Int, name: String, description: String?, vmstate: Bool = false, log: @Sendable (String) -> Void
+    ) async throws {
         let config = try await read(vmid).config
         guard name != "current", name.uppercased() != VMConfig.pendingSection else {
             throw VMError.parameter("snapname", "invalid snapshot name '\(name)'")
         }
         if config.file[section: name] != nil { throw VMError.failed("snapshot name '\(name)' already used") }
-        if await isRunning(vmid) { throw VMError.failed("snapshots of a running VM are not supported by Faro yet") }
-        let volumes = diskVolumes(config.options)
+        let running = await isRunning(vmid)
         try await withConfigLock(vmid, "snapshot") {
-            var done: [String] = []
-            do {
-                try await eachVolume(volumes) { plugin, volname in
-                    log("snapshotting '\(plugin.id):\(volname)'")
-                    try await plugin.snapshot(volname, name: name)
-                    done.append("\(plugin.id):\(volname)")
-                }
-            } catch {
-                try? await eachVolume(done) { plugin, volname in try await plugin.deleteSnapshot(volname, name: name) }
-                throw error
-            }
+            let recorded = try await snapshotDisksAndState(vmid, config, name: name, running: running, vmstate: vmstate, log: log)
             let now = clock()
             try await update(vmid) { config in
                 var options = config.options
                 options["lock"] = nil
                 options["snaptime"] = String(now)
+                options.merge(recorded) { _, new in new }
                 config.file.sections.append((name, GuestConfigFile.Section(description: description, options: options)))
                 config["parent"] = name
             }
@@ -93,15 +84,20 @@ extension VMService {
         guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
             throw VMError.failed("snapshot '\(name)' does not exist")
         }
+        let running = await isRunning(vmid)
         try await withConfigLock(vmid, "snapshot-delete") {
             do {
-                try await eachVolume(diskVolumes(section.options)) { plugin, volname in
-                    log("deleting snapshot '\(name)' of '\(plugin.id):\(volname)'")
-                    try await plugin.deleteSnapshot(volname, name: name)
+                for disk in snapshotDisks(section.options) {
+                    log("deleting snapshot '\(name)' of '\(disk.key)' (\(disk.volume))")
+                    try await deleteDiskSnapshot(vmid, disk, name: name, running: running)
                 }
             } catch {
                 guard force else { throw error }
                 log("ignoring: \(error)")
+            }
+            if let state = section.options["vmstate"] {
+                log("removing the VM state '\(state)'")
+                await free([state], log: log)
             }
             try await update(vmid) { config in
                 let parent = section.options["parent"]
@@ -115,23 +111,25 @@ extension VMService {
     }
 
     /// Stops the VM if it runs, rolls every disk back and makes the snapshot's config current.
-    public func rollback(_ vmid: Int, name: String, log: @Sendable (String) -> Void) async throws {
+    /// A snapshot with RAM state then continues from that state; one without starts afresh
+    /// only when `start` asks for it.
+    public func rollback(_ vmid: Int, name: String, start: Bool = false, log: @Sendable (String) -> Void) async throws {
         guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
             throw VMError.failed("snapshot '\(name)' does not exist")
         }
+        let state = try await savedState(section)
         if await isRunning(vmid) {
             log("stopping the VM first")
             try await stop(vmid, skiplock: false)
         }
         try await withConfigLock(vmid, "rollback") {
-            try await eachVolume(diskVolumes(section.options)) { plugin, volname in
+            try await eachVolume(snapshotDisks(section.options).map(\.volume)) { plugin, volname in
                 log("rolling back '\(plugin.id):\(volname)' to '\(name)'")
                 try await plugin.rollback(volname, to: name)
             }
             try await update(vmid) { config in
                 var options = section.options
-                options["snaptime"] = nil
-                options["vmstate"] = nil
+                for key in ["snaptime", "vmstate", "runningmachine", "runningcpu"] { options[key] = nil }
                 options["lock"] = "rollback"
                 options["parent"] = name
                 config.options = options
@@ -139,6 +137,12 @@ extension VMService {
                 config.pending = [:]
                 config.pendingDeletes = [:]
             }
+        }
+        if let state {
+            log("continuing from the saved RAM state '\(section.options["vmstate"] ?? "")'")
+            try await self.start(vmid, skiplock: false, restoring: state, log: log)
+        } else if start {
+            try await self.start(vmid, skiplock: false, log: log)
         }
     }
 

@@ -90,14 +90,15 @@ public struct VMService: Sendable {
     }
 
     /// The QEMU argv for the VM as it would start now (pending changes applied).
-    public func command(_ vmid: Int) async throws -> [String] {
+    public func command(_ vmid: Int, restoring restore: SavedVMState? = nil) async throws -> [String] {
         var config = try await read(vmid).config
         config.applyPending()
         let paths = try await resolveVolumes(config)
-        let context = QemuCommandContext(vmid: vmid, executable: qemuExecutable, runDir: runtime.runDir) { volume in
+        var context = QemuCommandContext(vmid: vmid, executable: qemuExecutable, runDir: runtime.runDir) { volume in
             guard let path = paths[volume] else { throw VMError.failed("volume '\(volume)' has no path") }
             return path
         }
+        context.restore = restore
         return try QemuCommand.build(config, context: context)
     }
 }

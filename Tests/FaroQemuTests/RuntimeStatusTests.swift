@@ -1,0 +1,81 @@
+import FaroModel
+import FaroQMP
+import FaroQemu
+import FaroSupport
+import FaroTesting
+import Testing
+
+/// `status/current` figures from a made-up `/proc`, `/sys/class/net` and a fake monitor, so
+/// every counter is checked against known numbers.
+@Suite struct RuntimeStatusTests {
+    static let pid = 4242
+
+    /// A `/proc/<pid>/stat` line: 100 + 50 ticks of CPU, started at tick 1000, 2560 resident pages.
+    static func statLine() -> String {
+        var fields = ["S"] + Array(repeating: "0", count: 30)
+        fields[11] = "100"
+        fields[12] = "50"
+        fields[19] = "1000"
+        fields[21] = "2560"
+        return "\(pid) (qemu-system-x86) " + fields.joined(separator: " ") + "\n"
+    }
+
+    static func monitor(_ request: FakeQMPServer.Request) -> [FakeQMPServer.Action] {
+        switch request.command {
+        case "query-blockstats":
+            let device: (Int, Int) -> JSONValue = { read, written in
+                .object(["device": "drive-scsi0", "stats": .object(["rd_bytes": .int(read), "wr_bytes": .int(written)])])
+            }
+            return [.reply(.array([device(4096, 512), device(1000, 24)]))]
+        case "qom-get": return [.reply(.string("pc-i440fx-7.2-machine"))]
+        default: return FakeQMPServer.standardReplies(request)
+        }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try FileIO.makeDirectory(String(path[..<path.lastIndex(of: "/")!]))
+        try FileIO.writeAtomically(path, Array(text.utf8))
+    }
+
+    @Test func countersComeFromProcTheTapsAndTheMonitor() async throws {
+        let directory = try TemporaryDirectory(prefix: "faro-st")
+        defer { directory.remove() }
+        let proc = directory.file("proc"), net = directory.file("net"), run = directory.file("run")
+        let runtime = QemuRuntime(
+            runDir: run, runner: RecordingCommandRunner(), taps: TapDevices(runner: RecordingCommandRunner(), netClass: net), proc: proc)
+        try write(runtime.pidFile(300), "\(Self.pid)\n")
+        try write("\(proc)/\(Self.pid)/stat", Self.statLine())
+        try write("\(proc)/\(Self.pid)/cmdline", "qemu\0-pidfile\0\(runtime.pidFile(300))\0-cpu\0kvm64,+sep\0")
+        try write("\(proc)/uptime", "500.00 900.00\n")
+        for (tap, sent, received) in [("tap300i0", 1000, 200), ("tap300i3", 24, 5), ("tap3000i0", 77777, 77777)] {
+            try write("\(net)/\(tap)/statistics/tx_bytes", "\(sent)\n")
+            try write("\(net)/\(tap)/statistics/rx_bytes", "\(received)\n")
+        }
+        let server = try await FakeQMPServer(socketPath: runtime.qmpSocket(300), responder: Self.monitor)
+        defer { Task { await server.shutdown() } }
+
+        let status = await runtime.status(vmid: 300, vcpus: 2, detailed: true)
+        #expect(status.running)
+        #expect(status.pid == Int32(Self.pid))
+        #expect(status.uptime == 490, "500 s since boot, started 10 s after it")
+        #expect(status.memoryBytes == 2560 * 4096)
+        #expect(status.netIn == 1024, "what the host sent through the VM's taps, not VM 3000's")
+        #expect(status.netOut == 205)
+        #expect(status.diskRead == 5096)
+        #expect(status.diskWrite == 536)
+        #expect(status.qemuVersion == "7.2.22")
+        #expect(status.machine == "pc-i440fx-7.2")
+        #expect(await runtime.runningArgument(300, after: "-cpu") == "kvm64,+sep")
+
+        let brief = await runtime.status(vmid: 300, vcpus: 2)
+        #expect(brief.machine == nil, "the machine type is only asked for in a detailed status")
+        #expect(!server.commands.suffix(3).contains("qom-get"))
+    }
+
+    @Test func aStoppedVMHasNoFigures() async throws {
+        let directory = try TemporaryDirectory(prefix: "faro-st")
+        defer { directory.remove() }
+        let runtime = QemuRuntime(runDir: directory.file("run"), runner: RecordingCommandRunner(), proc: directory.file("proc"))
+        #expect(await runtime.status(vmid: 300, vcpus: 1, detailed: true) == .stopped)
+    }
+}
