@@ -22,6 +22,7 @@ public enum Handlers {
         registerQemu(&table, services)
         registerQemuStatus(&table, services)
         registerQemuSnapshots(&table, services)
+        registerQemuDisks(&table, services)
         registerLXC(&table, services)
         return table
     }

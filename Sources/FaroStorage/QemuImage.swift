@@ -15,11 +15,13 @@ public struct QemuImage: Sendable {
 
     public init(runner: any CommandRunner) { self.runner = runner }
 
-    public func create(_ path: String, format: VolumeFormat, sizeKiB: UInt64, preallocation: String?, backing: String? = nil)
-        async throws
-    {
+    /// A new image; with `backing`, a qcow2 overlay on that image (of `backingFormat`).
+    public func create(
+        _ path: String, format: VolumeFormat, sizeKiB: UInt64, preallocation: String?, backing: String? = nil,
+        backingFormat: String = "qcow2"
+    ) async throws {
         var argv = ["qemu-img", "create"]
-        if let backing { argv += ["-b", backing, "-F", "qcow2"] }
+        if let backing { argv += ["-b", backing, "-F", backingFormat] }
         argv += ["-f", format.rawValue]
         if let preallocation, backing == nil, format == .qcow2 || format == .raw {
             argv += ["-o", "preallocation=\(preallocation)"]
@@ -59,8 +61,16 @@ public struct QemuImage: Sendable {
         try await runner.checked(["qemu-img", "snapshot", "-d", name, path])
     }
 
-    /// Copies or converts an image (`qemu-img convert`), e.g. for full clones and disk moves.
-    public func convert(from source: String, sourceFormat: String, to target: String, targetFormat: String) async throws {
-        try await runner.checked(["qemu-img", "convert", "-p", "-n", "-f", sourceFormat, "-O", targetFormat, source, target])
+    /// Copies or converts an image into an existing one (`qemu-img convert -n`), e.g. for full
+    /// clones and disk moves. `snapshot` reads an internal qcow2 snapshot instead of the current
+    /// state; `bytesPerSecond` limits the rate.
+    public func convert(
+        from source: String, sourceFormat: String, to target: String, targetFormat: String, snapshot: String? = nil,
+        bytesPerSecond: UInt64? = nil
+    ) async throws {
+        var argv = ["qemu-img", "convert", "-p", "-n", "-f", sourceFormat, "-O", targetFormat]
+        if let snapshot { argv += ["-l", "snapshot.name=\(snapshot)"] }
+        if let bytesPerSecond { argv += ["-r", String(bytesPerSecond)] }
+        try await runner.checked(argv + [source, target])
     }
 }
