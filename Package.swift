@@ -148,7 +148,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore", "FaroTesting"], swiftSettings: swiftSettings),
         .target(
             name: "FaroTesting",
             dependencies: [
