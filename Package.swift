@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig"],
+            name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig", "FaroStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

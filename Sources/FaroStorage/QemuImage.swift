@@ -9,6 +9,8 @@ public struct QemuImage: Sendable {
         public var virtualSize: UInt64
         public var actualSize: UInt64?
         public var backingFile: String?
+        /// The names of the image's internal (qcow2) snapshots.
+        public var snapshots: [String] = []
     }
 
     let runner: any CommandRunner
@@ -42,7 +44,8 @@ public struct QemuImage: Sendable {
         else { throw StorageError.io("unable to read image information of '\(path)'") }
         return Info(
             format: format, virtualSize: UInt64(max(0, size)), actualSize: json["actual-size"]?.intValue.map { UInt64(max(0, $0)) },
-            backingFile: json["backing-filename"]?.stringValue)
+            backingFile: json["backing-filename"]?.stringValue,
+            snapshots: json["snapshots"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
     }
 
     public func resize(_ path: String, format: String, bytes: UInt64) async throws {

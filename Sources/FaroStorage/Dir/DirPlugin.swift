@@ -116,6 +116,10 @@ public struct DirPlugin: StoragePlugin, FileStorage {
     public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
         let volume = try VolumeName.parseFileVolume(volname)
         guard let snapshot else { return ImageSource(path: try path(volname), format: volume.format) }
-        return ImageSource(path: try qcow2Path(volname), format: volume.format, internalSnapshot: snapshot)
+        let path = try qcow2Path(volname)
+        guard try await qemuImage.info(path).snapshots.contains(snapshot) else {
+            throw StorageError.io("snapshot '\(snapshot)' of '\(id):\(volname)' does not exist")
+        }
+        return ImageSource(path: path, format: volume.format, internalSnapshot: snapshot)
     }
 }
