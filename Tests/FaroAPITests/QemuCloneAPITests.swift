@@ -1,7 +1,9 @@
 import FaroAPI
 import FaroAccess
 import FaroModel
+import FaroQemu
 import FaroSupport
+import FaroTesting
 import Foundation
 import Testing
 
@@ -154,6 +156,59 @@ struct QemuCloneAPITests {
             #expect(try await API.call(client, .get, "/105/config").reason.contains("does not exist"))
             #expect(Self.files(images + "/105").isEmpty, "the copy of scsi0 was removed again")
             #expect(try await API.call(client, .get, "/100/config").data["lock"] == nil)
+        }
+    }
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/qemu-img"), "needs qemu-img"))
+struct QemuClonePolicyTests {
+    typealias API = QemuAPITests
+
+    @Test func clonesOfOneTemplateShareItsCloneLock() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.test { client in
+            #expect(try await API.task(node, client, .post, "", ["vmid": "100", "scsi0": "local:1,format=qcow2"]) == "OK")
+            #expect(try await API.task(node, client, .post, "/100/template") == "OK")
+            // Two clones prepared before either runs: the second joins the first one's lock.
+            let vms = node.services.vms
+            let first = try await vms.prepareClone(100, VMCloneRequest(newid: 101))
+            var fullRequest = VMCloneRequest(newid: 102)
+            fullRequest.full = true
+            let second = try await vms.prepareClone(100, fullRequest)
+            #expect(try await API.call(client, .get, "/100/config").data["lock"] == "clone")
+            #expect(try await API.call(client, .post, "/100/template", ["disk": "scsi0"]).reason == "VM is locked (clone)")
+            try await vms.runClone(first) { _ in }
+            #expect(try await API.call(client, .get, "/100/config").data["lock"] == "clone", "the second clone still holds it")
+            try await vms.runClone(second) { _ in }
+            #expect(try await API.call(client, .get, "/100/config").data["lock"] == nil, "the last clone removes the lock")
+            #expect(try await API.call(client, .get, "/102/config").data["scsi0"] == "local:102/vm-102-disk-0.qcow2,size=1G")
+        }
+    }
+
+    @Test func cloningNeedsVMCloneAndVMAllocateOnTheNewID() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.access.updateConfig { config in
+            config.users["tess@pve"] = UserConfig.User()
+            config.setACL(path: "/vms/100", members: [.user("tess@pve")], roles: ["PVETemplateUser"], propagate: true, delete: false)
+        }
+        try await node.test { client in
+            let created = try await API.task(node, client, .post, "", ["vmid": "100"])
+            #expect(created == "OK")
+        }
+        let tess = node.responder(authenticator: FixedAuthenticator(Identity(user: UserID("tess@pve")!, method: .ticket)))
+        try await node.test(tess) { client in
+            let refused = try await API.call(client, .post, "/100/clone", ["newid": "101"])
+            #expect(refused.status == 403)
+            #expect(try await API.call(client, .post, "/100/template").status == 403)
+        }
+        try await node.access.updateConfig { config in
+            config.setACL(path: "/vms/101", members: [.user("tess@pve")], roles: ["PVEVMAdmin"], propagate: true, delete: false)
+        }
+        try await node.test(tess) { client in
+            let cloned = try await API.task(node, client, .post, "/100/clone", ["newid": "101"])
+            #expect(cloned == "OK")
         }
     }
 }
