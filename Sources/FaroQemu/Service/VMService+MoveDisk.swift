@@ -84,11 +84,13 @@ extension VMService {
         let live = !plan.key.hasPrefix("unused") && running
         log("moving '\(plan.volume)' to storage '\(plan.target)' as \(plan.format.rawValue)\(live ? " (live, by QEMU)" : "")")
         var created: String?
+        var inUseByQEMU = false
         do {
             if live {
                 let size = try await Self.sizeKiB(source, plan.volume.name)
                 created = try await target.allocate(vmid: VMID(vmid)!, name: nil, format: plan.format, sizeKiB: size)
                 try await mirror(vmid, key: plan.key, to: try target.path(created!), format: plan.format, bytesPerSecond: rate)
+                inUseByQEMU = true
             } else {
                 created = try await storage.copyImage(
                     from: source, plan.volume.name, to: target, vmid: VMID(vmid)!, format: plan.format, bytesPerSecond: rate)
@@ -96,7 +98,11 @@ extension VMService {
             if plan.isTemplate, target.capabilities.contains(.linkedClones) { created = try await target.createBase(created!) }
             try await switchVolume(vmid, plan, to: VolumeID(storage: plan.target, name: created!).description, keepOld: !move.delete)
         } catch {
-            if let created { await free([VolumeID(storage: plan.target, name: created).description], log: log) }
+            if let created {
+                let volume = VolumeID(storage: plan.target, name: created).description
+                // After the switch-over the running VM writes to the copy: it must stay.
+                if inUseByQEMU { log("keeping '\(volume)', which the running VM now uses") } else { await free([volume], log: log) }
+            }
             throw error
         }
         log("'\(plan.key)' is now '\(plan.target):\(created!)'")
