@@ -150,7 +150,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore", "FaroTesting"], swiftSettings: swiftSettings),
         .target(
             name: "FaroTesting",
             dependencies: [
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig"],
+            name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig", "FaroStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

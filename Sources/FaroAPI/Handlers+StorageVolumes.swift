@@ -165,14 +165,8 @@ extension Handlers {
         }
         let format = VolumeFormat(rawValue: volume.format) ?? .raw
         let name = try VolumeName.parseFileVolume(targetName.contains("/") ? targetName : "\(vmid)/\(targetName)").name
-        let created = try await target.allocate(vmid: vmid, name: name, format: format, sizeKiB: (volume.size + 1023) / 1024)
-        do {
-            try await QemuImage(runner: services.runner).convert(
-                from: try source.path(sourceName), sourceFormat: volume.format, to: try target.path(created), targetFormat: format.rawValue)
-        } catch {
-            try? await target.free(created)
-            throw error
-        }
+        let created = try await services.storage.copyImage(
+            from: source, sourceName, to: target, vmid: vmid, name: name, format: format)
         log.log("created '\(target.id):\(created)'")
     }
 }

@@ -24,6 +24,7 @@ public enum Handlers {
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
         registerQemuAgent(&table, services)
+        registerQemuDisks(&table, services)
         registerLXC(&table, services)
         return table
     }

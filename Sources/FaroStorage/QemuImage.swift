@@ -9,17 +9,21 @@ public struct QemuImage: Sendable {
         public var virtualSize: UInt64
         public var actualSize: UInt64?
         public var backingFile: String?
+        /// The names of the image's internal (qcow2) snapshots.
+        public var snapshots: [String] = []
     }
 
     let runner: any CommandRunner
 
     public init(runner: any CommandRunner) { self.runner = runner }
 
-    public func create(_ path: String, format: VolumeFormat, sizeKiB: UInt64, preallocation: String?, backing: String? = nil)
-        async throws
-    {
+    /// A new image; with `backing`, a qcow2 overlay on that image (of `backingFormat`).
+    public func create(
+        _ path: String, format: VolumeFormat, sizeKiB: UInt64, preallocation: String?, backing: String? = nil,
+        backingFormat: String = "qcow2"
+    ) async throws {
         var argv = ["qemu-img", "create"]
-        if let backing { argv += ["-b", backing, "-F", "qcow2"] }
+        if let backing { argv += ["-b", backing, "-F", backingFormat] }
         argv += ["-f", format.rawValue]
         if let preallocation, backing == nil, format == .qcow2 || format == .raw {
             argv += ["-o", "preallocation=\(preallocation)"]
@@ -40,7 +44,8 @@ public struct QemuImage: Sendable {
         else { throw StorageError.io("unable to read image information of '\(path)'") }
         return Info(
             format: format, virtualSize: UInt64(max(0, size)), actualSize: json["actual-size"]?.intValue.map { UInt64(max(0, $0)) },
-            backingFile: json["backing-filename"]?.stringValue)
+            backingFile: json["backing-filename"]?.stringValue,
+            snapshots: json["snapshots"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
     }
 
     public func resize(_ path: String, format: String, bytes: UInt64) async throws {
@@ -59,8 +64,16 @@ public struct QemuImage: Sendable {
         try await runner.checked(["qemu-img", "snapshot", "-d", name, path])
     }
 
-    /// Copies or converts an image (`qemu-img convert`), e.g. for full clones and disk moves.
-    public func convert(from source: String, sourceFormat: String, to target: String, targetFormat: String) async throws {
-        try await runner.checked(["qemu-img", "convert", "-p", "-n", "-f", sourceFormat, "-O", targetFormat, source, target])
+    /// Copies or converts an image into an existing one (`qemu-img convert -n`), e.g. for full
+    /// clones and disk moves. `snapshot` reads an internal qcow2 snapshot instead of the current
+    /// state; `bytesPerSecond` limits the rate.
+    public func convert(
+        from source: String, sourceFormat: String, to target: String, targetFormat: String, snapshot: String? = nil,
+        bytesPerSecond: UInt64? = nil
+    ) async throws {
+        var argv = ["qemu-img", "convert", "-p", "-n", "-f", sourceFormat, "-O", targetFormat]
+        if let snapshot { argv += ["-l", "snapshot.name=\(snapshot)"] }
+        if let bytesPerSecond { argv += ["-r", String(bytesPerSecond)] }
+        try await runner.checked(argv + [source, target])
     }
 }

@@ -56,6 +56,8 @@ public protocol StoragePlugin: Sendable {
     func createBase(_ volname: String) async throws -> String
     /// A linked clone of a base volume for `vmid`; returns the clone's volume name.
     func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String
+    /// Where to read an image volume as it is now, or as it was at `snapshot`.
+    func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource
 }
 
 extension StoragePlugin {
@@ -68,6 +70,11 @@ extension StoragePlugin {
     public func deleteSnapshot(_ volname: String, name: String) async throws { throw unsupported("snapshot delete") }
     public func createBase(_ volname: String) async throws -> String { throw unsupported("creating a base volume") }
     public func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String { throw unsupported("linked clone") }
+
+    public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
+        guard snapshot == nil else { throw unsupported("reading a snapshot of '\(volname)'") }
+        return ImageSource(path: try path(volname), format: try await info(volname).format)
+    }
 
     /// The lowest free `<prefix>-<vmid>-disk-N` among `existing` names (Proxmox allows 1024 per guest).
     func nextDiskName(vmid: VMID, prefix: String, suffix: String, existing: Set<String>) throws -> String {

@@ -1,4 +1,5 @@
 import FaroStore
+import FaroTesting
 import Foundation
 
 // Test and benchmark helper for the config store (not installed, not part of `faro`).
@@ -7,6 +8,9 @@ import Foundation
 //       repeated byte, so the crash-safety test can spot a torn write.
 //   faro-store-tool seed-guests DATABASE NODE COUNT
 //       writes COUNT VM configs (VMIDs from 100) for NODE, for benchmarks.
+//   faro-store-tool test-guest
+//       prepares the test guest (FaroTesting.TestGuest) and prints its kernel and initramfs
+//       paths, one a line, for the Python tests that boot a VM.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -47,6 +51,10 @@ case ("seed-guests", 4):
         try await store.create("nodes/\(arguments[2])/qemu-server/\(vmid).conf", data: Array(config.utf8))
     }
     print("wrote \(count) guest configs")
+case ("test-guest", 1):
+    let guest = try await TestGuest.shared()
+    print(guest.kernel)
+    print(guest.initramfs)
 default:
-    fail("usage: faro-store-tool torture DATABASE | seed-guests DATABASE NODE COUNT")
+    fail("usage: faro-store-tool torture DATABASE | seed-guests DATABASE NODE COUNT | test-guest")
 }

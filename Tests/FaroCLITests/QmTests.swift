@@ -18,4 +18,21 @@ import Testing
         #expect(Qm.escapeKey("O") == nil)
         #expect(Qm.escapeKey("^OO") == nil)
     }
+
+    @Test func diskCommandsTakeProxmoxsArgumentShapes() {
+        let help = Qm.tool.help()
+        for line in [
+            "qm clone <vmid> <newid>\n", "qm template <vmid>\n", "qm move-disk <vmid> <disk> [<storage>]\n",
+            "qm move_disk <vmid> <disk> [<storage>]\n", "qm disk move <vmid> <disk> [<storage>]\n", "qm unlink <vmid>\n",
+            "qm disk unlink <vmid>\n",
+        ] {
+            #expect(help.contains("  " + line), "\(line)")
+        }
+        let clone = Qm.tool.commands.first { $0.words == ["clone"] }!
+        let usage = Qm.tool.usage(clone, APISpec.faro.method(clone.verb, clone.path)!)
+        for option in ["--full", "--storage", "--format", "--name", "--snapname", "--pool", "--target", "--bwlimit"] {
+            #expect(usage.contains(option), "\(option) in \(usage)")
+        }
+        #expect(!usage.contains("--newid"))
+    }
 }

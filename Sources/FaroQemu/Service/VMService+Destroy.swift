@@ -9,6 +9,7 @@ extension VMService {
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         if config.isProtected { throw VMError.protected(vmid: vmid) }
         if await isRunning(vmid) { throw VMError.running(vmid: vmid, operation: "destroy") }
+        if config.isTemplate { try await requireNoLinkedClones(of: config.ownedVolumes().map(\.volume)) }
     }
 
     /// Frees the VM's disks and removes its config. With `unreferencedDisks`, volumes of the

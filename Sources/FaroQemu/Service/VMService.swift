@@ -15,6 +15,7 @@ public struct VMService: Sendable {
     public let kvm: KVMStatus
     public let qemuExecutable: String
     public let clock: @Sendable () -> Int
+    let cloneLeases = CloneLeases()
 
     public init(
         nodeName: String, store: any ConfigStore, storage: StorageService, runtime: QemuRuntime, kvm: KVMStatus,

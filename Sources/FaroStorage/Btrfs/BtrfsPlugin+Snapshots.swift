@@ -56,6 +56,10 @@ extension BtrfsPlugin {
         guard volume.baseName == nil, !volume.isBase, let vmid = volume.vmid,
             volume.name.hasPrefix("vm-") || volume.name.hasPrefix("subvol-")
         else { throw StorageError.unsupported(storage: id, operation: "converting '\(volname)' to a base volume") }
+        // The snapshots are subvolumes named after the volume; a renamed volume would lose them.
+        guard snapshots(of: subvolume).isEmpty else {
+            throw StorageError.io("unable to create a base volume from '\(id):\(volname)' - it has snapshots")
+        }
         let newName = volume.name.hasPrefix("vm-") ? "base-" + volume.name.dropFirst(3) : "basevol-" + volume.name.dropFirst(7)
         let target = self.subvolume(try VolumeName.parseFileVolume("\(vmid)/\(newName)"))
         guard !FileIO.exists(target) else { throw StorageError.volumeExists("\(id):\(vmid)/\(newName)") }
@@ -74,6 +78,16 @@ extension BtrfsPlugin {
         let target = subvolume(try VolumeName.parseFileVolume("\(vmid)/\(fileName)"))
         try await btrfs.snapshot(baseSubvolume, to: target, readOnly: false)
         return "\(baseVMID)/\(base.name)/\(vmid)/\(fileName)"
+    }
+
+    /// A raw image at a snapshot is the `disk.raw` inside the read-only snapshot subvolume.
+    public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
+        let (volume, subvolume) = try imageSubvolume(volname)
+        guard volume.format == "raw" else { throw unsupported("reading '\(volname)' as an image") }
+        guard let snapshot else { return ImageSource(path: subvolume + "/disk.raw", format: "raw") }
+        let copy = subvolume + "@" + snapshot
+        guard FileIO.isDirectory(copy) else { throw StorageError.io("snapshot '\(snapshot)' of '\(volname)' does not exist") }
+        return ImageSource(path: copy + "/disk.raw", format: "raw")
     }
 }
 

@@ -99,13 +99,27 @@ public struct DirPlugin: StoragePlugin, FileStorage {
         return "\(vmid)/\(newName)"
     }
 
+    /// A qcow2 overlay whose backing file is the base image (`../<basevmid>/<base file>`).
     public func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String {
         let base = try VolumeName.parseFileVolume(baseVolname)
-        guard base.content == .images, base.isBase, base.baseName == nil, base.format == "qcow2", let baseVMID = base.vmid
+        guard base.content == .images, base.isBase, base.baseName == nil, base.format != "subvol", let baseVMID = base.vmid
         else { throw StorageError.unsupported(storage: id, operation: "a linked clone of '\(baseVolname)'") }
+        guard FileIO.exists(try path(baseVolname)) else { throw StorageError.noSuchVolume("\(id):\(baseVolname)") }
         let (directory, fileName) = try prepareImageName(vmid: vmid, name: nil, format: .qcow2)
         try await qemuImage.create(
-            directory + "/" + fileName, format: .qcow2, sizeKiB: 0, preallocation: nil, backing: "../\(baseVMID)/\(base.name)")
+            directory + "/" + fileName, format: .qcow2, sizeKiB: 0, preallocation: nil, backing: "../\(baseVMID)/\(base.name)",
+            backingFormat: base.format)
         return "\(baseVMID)/\(base.name)/\(vmid)/\(fileName)"
+    }
+
+    /// qcow2 images are read at a snapshot through their internal snapshot.
+    public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
+        let volume = try VolumeName.parseFileVolume(volname)
+        guard let snapshot else { return ImageSource(path: try path(volname), format: volume.format) }
+        let path = try qcow2Path(volname)
+        guard try await qemuImage.info(path).snapshots.contains(snapshot) else {
+            throw StorageError.io("snapshot '\(snapshot)' of '\(id):\(volname)' does not exist")
+        }
+        return ImageSource(path: path, format: volume.format, internalSnapshot: snapshot)
     }
 }
