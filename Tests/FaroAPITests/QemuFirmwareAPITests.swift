@@ -31,6 +31,11 @@ import Testing
             #expect(command.contains("if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"))
             #expect(command.contains("if=pflash,unit=1,id=drive-efidisk0,format=raw,size=540672,file=\(images)/vm-100-disk-1.raw"))
 
+            #expect(try await QemuAPITests.task(node, client, .post, "/100/clone", ["newid": "101", "full": "1"]) == "OK")
+            let clone = try await QemuAPITests.call(client, .get, "/101/config")
+            #expect(clone.data["efidisk0"]?.stringValue?.hasPrefix("local:101/vm-101-disk-") == true, "\(clone.data)")
+            #expect(try await QemuAPITests.task(node, client, .delete, "/101") == "OK")
+
             #expect(try await QemuAPITests.task(node, client, .delete, "/100") == "OK")
             #expect(FileIO.listDirectory(images).isEmpty)
         }
