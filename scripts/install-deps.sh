@@ -14,6 +14,8 @@ packages+=(qemu-system-x86 ovmf busybox-static cpio)
 packages+=(lxc)
 # chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).
 packages+=(chromium chromium-driver)
+# The VM console in the browser: Debian's noVNC, served by the daemon below /novnc/.
+packages+=(novnc)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()

@@ -6,10 +6,12 @@ import Hummingbird
 import NIOCore
 
 /// Everything outside `/api2`: files of the web GUI from the web root, or, without one, a
-/// short page that points to the API and its OpenAPI document.
+/// short page that points to the API and its OpenAPI document. Debian's noVNC (the console's
+/// VNC client) is served below `/novnc/`.
 struct StaticContent: HTTPResponder {
     typealias Context = FaroRequestContext
     let webRoot: String?
+    var noVNCDirectory = "/usr/share/novnc"
 
     static let types: [String: String] = [
         "html": "text/html;charset=UTF-8", "js": "text/javascript;charset=UTF-8", "mjs": "text/javascript;charset=UTF-8",
@@ -29,7 +31,9 @@ struct StaticContent: HTTPResponder {
         guard !segments.isEmpty, segments.allSatisfy({ segment in
             !segment.hasPrefix(".") && segment.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         }) else { return notFound() }
-        let file = webRoot + "/" + segments.joined(separator: "/")
+        let file = segments.first == "novnc"
+            ? noVNCDirectory + "/" + segments.dropFirst().joined(separator: "/")
+            : webRoot + "/" + segments.joined(separator: "/")
         guard !FileIO.isDirectory(file), let bytes = try? FileIO.read(file) else { return notFound() }
         let ext = String(segments.last!.split(separator: ".").last ?? "")
         return Response(

@@ -188,4 +188,16 @@ export const galician = {
   'Stop all VMs and Containers': 'Deter todas as MV e contedores',
   'Update package database': 'Actualizar a base de datos de paquetes',
   'Download': 'Descargar',
+  // The VM console window.
+  'Connecting…': 'Conectando…',
+  'Connected': 'Conectado',
+  'Disconnected': 'Desconectado',
+  'Connection lost': 'Perdeuse a conexión',
+  'Authentication failed: {0}': 'Fallou a autenticación: {0}',
+  'Ctrl-Alt-Del': 'Ctrl-Alt-Supr',
+  'Reconnect': 'Volver conectar',
+  'VM {0} ({1}) on node {2}': 'MV {0} ({1}) no nodo {2}',
+  'VM {0} - Console': 'MV {0} - Consola',
+  'Only VM consoles (console=kvm) can be opened here.': 'Aquí só se poden abrir consolas de MV (console=kvm).',
+  'Not logged in: log in to the web interface first.': 'Sen sesión: entre primeiro na interface web.',
 };
