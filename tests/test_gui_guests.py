@@ -11,6 +11,7 @@ from test_gui import browser, css, login, open_side, screenshot, select_tree, wa
 from test_lxc import build_template
 
 if webdriver is not None:
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
@@ -80,8 +81,11 @@ def confirm(driver):
 
 
 def submit_form(driver):
-    driver.find_element(By.CSS_SELECTOR, ".form-window button.primary").click()
-    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, ".form-window"))
+    css(driver, ".form-window button.primary").click()
+    try:
+        wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, ".form-window"))
+    except TimeoutException:
+        raise AssertionError("the dialog stayed open: " + driver.find_element(By.CSS_SELECTOR, ".form-window").text)
 
 
 def grid_text(driver):
@@ -94,7 +98,10 @@ def guest_status(driver):
 
 def log_row(driver, text, timeout=20):
     def find(d):
-        rows = [row for row in d.find_elements(By.CSS_SELECTOR, "#log-pane .grid-row") if text in row.text]
+        try:
+            rows = [row for row in d.find_elements(By.CSS_SELECTOR, "#log-pane .grid-row") if text in row.text]
+        except StaleElementReferenceException:
+            return False
         return rows[0] if rows else False
     return wait(driver, find, timeout)
 
@@ -129,6 +136,7 @@ def create_vm_with_the_wizard(driver):
     set_field(driver, "#create-vm", "vga", "none")
     next_step(driver, "create-vm", "disks")
     set_field(driver, "#create-vm", "size", "1")
+    set_field(driver, "#create-vm", "format", "qcow2")  # raw files on a dir storage cannot be snapshotted
     next_step(driver, "create-vm", "cpu")
     # QEMU 7.2 lacks Proxmox's x86-64-v2-AES model (the wizard's default), so pick kvm64.
     set_field(driver, "#create-vm", "cpu", "kvm64")
@@ -138,7 +146,7 @@ def create_vm_with_the_wizard(driver):
     set_field(driver, "#create-vm", "bridge", "")
     next_step(driver, "create-vm", "confirm")
     summary = css(driver, "#create-vm-summary").text
-    assert "kvm\n0" in summary and "memory\n128" in summary and "scsi0\nlocal:1" in summary, summary
+    assert "kvm\n0" in summary and "memory\n128" in summary and "scsi0\nlocal:1,format=qcow2" in summary, summary
     screenshot(driver, "create-vm-confirm")
     driver.find_element(By.ID, "create-vm-finish").click()
     wait(driver, lambda d: not d.find_elements(By.ID, "create-vm"))
@@ -150,7 +158,7 @@ def test_a_vm_from_the_wizard_runs_and_is_edited_in_its_panel(browser, node):
     create_vm_with_the_wizard(browser)
     wait(browser, lambda d: "100 (wizvm)" in tree_labels(d), timeout=20)
     config = pvesh(node, "get", "/nodes/pytest/qemu/100/config")
-    assert config["kvm"] == 0 and config["memory"] in (128, "128") and config["scsi0"].startswith("local:100/vm-100-disk-0")
+    assert config["kvm"] == 0 and config["memory"] in (128, "128") and config["scsi0"].startswith("local:100/vm-100-disk-0.qcow2")
     assert config["net0"].startswith("virtio=") and "bridge" not in config["net0"]
 
     # Start from the tree's context menu, then watch the task's log.

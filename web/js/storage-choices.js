@@ -5,7 +5,7 @@ import { formatBytes } from './dom.js';
 
 const nodePath = (node) => `/nodes/${encodeURIComponent(node)}`;
 
-/** Enabled, active storages of `node` holding `content`, with their formats: [{ storage, formats, avail }]. */
+/** Enabled, active storages of `node` holding `content`, with their formats: [{ storage, format, avail }]. */
 export async function storagesFor(node, content) {
   const list = await api.get(`${nodePath(node)}/storage`, { content, enabled: 1, format: 1 });
   return list.filter((storage) => Number(storage.active ?? 1) === 1).sort((a, b) => a.storage.localeCompare(b.storage));
@@ -25,9 +25,12 @@ export async function volumeOptions(node, content) {
   return lists.flat().sort((a, b) => a.volid.localeCompare(b.volid)).map((volume) => [volume.volid, volume.volid]);
 }
 
-/** The image formats a storage offers (`raw`, `qcow2`, ...) and its default. */
+/**
+ * The image formats a storage offers and its default, from the `format` member that
+ * `format=1` adds: `[{ raw: 1, qcow2: 1, ... }, 'raw']`. `subvol` is for containers only.
+ */
 export function formatsOf(storage) {
-  const formats = storage && storage.formats;
-  if (!formats || !formats.supported) return { supported: ['raw'], default: 'raw' };
-  return { supported: formats.supported, default: formats.default || formats.supported[0] };
+  const [supported, fallback] = (storage && storage.format) || [{ raw: 1 }, 'raw'];
+  const images = Object.keys(supported).filter((format) => Number(supported[format]) && format !== 'subvol').sort();
+  return { supported: images, default: images.includes(fallback) ? fallback : images[0] };
 }

@@ -49,9 +49,12 @@ export function taskHistoryView(host, node, { vmid } = {}) {
     label: t('Task History'), rowKey: (task) => task.upid, columns: taskColumns(),
     onActivate: (task) => openTaskLog(task.node, task.upid),
   });
+  let signature = null;
   const load = async () => {
     try {
-      grid.setRows(await api.get(`/nodes/${encodeURIComponent(node)}/tasks`, { limit: 500, vmid, errors: errors.checked ? 1 : undefined }));
+      const tasks = await api.get(`/nodes/${encodeURIComponent(node)}/tasks`, { limit: 500, vmid, errors: errors.checked ? 1 : undefined });
+      if (JSON.stringify(tasks) !== signature) grid.setRows(tasks);
+      signature = JSON.stringify(tasks);
     } catch (failure) {
       showError(failure);
     }
@@ -108,7 +111,10 @@ export class LogPanel {
     try {
       const tasks = await api.get('/cluster/tasks');
       tasks.sort((a, b) => b.starttime - a.starttime);
-      this.grid.setRows(tasks);
+      // Repainting an unchanged list would swallow a double click that spans the refresh.
+      const signature = JSON.stringify(tasks);
+      if (signature !== this.signature) this.grid.setRows(tasks);
+      this.signature = signature;
       this.running = tasks.some((task) => !task.endtime && !task.status);
     } catch {
       // A failed refresh keeps the last list; the next one tries again.
