@@ -292,8 +292,10 @@ def test_a_container_from_the_wizard(browser, node):
     assert "rootfs\nlocal:1" in summary and "unprivileged\n1" in summary and "features\nnesting=1" in summary, summary
     browser.find_element(By.ID, "create-ct-finish").click()
     wait(browser, lambda d: f"{vmid} (wizct)" in tree_labels(d), timeout=60)
+    wait(browser, lambda d: "lock" not in pvesh(node, "get", f"/nodes/pytest/lxc/{vmid}/config"), timeout=60)
+    wait(browser, lambda d: f"CT {vmid} - Create\nOK" in d.execute_script("return document.getElementById('log-pane').innerText"), timeout=20)
     config = pvesh(node, "get", f"/nodes/pytest/lxc/{vmid}/config")
-    assert config["hostname"] == "wizct" and config["memory"] in (512, "512") and config["net0"].startswith("name=eth0")
+    assert config["hostname"] == "wizct" and config["memory"] in (512, "512") and "name=eth0" in config["net0"] and "bridge" not in config["net0"]
 
     select_tree(browser, f"lxc/{vmid}")
     open_side(browser, "resources")
