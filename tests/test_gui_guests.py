@@ -260,6 +260,30 @@ def test_bulk_start_and_stop_from_the_search_view(browser, node):
     wait(browser, lambda d: {vm["status"] for vm in pvesh(node, "get", "/nodes/pytest/qemu") if vm["vmid"] in (201, 202)} == {"stopped"}, timeout=60)
 
 
+def test_the_context_menu_works_from_the_keyboard(browser, node):
+    assert node.cli("qm", "create", "203", "--name", "keys", "--memory", "64").returncode == 0
+    login(browser, node, "admin", "admin-password")
+    select_tree(browser, "qemu/203")
+    tree = browser.find_element(By.CSS_SELECTOR, ".tree-scroll")
+    tree.send_keys(Keys.SHIFT, Keys.F10)
+    first = css(browser, "#menu-start")
+    assert browser.switch_to.active_element == first, "the first enabled action has the focus"
+    browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert browser.switch_to.active_element.get_attribute("id") == "menu-remove", "disabled actions are skipped"
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".popup-menu"))
+    assert browser.switch_to.active_element == tree, "the focus returns to the tree"
+    tree.send_keys(Keys.SHIFT, Keys.F10)
+    css(browser, "#menu-remove").click()
+    set_field(browser, ".form-window", "confirm", "999")
+    browser.find_element(By.CSS_SELECTOR, ".form-window button.primary").click()
+    assert "The ID does not match" in css(browser, ".form-window #error-confirm").text
+    set_field(browser, ".form-window", "confirm", "203")
+    submit_form(browser)
+    wait(browser, lambda d: not any(label.startswith("203 ") for label in tree_labels(d)), timeout=30)
+    assert node.cli("qm", "config", "203").returncode != 0, "the VM is gone"
+
+
 def lxc_missing():
     if os.getuid() != 0:
         return "root"

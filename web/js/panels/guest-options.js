@@ -13,7 +13,7 @@ const flag = (key, label, fallback) => ({ key, label, type: 'checkbox', fallback
 const qemuOSTypes = [['l26', 'Linux 6.x - 2.6 Kernel'], ['l24', 'Linux 2.4 Kernel'], ['win11', 'Microsoft Windows 11/2022/2025'],
   ['win10', 'Microsoft Windows 10/2016/2019'], ['win8', 'Microsoft Windows 8.x/2012/2012r2'], ['win7', 'Microsoft Windows 7/2008r2'],
   ['wvista', 'Microsoft Windows Vista/2008'], ['w2k8', 'Microsoft Windows 2008'], ['w2k3', 'Microsoft Windows 2003'],
-  ['w2k', 'Microsoft Windows 2000'], ['wxp', 'Microsoft Windows XP'], ['solaris', 'Solaris Kernel'], ['other', 'Other']];
+  ['w2k', 'Microsoft Windows 2000'], ['wxp', 'Microsoft Windows XP'], ['solaris', 'Solaris Kernel'], ['other', t('Other')]];
 const lxcOSTypes = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse', 'archlinux', 'alpine', 'gentoo', 'nixos', 'unmanaged']
   .map((name) => [name, name]);
 
