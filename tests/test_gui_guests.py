@@ -230,6 +230,16 @@ def test_a_vm_from_the_wizard_runs_and_is_edited_in_its_panel(browser, node):
     wait(browser, lambda d: "before the upgrade" in grid_text(d), timeout=30)
     assert [s["name"] for s in pvesh(node, "get", "/nodes/pytest/qemu/100/snapshot")] == ["first", "current"]
     screenshot(browser, "vm-snapshots")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row")
+    assert [row.text.split("\n")[0] for row in rows] == ["first", "NOW"], "NOW sits under its parent snapshot"
+    rows[0].click()
+    css(browser, "#snapshot-rollback").click()
+    confirm(browser)
+    wait(browser, lambda d: "VM 100 - Rollback\nOK" in d.execute_script("return document.getElementById('log-pane').innerText"), timeout=30)
+    css(browser, "#snapshot-remove").click()
+    confirm(browser)
+    wait(browser, lambda d: "before the upgrade" not in grid_text(d), timeout=30)
+    assert [s["name"] for s in pvesh(node, "get", "/nodes/pytest/qemu/100/snapshot")] == ["current"]
 
     open_side(browser, "tasks")
     wait(browser, lambda d: "VM 100 - Snapshot" in grid_text(d))
