@@ -283,6 +283,10 @@ def test_the_context_menu_works_from_the_keyboard(browser, node):
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".popup-menu"))
     assert browser.switch_to.active_element == tree, "the focus returns to the tree"
+    browser.execute_script("location.hash = '#qemu/203:hardware'")
+    wait(browser, lambda d: d.find_element(By.ID, "panel-body").get_attribute("data-tab") == "hardware")
+    browser.back()
+    wait(browser, lambda d: d.find_element(By.ID, "panel-body").get_attribute("data-tab") == "summary")
     tree.send_keys(Keys.SHIFT, Keys.F10)
     css(browser, "#menu-remove").click()
     set_field(browser, ".form-window", "confirm", "999")
@@ -398,6 +402,7 @@ def test_login_through_the_pam_realm(browser, node):
         assert node.cli("pveum", "acl", "modify", "/vms/100", "--users", f"{name}@pam", "--roles", "PVEAuditor").returncode == 0
         login(browser, node, name, "pam-secret-1", realm="pam")
         assert css(browser, "#user-menu-button").text.startswith(f"{name}@pam")
+        assert browser.find_element(By.ID, "header-create-vm").get_attribute("disabled") is not None, "an auditor cannot create VMs"
         labels = tree_labels(browser)
         assert not any(label.startswith(("201 ", "202 ")) for label in labels), labels
         screenshot(browser, "pam-login")

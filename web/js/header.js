@@ -26,9 +26,15 @@ export function renderHeader(container, { onOpen, onToggleTree, defaultNode }) {
     search,
     h('div', { class: 'header-actions' },
       h('a', { class: 'button', href: '/docs.html', target: '_blank', rel: 'noopener' }, t('Documentation')),
-      h('button', { type: 'button', class: 'primary', id: 'header-create-vm', onclick: () => createVM(defaultNode()).catch(showError) }, t('Create VM')),
-      h('button', { type: 'button', class: 'primary', id: 'header-create-ct', onclick: () => createCT(defaultNode()).catch(showError) }, t('Create CT')),
+      createButton('header-create-vm', t('Create VM'), () => createVM(defaultNode())),
+      createButton('header-create-ct', t('Create CT'), () => createCT(defaultNode())),
       menu));
+}
+
+/** As in Proxmox, creating guests needs VM.Allocate on /vms (the ticket's capability map). */
+function createButton(id, label, open) {
+  const allowed = Boolean(api.capabilities().vms?.['VM.Allocate']);
+  return h('button', { type: 'button', class: 'primary', id, disabled: allowed ? null : true, onclick: () => open().catch(showError) }, label);
 }
 
 function matches(entry, words) {

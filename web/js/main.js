@@ -54,6 +54,13 @@ function kindOf(id) {
   return 'datacenter';
 }
 
+/** A link or the browser's back and forward buttons changed the location: show that view. */
+function followHash() {
+  const { id, tab } = parseHash();
+  open(id, tab || 'summary');
+  tree.reveal(id);
+}
+
 /** Selects an object in the tree (switching nothing else) and opens its panel. */
 function reveal(id) {
   if (!tree.reveal(id)) open(id);
@@ -83,10 +90,12 @@ function start() {
   resources.start();
   const { id, tab } = parseHash();
   open(id, tab || 'summary');
+  window.addEventListener('hashchange', followHash);
   document.body.dataset.ready = '1';
 }
 
 function stop() {
+  window.removeEventListener('hashchange', followHash);
   resources.stop();
   if (tree) tree.destroy();
   if (logPanel) logPanel.stop();

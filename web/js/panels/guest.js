@@ -64,7 +64,11 @@ function summary(host, id) {
   const box = h('div', { class: 'summary', id: 'guest-summary' });
   host.append(actions.bar, box);
   let timer = null;
+  let loading = false;
+  let closed = false;
   const load = async () => {
+    if (loading || closed) return;
+    loading = true;
     clearTimeout(timer);
     try {
       const status = await api.get(`${guestPath(entry)}/status/current`);
@@ -72,12 +76,15 @@ function summary(host, id) {
       clear(box).append(infoBox(t('Status'), statusRows(resources.find(id) || entry, status)), resourceBox(entry, status));
     } catch (failure) {
       clear(box).append(h('p', { class: 'form-error' }, failure.message));
+    } finally {
+      loading = false;
     }
-    timer = setTimeout(load, 2000);
+    if (!closed) timer = setTimeout(load, 2000);
   };
   load();
+  // The stream reports a new state at once; the summary then fetches the details.
   const unsubscribe = resources.subscribe(() => { if (resources.find(id)?.status !== box.dataset.status) load(); });
-  return () => { clearTimeout(timer); actions.stop(); unsubscribe(); };
+  return () => { closed = true; clearTimeout(timer); actions.stop(); unsubscribe(); };
 }
 
 function menuItems(entry, id, hasSnapshots) {

@@ -15,6 +15,7 @@ function summary(host, node) {
   const box = h('div', { class: 'summary', id: 'node-summary' });
   host.append(box);
   let timer = null;
+  let closed = false;
   const load = async () => {
     try {
       const status = await api.get(`${nodePath(node)}/status`);
@@ -36,10 +37,11 @@ function summary(host, node) {
     } catch (failure) {
       clear(box).append(h('p', { class: 'form-error' }, failure.message));
     }
-    timer = setTimeout(load, 3000);
+    // A request still under way when the view closes must not start the next round.
+    if (!closed) timer = setTimeout(load, 3000);
   };
   load();
-  return () => clearTimeout(timer);
+  return () => { closed = true; clearTimeout(timer); };
 }
 
 function notes(host, node) {

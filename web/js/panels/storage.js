@@ -20,6 +20,7 @@ function summary(host, base) {
   const box = h('div', { class: 'summary', id: 'storage-summary' });
   host.append(box);
   let timer = null;
+  let closed = false;
   const load = async () => {
     try {
       const status = await api.get(`${base}/status`);
@@ -35,10 +36,11 @@ function summary(host, base) {
     } catch (failure) {
       clear(box).append(h('p', { class: 'form-error' }, failure.message));
     }
-    timer = setTimeout(load, 5000);
+    // A request still under way when the view closes must not start the next round.
+    if (!closed) timer = setTimeout(load, 5000);
   };
   load();
-  return () => clearTimeout(timer);
+  return () => { closed = true; clearTimeout(timer); };
 }
 
 function uploadDialog({ node, base }, content, reload) {
