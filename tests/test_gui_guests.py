@@ -408,3 +408,24 @@ def test_login_through_the_pam_realm(browser, node):
         screenshot(browser, "pam-login")
     finally:
         subprocess.run(["userdel", name], capture_output=True)
+
+
+def test_a_phone_sized_viewport_keeps_panels_and_wizards_on_screen(browser, node):
+    login(browser, node, "admin", "admin-password")
+    browser.set_window_size(390, 844)
+    try:
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        wait(browser, lambda d: d.execute_script("return document.documentElement.scrollWidth") <= width)
+        css(browser, ".tree-toggle").click()
+        select_tree(browser, "storage/pytest/local")
+        wait(browser, lambda d: "Storage 'local'" in d.find_element(By.ID, "panel-title").text)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width, "nothing sticks out sideways"
+        create = css(browser, "#header-create-vm")
+        assert create.text == "+ VM"
+        create.click()
+        wizard = css(browser, "#create-vm")
+        assert wizard.rect["x"] >= 0 and wizard.rect["x"] + wizard.rect["width"] <= width
+        screenshot(browser, "phone-create-vm")
+        browser.find_element(By.CSS_SELECTOR, "#create-vm .window-close").click()
+    finally:
+        browser.set_window_size(1366, 900)

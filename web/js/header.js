@@ -26,15 +26,21 @@ export function renderHeader(container, { onOpen, onToggleTree, defaultNode }) {
     search,
     h('div', { class: 'header-actions' },
       h('a', { class: 'button', href: '/docs.html', target: '_blank', rel: 'noopener' }, t('Documentation')),
-      createButton('header-create-vm', t('Create VM'), () => createVM(defaultNode())),
-      createButton('header-create-ct', t('Create CT'), () => createCT(defaultNode())),
+      createButton('header-create-vm', t('Create VM'), t('VM'), () => createVM(defaultNode())),
+      createButton('header-create-ct', t('Create CT'), t('CT'), () => createCT(defaultNode())),
       menu));
 }
 
-/** As in Proxmox, creating guests needs VM.Allocate on /vms (the ticket's capability map). */
-function createButton(id, label, open) {
+/**
+ * As in Proxmox, creating guests needs VM.Allocate on /vms (the ticket's capability map).
+ * A phone shows the short label.
+ */
+function createButton(id, label, short, open) {
   const allowed = Boolean(api.capabilities().vms?.['VM.Allocate']);
-  return h('button', { type: 'button', class: 'primary', id, disabled: allowed ? null : true, onclick: () => open().catch(showError) }, label);
+  return h('button', {
+    type: 'button', class: 'primary create-button', id, 'aria-label': label, disabled: allowed ? null : true,
+    onclick: () => open().catch(showError),
+  }, h('span', { class: 'long-label' }, label), h('span', { class: 'short-label', 'aria-hidden': 'true' }, `+ ${short}`));
 }
 
 function matches(entry, words) {
