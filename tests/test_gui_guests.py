@@ -7,7 +7,7 @@ import json, os, shutil, subprocess, tempfile, time, uuid
 import pytest
 
 from conftest import Daemon
-from test_gui import browser, css, login, open_side, screenshot, select_tree, wait, webdriver  # noqa: F401
+from test_gui import browser, css, login, open_side, screenshot, select_tree, tree_labels, wait, webdriver  # noqa: F401
 from test_lxc import build_template
 
 if webdriver is not None:
@@ -41,11 +41,6 @@ def node():
                 subprocess.run(["kill", "-9", open(pid_file).read().strip()], capture_output=True)
         daemon.stop()
         shutil.rmtree(root, ignore_errors=True)
-
-
-def tree_labels(driver):
-    """Read in one script call: the virtual tree repaints its rows while Selenium looks."""
-    return driver.execute_script("return [...document.querySelectorAll('.tree-row .label')].map((e) => e.textContent)")
 
 
 def pvesh(node, *args):

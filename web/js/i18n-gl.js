@@ -378,4 +378,5 @@ export const galician = {
   'Prune Backups': 'Podar as copias de seguridade',
   'paused': 'en pausa',
   'Other': 'Outro',
+  'Loading…': 'Cargando…',
 };

@@ -87,38 +87,30 @@ function summary(host, id) {
   return () => { closed = true; clearTimeout(timer); actions.stop(); unsubscribe(); };
 }
 
-function menuItems(entry, id, hasSnapshots) {
+function menuItems(entry, id) {
   const summaryItem = { id: 'summary', label: t('Summary'), render: (host) => summary(host, id) };
-  const snapshots = hasSnapshots && { id: 'snapshots', label: t('Snapshots'), render: (host) => snapshotsView(host, entry) };
   const shared = [
-    snapshots,
+    { id: 'snapshots', label: t('Snapshots'), render: (host) => snapshotsView(host, entry),
+      when: api.hasMethod('GET', `/nodes/{node}/${entry.type}/{vmid}/snapshot`) },
     { id: 'tasks', label: t('Task History'), render: (host) => taskHistoryView(host, entry.node, { vmid: entry.vmid }) },
     { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host, { path: `/vms/${entry.vmid}` }) },
   ];
   if (entry.type === 'qemu') {
     return [summaryItem,
       { id: 'hardware', label: t('Hardware'), render: (host) => hardwareView(host, entry) },
-      { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared].filter(Boolean);
+      { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared];
   }
   return [summaryItem,
     { id: 'resources', label: t('Resources'), render: (host) => lxcResources(host, entry) },
     { id: 'network', label: t('Network'), render: (host) => lxcNetwork(host, entry) },
     { id: 'dns', label: t('DNS'), render: (host) => lxcDNS(host, entry) },
-    { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared].filter(Boolean);
+    { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared];
 }
 
 function render(container, id, entry, { tab, onTab }) {
   const kind = entry.type === 'lxc' ? t('Container') : t('Virtual Machine');
   const title = `${kind} ${entry.vmid} (${entry.name || ''}) ${t('on node')} '${entry.node}'`;
-  let close = () => {};
-  let closed = false;
-  api.hasMethod('GET', `/nodes/{node}/${entry.type}/{vmid}/snapshot`).then((hasSnapshots) => {
-    if (closed) return;
-    close = renderPanel(container, {
-      title, iconName: entry.type, selected: tab || 'summary', onTab, items: menuItems(entry, id, hasSnapshots),
-    });
-  });
-  return () => { closed = true; close(); };
+  return renderPanel(container, { title, iconName: entry.type, selected: tab || 'summary', onTab, items: menuItems(entry, id) });
 }
 
 /** The panel appears once the resource stream knows the guest (right after a reload it may not yet). */
@@ -127,7 +119,8 @@ export function guestPanel(container, id, options) {
   const attempt = () => {
     const entry = resources.find(id);
     if (!entry) {
-      if (resources.count() > 0) clear(container).append(h('p', { class: 'muted panel-message' }, t('{0} does not exist (any more)', id)));
+      const text = resources.count() > 0 ? t('{0} does not exist (any more)', id) : t('Loading…');
+      clear(container).append(h('p', { class: 'muted panel-message' }, text));
       return;
     }
     if (close) return;

@@ -134,6 +134,7 @@ export function storagePanel(container, id, { tab, onTab }) {
       ],
     });
   };
+  clear(container).append(h('p', { class: 'muted panel-message' }, t('Loading…')));
   api.get(`${base}/status`).then((status) => show((status.content || '').split(','))).catch((failure) => {
     if (!closed) clear(container).append(h('p', { class: 'form-error panel-message' }, failure.message));
   });
