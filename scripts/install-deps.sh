@@ -9,7 +9,7 @@ packages=(libsqlite3-dev libpam0g-dev curl python3 python3-pip openssl)
 packages+=(qemu-utils btrfs-progs)
 # Real-VM tests: QEMU, a static busybox for the test guest's initramfs, cpio to check the
 # archives; the guest kernel itself is fetched by the tests with `apt-get download` into a cache.
-packages+=(qemu-system-x86 busybox-static cpio)
+packages+=(qemu-system-x86 ovmf busybox-static cpio)
 # Containers: the lxc tools (lxc-start, lxc-attach, ...); the tests' template is busybox-static.
 packages+=(lxc)
 # chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).

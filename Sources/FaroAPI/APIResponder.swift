@@ -31,19 +31,20 @@ public struct APIResponder: HTTPResponder {
     let authenticator: any Authenticator
     let authorizer: any Authorizer
     let settings: Settings
-    let openAPIDocument: [UInt8]
+    let openAPI: OpenAPIDocumentCache
     let fallback: (any HTTPResponder<FaroRequestContext>)?
 
     public init(
         spec: APISpec, handlers: HandlerTable, authenticator: any Authenticator, authorizer: any Authorizer,
-        settings: Settings, fallback: (any HTTPResponder<FaroRequestContext>)? = nil
+        settings: Settings, fallback: (any HTTPResponder<FaroRequestContext>)? = nil,
+        openAPI: OpenAPIDocumentCache? = nil
     ) {
         self.spec = spec
         self.handlers = handlers
         self.authenticator = authenticator
         self.authorizer = authorizer
         self.settings = settings
-        self.openAPIDocument = JSONWriter.bytes(spec.openAPIDocument())
+        self.openAPI = openAPI ?? OpenAPIDocumentCache(spec: spec)
         self.fallback = fallback
     }
 
@@ -52,7 +53,7 @@ public struct APIResponder: HTTPResponder {
         if rawPath == "/api2/openapi.json" {
             return Response(
                 status: .ok, headers: [.contentType: ResponseWriter.jsonType],
-                body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
+                body: .init(byteBuffer: openAPI.document))
         }
         let format: String
         if rawPath.hasPrefix("/api2/json/") || rawPath == "/api2/json" {

@@ -27,8 +27,11 @@ struct ResourceEntry: Sendable {
 }
 
 /// Builds `/cluster/resources` from the store and the status figures. The list is rebuilt
-/// only when the store revision or the status sample changes; a caller who may see
-/// everything gets the cached, already encoded bytes, so the hot path does no JSON work.
+/// only when the store revision or the status sample changes, once however many callers ask
+/// meanwhile; each caller's encoded list is cached, so the hot path does no JSON work. A new
+/// status sample alone does not hold callers up: they get the previous list while the new one
+/// is built. A config change or a guest starting or stopping does: what a client just did
+/// shows in the next list it reads.
 public actor ResourceIndex {
     let nodeName: String
     let paths: NodePaths
@@ -38,9 +41,13 @@ public actor ResourceIndex {
     let access: AccessService
     let storage: StorageService
     let runtime: QemuRuntime
-    private var cacheKey: (revision: Int64, generation: Int, runs: Int)?
+    /// The version `entries` were built from; nil before the first build.
+    private var built: Version?
+    /// The build under way, which every caller wanting the same version waits for instead of
+    /// building the list again.
+    private var building: (version: Version, task: Task<Void, any Error>)?
     private var entries: [ResourceEntry] = []
-    /// Encoded lists by caller and type, valid for the current `cacheKey`.
+    /// Encoded lists by caller and type, valid for `built`.
     private var encoded: [String: [UInt8]] = [:]
     static let maxCachedLists = 256
     /// Guest entries by config path, reused while the file and its pool stay the same.
@@ -93,7 +100,7 @@ public actor ResourceIndex {
         type: String?, identity: Identity, authorizer: any Authorizer
     ) async throws -> (entries: [ResourceEntry], version: Version) {
         try await refreshIfNeeded()
-        let version = Version(revision: cacheKey?.revision ?? 0, generation: cacheKey?.generation ?? 0, runs: cacheKey?.runs ?? 0)
+        let version = built ?? Version(revision: 0, generation: 0)
         let matching = entries.filter { Self.matches($0.kind, type) }
         if identity.isSuperuser { return (matching, version) }
         let held = await authorizer.privileges(of: identity, onEach: matching.map(\.aclPath))
@@ -115,15 +122,31 @@ public actor ResourceIndex {
     }
 
     private func refreshIfNeeded() async throws {
-        let revision = try await store.currentRevision()
-        let generation = await cpu.generation
-        let runs = await runtime.generation
-        if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation, cacheKey.runs == runs { return }
-        let users = try await access.configuration()
-        entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
-            + poolEntries(users)
-        encoded = [:]
-        cacheKey = (revision, generation, runs)
+        let wanted = try await currentVersion()
+        if built == wanted { return }
+        let task = building.flatMap { $0.version == wanted ? $0.task : nil } ?? startBuild(wanted)
+        // Fresher status figures alone are gathered behind the current list.
+        if let built, built.revision == wanted.revision, built.runs == wanted.runs { return }
+        try await task.value
+    }
+
+    private func startBuild(_ version: Version) -> Task<Void, any Error> {
+        let task = Task {
+            defer { finishBuild(version) }
+            let users = try await access.configuration()
+            let fresh = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
+                + poolEntries(users)
+            if let built, built.revision > version.revision { return }
+            entries = fresh
+            encoded = [:]
+            built = version
+        }
+        building = (version, task)
+        return task
+    }
+
+    private func finishBuild(_ version: Version) {
+        if building?.version == version { building = nil }
     }
 
     private func nodeEntry() async throws -> ResourceEntry {

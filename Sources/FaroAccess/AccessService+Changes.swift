@@ -6,25 +6,12 @@ extension AccessService {
     /// concurrent writers on any node cannot lose each other's changes.
     @discardableResult
     public func updateConfig<T: Sendable>(_ change: @Sendable (inout UserConfig) throws -> T) async throws -> T {
-        var result: T?
-        try await locked("user.cfg") {
+        try await store.withLock("user.cfg") {
             let file = try await store.read(Self.userFile)
             var config = UserConfig.parse(file?.text ?? "").config
-            result = try change(&config)
+            let result = try change(&config)
             try await store.write(Self.userFile, data: Array(config.render().utf8), ifRevision: file?.revision ?? 0)
-        }
-        return result!
-    }
-
-    /// Runs `body` holding the named store lock (10 s to get it, 120 s lease).
-    func locked(_ name: String, _ body: () async throws -> Void) async throws {
-        let lock = try await store.acquireLock(name, lease: .seconds(120), timeout: .seconds(10))
-        do {
-            try await body()
-            try await store.releaseLock(lock)
-        } catch {
-            try? await store.releaseLock(lock)
-            throw error
+            return result
         }
     }
 
@@ -54,7 +41,7 @@ extension AccessService {
         _ path: String, parse: @Sendable (String) -> [String: String], render: @Sendable ([String: String]) -> String,
         _ change: @Sendable (inout [String: String]) -> Void
     ) async throws {
-        try await locked(path) {
+        try await store.withLock(path) {
             let file = try await store.read(path)
             var secrets = parse(file?.text ?? "")
             change(&secrets)

@@ -91,10 +91,11 @@ public enum FaroDaemon {
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
+        let openAPI = OpenAPIDocumentCache(spec: .faro)
         func responder(_ authenticator: any Authenticator) -> APIResponder {
             APIResponder(
                 spec: .faro, handlers: handlers, authenticator: authenticator, authorizer: services.authorizer,
-                settings: settings, fallback: fallback)
+                settings: settings, fallback: fallback, openAPI: openAPI)
         }
 
         let readiness = Readiness(expected: 2)

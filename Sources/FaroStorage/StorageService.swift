@@ -76,7 +76,11 @@ public struct StorageService: Sendable {
         } else {
             config.sections.append(local.section)
         }
-        _ = try? await store.create(Self.configFile, data: Array(config.text().utf8))
+        do {
+            _ = try await store.create(Self.configFile, data: Array(config.text().utf8))
+        } catch StoreError.alreadyExists {
+            // Another writer created it since the read above: theirs stands.
+        }
         try await plugin(for: local).activate()
     }
 

@@ -88,10 +88,11 @@ public protocol ConfigStore: Sendable {
 }
 
 extension ConfigStore {
-    /// Runs `body` while holding the named lock (10 s to acquire, 120 s lease, as Proxmox's).
+    /// Runs `body` while holding the named lock (10 s to acquire, 120 s lease, as Proxmox's),
+    /// in the caller's isolation.
     public func withLock<T: Sendable>(
         _ name: String, lease: Duration = .seconds(120), timeout: Duration = .seconds(10),
-        _ body: () async throws -> T
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         let lock = try await acquireLock(name, lease: lease, timeout: timeout)
         do {

@@ -142,6 +142,34 @@ import Testing
         }
     }
 
+    @Test func concurrentCallersAfterAChangeAllSeeIt() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        for vmid in 100..<140 {
+            try await node.store.create("nodes/testnode/qemu-server/\(vmid).conf", data: Array("name: g\(vmid)\n".utf8))
+        }
+        func countsSeenByTwentyCallers() async throws -> Set<Int> {
+            try await node.test { client in
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<20 {
+                        group.addTask {
+                            try await client.execute(uri: "/api2/json/cluster/resources?type=vm", method: .get) {
+                                $0.data.arrayValue?.count ?? -1
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+                }
+            }
+        }
+        #expect(try await countsSeenByTwentyCallers() == [40])
+        try await node.store.create("nodes/testnode/qemu-server/140.conf", data: Array("name: late\n".utf8))
+        #expect(try await countsSeenByTwentyCallers() == [41])
+        // A new status sample alone: callers may get the list built before it, never a wrong one.
+        await node.services.cpu.sample()
+        #expect(try await countsSeenByTwentyCallers() == [41])
+    }
+
     @Test func clusterStatusDescribesTheLocalNode() async throws {
         let node = try await TestNode()
         defer { node.remove() }

@@ -32,7 +32,7 @@ import Testing
         return lines.joined(separator: " \\\n") + "\n"
     }
 
-    @Test(arguments: ["simple", "tcg-q35", "args"])
+    @Test(arguments: ["simple", "tcg-q35", "args", "ovmf", "ovmf-q35-temporary"])
     func configMatchesGoldenCommand(_ name: String) throws {
         let text = try String(contentsOfFile: "\(Self.directory)/\(name).conf", encoding: .utf8)
         let argv = try QemuCommand.build(try VMConfig(parsing: text), context: Self.context())

@@ -26,6 +26,11 @@ public struct QemuCommandContext: Sendable {
     public var vncSocket: String { "\(runDir)/\(vmid).vnc" }
     public func serialSocket(_ index: Int) -> String { "\(runDir)/\(vmid).serial\(index)" }
     public var agentSocket: String { "\(runDir)/\(vmid).qga" }
+    /// UEFI variables of a `bios: ovmf` VM without `efidisk0`, copied from the template at
+    /// each start (changes are lost at power-off, as Proxmox warns).
+    public var temporaryEFIVariables: String { "\(runDir)/\(vmid).efivars" }
+    /// Where the OVMF images are.
+    public var firmwareDirectory = OVMFFirmware.defaultDirectory
 }
 
 /// Config → QEMU argv, a pure function (`qm showcmd` prints it; golden tests pin it). The
@@ -52,13 +57,9 @@ public struct QemuCommand: Sendable {
 
     mutating func add(_ items: String...) { arguments.append(contentsOf: items) }
 
-    var isQ35: Bool { machineType.contains("q35") }
+    var isQ35: Bool { config.isQ35 }
     var rootBus: String { isQ35 ? "pcie.0" : "pci.0" }
-
-    var machineType: String {
-        guard let text = config["machine"], let values = try? PropertyString.parse(text, keys: DeviceKeys.machine) else { return "pc" }
-        return values["type"] ?? "pc"
-    }
+    var machineType: String { config.machineType }
 
     mutating func assemble() throws {
         let vmid = context.vmid
@@ -73,6 +74,7 @@ public struct QemuCommand: Sendable {
         add("-vnc", "unix:\(context.vncSocket),password=on")
         add("-cpu", cpuModel)
         add("-m", "\(config.memoryMiB)")
+        try addFirmware()
         addPlatform()
         try addDisplayAndBalloon()
         addSerialPorts()
@@ -102,6 +104,23 @@ public struct QemuCommand: Sendable {
         }
         if model == "kvm64" || model == "qemu64" { parts += ["+lahf_lm", "+sep"] }
         return (parts + flags).joined(separator: ",")
+    }
+
+    /// `bios: ovmf`: the firmware code read-only on pflash unit 0, the variables on unit 1.
+    mutating func addFirmware() throws {
+        guard config.usesOVMF else { return }
+        let efiDisk = try config.efiDisk()
+        let firmware = OVMFFirmware(efiDisk, q35: isQ35, directory: context.firmwareDirectory)
+        if firmware.secure { add("-global", "driver=cfi.pflash01,property=secure,value=on") }
+        add("-drive", "if=pflash,unit=0,format=raw,readonly=on,file=\(firmware.code)")
+        guard let efiDisk else {
+            add("-drive", "if=pflash,unit=1,id=drive-efidisk0,format=raw,file=\(context.temporaryEFIVariables)")
+            return
+        }
+        let path = try efiDisk.volumeID.map(context.resolveVolume) ?? efiDisk.file
+        let format = efiDisk.values["format"] ?? Self.format(ofPath: path, cdrom: false)
+        let size = format == "raw" ? ",size=\(firmware.variablesSize)" : ""
+        add("-drive", "if=pflash,unit=1,id=drive-efidisk0,format=\(format)\(size),file=\(path.replacingOccurrences(of: ",", with: ",,"))")
     }
 
     mutating func addPlatform() {

@@ -1,8 +1,11 @@
 import FaroSchema
 
-/// One `ide[n]`/`sata[n]`/`scsi[n]`/`virtio[n]` entry: the volume (or `none`, or a new-disk
-/// request `STORAGE:SIZE_GiB`) and its options, kept as text in the order-free property form.
+/// One `ide[n]`/`sata[n]`/`scsi[n]`/`virtio[n]` entry, or `efidisk0` (bus `efidisk`): the
+/// volume (or `none`, or a new-disk request `STORAGE:SIZE_GiB`) and its options, kept as text
+/// in the order-free property form.
 public struct Drive: Sendable, Equatable {
+    public static let efiDiskKey = "efidisk0"
+
     /// The config key, e.g. `scsi0`.
     public var key: String
     public var bus: String
@@ -10,11 +13,16 @@ public struct Drive: Sendable, Equatable {
     public var values: [String: String]
 
     public init(key: String, text: String) throws(VMConfigError) {
-        guard let (bus, index) = VMOptions.splitIndexed(key), VMOptions.driveBuses.contains(bus) else {
+        let bus: String, index: Int
+        if key == Self.efiDiskKey {
+            (bus, index) = ("efidisk", 0)
+        } else if let (indexedBus, slot) = VMOptions.splitIndexed(key), VMOptions.driveBuses.contains(indexedBus) {
+            (bus, index) = (indexedBus, slot)
+        } else {
             throw .invalidOption(key: key, message: "not a drive slot")
         }
         do {
-            values = try PropertyString.parse(text, keys: DeviceKeys.drive)
+            values = try PropertyString.parse(text, keys: bus == "efidisk" ? DeviceKeys.efidisk : DeviceKeys.drive)
         } catch {
             throw .invalidOption(key: key, message: Self.describe(error, key: key))
         }
@@ -30,6 +38,7 @@ public struct Drive: Sendable, Equatable {
     }
 
     public var file: String { values["file"] ?? "none" }
+    public var isEFIDisk: Bool { bus == "efidisk" }
     public var isCDROM: Bool { values["media"] == "cdrom" }
     public var isNone: Bool { file == "none" }
 
@@ -47,5 +56,5 @@ public struct Drive: Sendable, Equatable {
         return file
     }
 
-    public var text: String { PropertyString.print(values, keys: DeviceKeys.drive) }
+    public var text: String { PropertyString.print(values, keys: isEFIDisk ? DeviceKeys.efidisk : DeviceKeys.drive) }
 }

@@ -59,6 +59,28 @@ public struct VMConfig: Sendable, Equatable {
         return values.compactMapValues(Int.init)
     }
 
+    /// The QEMU machine type, `pc` (i440fx) unless `machine` says otherwise.
+    public var machineType: String {
+        guard let text = self["machine"], let values = try? PropertyString.parse(text, keys: DeviceKeys.machine) else { return "pc" }
+        return values["type"] ?? "pc"
+    }
+
+    public var isQ35: Bool { machineType.contains("q35") }
+
+    /// `bios: ovmf`: UEFI firmware instead of SeaBIOS.
+    public var usesOVMF: Bool { self["bios"] == "ovmf" }
+
+    /// `efidisk0`, the volume that keeps the UEFI variables.
+    public func efiDisk() throws(VMConfigError) -> Drive? {
+        try self[Drive.efiDiskKey].map { text throws(VMConfigError) in try Drive(key: Drive.efiDiskKey, text: text) }
+    }
+
+    /// Every drive that may hold a volume: the bus drives, then `efidisk0`.
+    public func volumeDrives() throws(VMConfigError) -> [Drive] {
+        try drives() + [try efiDisk()].compactMap { $0 }
+    }
+
+    /// Disks and CD-ROMs on the buses, in bus order (not `efidisk0`, which is no bus device).
     public func drives() throws(VMConfigError) -> [Drive] {
         var result: [Drive] = []
         for key in options.keys.sorted() {

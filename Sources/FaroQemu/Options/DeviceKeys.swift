@@ -41,6 +41,23 @@ public enum DeviceKeys {
         "iops_wr": Schema.integer("Maximum write operations per second.", minimum: 10).optional(),
     ]
 
+    /// Keys of `efidisk0`, the OVMF variables store. `STORAGE:SIZE` allocates a volume the
+    /// size of the firmware's variables template (the size given is ignored) and copies the
+    /// template into it.
+    public static let efidisk: [String: Schema] = [
+        "file": Schema.string("The volume (`STORAGE:VOLUME`) or `STORAGE:SIZE_GiB` to allocate (the size is ignored).")
+            .defaultKey(),
+        "volume": Schema.string("Alias of `file`.").optional().with { $0.alias = "file" },
+        "efitype": Schema.enumeration(["2m", "4m"], "Size and type of the OVMF variables; 4m is needed for Secure Boot.")
+            .optional().defaulting("2m"),
+        "pre-enrolled-keys": flag("With efitype=4m: a variables template with the distribution and Microsoft keys enrolled (Secure Boot on)."),
+        "ms-cert": Schema.enumeration(["2011", "2023", "2023w", "2023k"], "Which Microsoft UEFI certificates were enrolled (informational).")
+            .optional(),
+        "size": Schema.string("Disk size, informational.", format: "disk-size").optional(),
+        "format": Schema.enumeration(["raw", "qcow", "qed", "qcow2", "vmdk", "cloop"], "Image format.").optional(),
+        "import-from": Schema.string("A volume or path to import the variables from.").optional(),
+    ]
+
     /// NIC models QEMU offers on x86.
     public static let nicModels = [
         "e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e", "i82551", "i82557b", "i82559er",

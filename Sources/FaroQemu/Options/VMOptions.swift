@@ -15,7 +15,7 @@ public enum VMOptions {
     /// Options Faro declares but cannot honour yet.
     public static let unsupported: Set<String> = [
         "affinity", "amd-sev", "intel-tdx", "audio0", "ivshmem", "hugepages", "keephugepages", "rng0", "watchdog",
-        "spice_enhancements", "tpmstate0", "efidisk0", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
+        "spice_enhancements", "tpmstate0", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
     ]
     /// Indexed options Faro cannot honour yet.
     public static let unsupportedIndexed: Set<String> = ["usb", "hostpci", "numa", "virtiofs", "parallel"]
@@ -67,7 +67,7 @@ public enum VMOptions {
             "cpulimit": Schema.number("CPU usage limit (0: none).", minimum: 0, maximum: 128).optional(),
             "cpuunits": Schema.integer("CPU weight.", minimum: 1, maximum: 262_144).optional(),
             "description": text("Notes, stored as comments in the config file.").length(max: 8192),
-            "efidisk0": text("EFI variables disk."),
+            "efidisk0": Schema.propertyString(DeviceKeys.efidisk, "EFI variables disk (with `bios: ovmf`).").optional(),
             "freeze": bool("Freeze the CPU at start (`c` in the monitor continues)."),
             "hookscript": text("Hook script (a snippets volume).", format: "pve-volume-id"),
             "hotplug": text("Hotplug features: `network,disk,cpu,memory,usb,cloudinit`, 1 or 0.")

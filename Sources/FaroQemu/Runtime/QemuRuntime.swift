@@ -123,6 +123,7 @@ public actor QemuRuntime {
         guard process(vmid) == nil else { return }
         await taps.remove(nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) })
         removeRuntimeFiles(vmid)
+        FileIO.remove("\(runDir)/\(vmid).efivars")
         samples[vmid] = nil
         generation += 1
     }

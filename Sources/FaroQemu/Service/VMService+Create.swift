@@ -42,7 +42,7 @@ extension VMService {
         var config = prepared
         var allocated: [String] = []
         do {
-            for drive in try config.drives() {
+            for drive in try config.volumeDrives() {
                 guard let (text, volume) = try await allocateDisk(drive.key, drive.text, vmid: vmid) else { continue }
                 allocated.append(volume)
                 log("\(drive.key): allocated \(volume)")

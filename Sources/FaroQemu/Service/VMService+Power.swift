@@ -20,10 +20,31 @@ extension VMService {
         let freed = try await update(vmid) { config in config.applyPending() }
         await free(freed, log: log)
         let config = try await read(vmid).config
+        if config.usesOVMF { try prepareFirmware(vmid, config, log: log) }
         let argv = try await command(vmid)
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
         try await runtime.start(vmid: vmid, argv: argv, nets: try config.nets(), timeout: startTimeout)
         log("VM \(vmid) started with PID \(await runtime.process(vmid)?.pid ?? 0)")
+    }
+
+    /// Checks the OVMF images are there; without `efidisk0` the VM gets fresh variables from
+    /// the template (what it changes is lost when it stops).
+    func prepareFirmware(_ vmid: Int, _ config: VMConfig, log: @Sendable (String) -> Void) throws {
+        let efiDisk = try config.efiDisk()
+        let firmware = OVMFFirmware(efiDisk, q35: config.isQ35)
+        guard FileIO.exists(firmware.code) else {
+            throw VMError.failed("OVMF firmware '\(firmware.code)' not found - is the ovmf package installed?")
+        }
+        guard efiDisk == nil else { return }
+        log("WARN: no efidisk configured! Using temporary efivars disk.")
+        do {
+            try FileIO.makeDirectory(runtime.runDir, mode: 0o750)
+            try FileIO.writeAtomically(
+                QemuCommandContext(vmid: vmid, runDir: runtime.runDir) { $0 }.temporaryEFIVariables,
+                try FileIO.read(firmware.variablesTemplate), mode: 0o600)
+        } catch {
+            throw VMError.failed("unable to create the temporary EFI vars - \(error)")
+        }
     }
 
     /// Hard stop; a stopped VM is fine. Pending changes apply afterwards.

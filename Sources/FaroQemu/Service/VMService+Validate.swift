@@ -15,6 +15,7 @@ extension VMService {
             if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
             if bus == "net" { return try validateNet(key, value, vmid: vmid) }
         }
+        if key == Drive.efiDiskKey { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
         if key == "vmgenid", value == "1" { return UUID().uuidString.lowercased() }
         return value
     }
@@ -52,12 +53,16 @@ extension VMService {
         }
         if drive.values["import-from"] != nil { throw VMError.parameter(key, "import-from is not supported by Faro yet") }
         if drive.isNone {
-            guard drive.isCDROM else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
+            guard drive.isCDROM, !drive.isEFIDisk else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
             return drive.text
         }
         if let request = drive.allocationRequest {
             _ = try await imagesStorage(request.storage, key: key)
-            if request.sizeGiB <= 0 { throw VMError.parameter(key, "disk size must be larger than 0 GiB") }
+            if drive.isEFIDisk {
+                try Self.checkVariablesTemplate(OVMFFirmware(drive, q35: false), key: key)
+            } else if request.sizeGiB <= 0 {
+                throw VMError.parameter(key, "disk size must be larger than 0 GiB")
+            }
             return drive.text
         }
         guard let volume = drive.volumeID else {
@@ -117,12 +122,20 @@ extension VMService {
         return plugin
     }
 
+    static func checkVariablesTemplate(_ firmware: OVMFFirmware, key: String) throws {
+        guard FileManager.default.fileExists(atPath: firmware.variablesTemplate) else {
+            throw VMError.parameter(key, "EFI vars template '\(firmware.variablesTemplate)' not found - is the ovmf package installed?")
+        }
+    }
+
     /// Allocates the disk a `STORAGE:SIZE_GiB` drive asks for; returns the drive text with the
-    /// new volume and its size, and the volume id.
+    /// new volume and its size, and the volume id. An EFI disk gets the size of the firmware's
+    /// variables template, and the template is copied into it.
     func allocateDisk(_ key: String, _ value: String, vmid: Int) async throws -> (text: String, volume: String)? {
         guard var drive = try? Drive(key: key, text: value), let request = drive.allocationRequest else { return nil }
         let plugin = try await imagesStorage(request.storage, key: key)
-        let kib = UInt64((request.sizeGiB * 1_048_576).rounded(.up))
+        let firmware = drive.isEFIDisk ? OVMFFirmware(drive, q35: false) : nil
+        let kib = firmware.map { UInt64($0.variablesSize / 1024) } ?? UInt64((request.sizeGiB * 1_048_576).rounded(.up))
         let formatName = drive.values["format"] ?? plugin.definition["format"]
             ?? storage.types[plugin.definition.type]?.defaultFormat.rawValue ?? "raw"
         guard let format = VolumeFormat(rawValue: formatName), format != .subvol else {
@@ -130,6 +143,15 @@ extension VMService {
         }
         let volname = try await plugin.allocate(vmid: VMID(vmid)!, name: nil, format: format, sizeKiB: kib)
         let volume = VolumeID(storage: request.storage, name: volname).description
+        if let firmware {
+            do {
+                try await QemuImage(runner: runtime.runner).convert(
+                    from: firmware.variablesTemplate, sourceFormat: "raw", to: try plugin.path(volname), targetFormat: format.rawValue)
+            } catch {
+                try? await plugin.free(volname)
+                throw VMError.failed("\(key): unable to copy the EFI vars template - \(error)")
+            }
+        }
         drive.values["file"] = volume
         drive.values["format"] = nil
         drive.values["size"] = SizeFormat.format(Int(kib * 1024))

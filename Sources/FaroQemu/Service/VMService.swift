@@ -81,7 +81,7 @@ public struct VMService: Sendable {
     /// Paths of every volume the drives use, for the command line.
     func resolveVolumes(_ config: VMConfig) async throws -> [String: String] {
         var paths: [String: String] = [:]
-        for drive in try config.drives() {
+        for drive in try config.volumeDrives() {
             guard let volume = drive.volumeID else { continue }
             let id = try VolumeID(parsing: volume)
             paths[volume] = try await storage.plugin(id.storage).path(id.name)

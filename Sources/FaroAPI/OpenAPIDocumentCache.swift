@@ -1,0 +1,26 @@
+import FaroAPISpec
+import FaroModel
+import FaroSupport
+import NIOCore
+import Synchronization
+
+/// The encoded OpenAPI document, built on the first request for it and then shared by every
+/// responder that holds this cache. Building it needs tens of MiB of transient memory (the
+/// document describes every method and parameter), which an idle daemon should not carry, so
+/// the heap is trimmed once it is built.
+public final class OpenAPIDocumentCache: Sendable {
+    private let spec: APISpec
+    private let encoded = Mutex<ByteBuffer?>(nil)
+
+    public init(spec: APISpec) { self.spec = spec }
+
+    public var document: ByteBuffer {
+        encoded.withLock { cached in
+            if let cached { return cached }
+            let buffer = ByteBuffer(bytes: JSONWriter.bytes(spec.openAPIDocument()))
+            cached = buffer
+            Heap.trim()
+            return buffer
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/usr/bin/qemu-system-x86_64 \
+  -name VM 8006,debug-threads=on \
+  -chardev socket,id=qmp,path=/run/faro/qemu/8006.qmp,server=on,wait=off \
+  -mon chardev=qmp,mode=control \
+  -pidfile /run/faro/qemu/8006.pid \
+  -daemonize \
+  -smp 1,sockets=1,cores=1,maxcpus=1 \
+  -nodefaults \
+  -boot menu=on,strict=on,reboot-timeout=1000 \
+  -vnc unix:/run/faro/qemu/8006.vnc,password=on \
+  -cpu kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep \
+  -m 512 \
+  -drive if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
+  -drive if=pflash,unit=1,id=drive-efidisk0,format=raw,file=/run/faro/qemu/8006.efivars \
+  -global ICH9-LPC.disable_s3=1 \
+  -global ICH9-LPC.disable_s4=1 \
+  -device qemu-xhci,id=xhci,bus=pcie.0,addr=0x1b \
+  -device usb-tablet,id=tablet,bus=xhci.0,port=1 \
+  -device virtio-balloon-pci,id=balloon0,bus=pcie.0,addr=0x3,free-page-reporting=on \
+  -chardev socket,id=serial0,path=/run/faro/qemu/8006.serial0,server=on,wait=off \
+  -device isa-serial,chardev=serial0 \
+  -machine type=q35 \
+  -accel kvm

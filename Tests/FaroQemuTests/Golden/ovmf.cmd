@@ -1,0 +1,25 @@
+/usr/bin/qemu-system-x86_64 \
+  -name VM 8006,debug-threads=on \
+  -chardev socket,id=qmp,path=/run/faro/qemu/8006.qmp,server=on,wait=off \
+  -mon chardev=qmp,mode=control \
+  -pidfile /run/faro/qemu/8006.pid \
+  -daemonize \
+  -smp 1,sockets=1,cores=1,maxcpus=1 \
+  -nodefaults \
+  -boot menu=on,strict=on,reboot-timeout=1000 \
+  -vnc unix:/run/faro/qemu/8006.vnc,password=on \
+  -cpu kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep \
+  -m 1024 \
+  -drive if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd \
+  -drive if=pflash,unit=1,id=drive-efidisk0,format=qcow2,file=/var/lib/vz/images/8006/vm-8006-disk-1.qcow2 \
+  -global PIIX4_PM.disable_s3=1 \
+  -global PIIX4_PM.disable_s4=1 \
+  -device pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x1e \
+  -device pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f \
+  -device VGA,id=vga,bus=pci.0,addr=0x2 \
+  -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3,free-page-reporting=on \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.raw,if=none,id=drive-scsi0,media=disk,format=raw \
+  -device virtio-scsi-pci,id=scsihw0,bus=pci.0,addr=0x5 \
+  -device scsi-hd,bus=scsihw0.0,channel=0,scsi-id=0,lun=0,drive=drive-scsi0,id=scsi0,bootindex=100 \
+  -machine type=pc \
+  -accel kvm
