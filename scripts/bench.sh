@@ -99,3 +99,6 @@ sections = re.split(r"(?m)^(?=## )", text)
 kept = [s for s in sections if not s.startswith(heading)]
 open(path, "w").write("".join(kept).rstrip() + "\n\n" + report + "\n")
 PY
+
+# The web GUI with 10,000 guests in headless Chromium (its own section of BENCHMARKS.md).
+FARO_BIN=$faro python3 "$here/scripts/bench-gui.py"

@@ -113,7 +113,8 @@ def login(driver, gui, user, password, realm="pve"):
 
 
 def tree_labels(driver):
-    return [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".tree-row .label")]
+    """Read in one script call: the virtual tree repaints its rows while Selenium looks."""
+    return driver.execute_script("return [...document.querySelectorAll('.tree-row .label')].map((e) => e.textContent)")
 
 
 def select_tree(driver, kind_id):

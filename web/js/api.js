@@ -2,6 +2,8 @@
 // CSRFPreventionToken header, the ticket is renewed every 15 minutes (it lasts 2 hours),
 // and a reload renews it from the cookie so the session survives.
 
+import { t } from './i18n.js';
+
 const base = '/api2/json';
 const renewEvery = 15 * 60 * 1000;
 const session = { username: null, csrf: null, cap: {}, renewTimer: null };
@@ -67,6 +69,29 @@ export async function request(method, path, params) {
     throw new APIError(response.status, message, body && body.errors);
   }
   return body ? body.data : null;
+}
+
+/**
+ * A multipart upload through XMLHttpRequest, which (unlike fetch) reports the upload's
+ * progress: `onProgress(sentBytes, totalBytes)`. Resolves to the `data` member.
+ */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', base + path);
+    if (session.csrf) xhr.setRequestHeader('CSRFPreventionToken', session.csrf);
+    xhr.upload.addEventListener('progress', (event) => { if (event.lengthComputable) onProgress(event.loaded, event.total); });
+    xhr.addEventListener('load', () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(body ? body.data : null); return; }
+      const message = (body && body.message ? body.message.trim() : '') || xhr.statusText || `HTTP ${xhr.status}`;
+      reject(new APIError(xhr.status, message, body && body.errors));
+    });
+    xhr.addEventListener('error', () => reject(new APIError(0, t('Upload failed: connection error'))));
+    xhr.addEventListener('abort', () => reject(new APIError(0, t('Upload aborted'))));
+    xhr.send(form);
+  });
 }
 
 export const get = (path, params) => request('GET', path, params);

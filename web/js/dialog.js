@@ -45,50 +45,91 @@ function trapFocus(element, event) {
 function fieldInput(field) {
   const common = { name: field.name, id: `field-${field.name}`, required: field.required || null, disabled: field.disabled || null };
   if (field.type === 'select') {
-    const select = h('select', common, (field.options || []).map(([value, label]) => h('option', { value }, label ?? value)));
-    if (field.value !== undefined) select.value = field.value;
+    const select = h('select', common);
+    setOptions(select, field.options || [], field.value);
     return select;
   }
   if (field.type === 'checkbox') return h('input', { ...common, type: 'checkbox', checked: Boolean(field.value) });
   if (field.type === 'textarea') return h('textarea', { ...common, rows: field.rows || 8 }, field.value ?? '');
+  if (field.type === 'file') return h('input', { ...common, type: 'file', accept: field.accept || null });
   return h('input', {
     ...common, type: field.type || 'text', value: field.value ?? '', autocomplete: field.autocomplete || 'off',
-    placeholder: field.placeholder || null,
+    placeholder: field.placeholder || null, min: field.min ?? null, max: field.max ?? null, step: field.step ?? null,
   });
 }
 
+/** Replaces a select's choices ([value, label] pairs), keeping `value` when it is among them. */
+export function setOptions(select, options, value = select.value) {
+  select.replaceChildren(...options.map(([optionValue, label]) => h('option', { value: optionValue }, label ?? optionValue)));
+  if (value !== undefined && options.some(([optionValue]) => String(optionValue) === String(value))) select.value = value;
+}
+
 /**
- * A form window. `onSubmit(values)` may throw an APIError; its message and per-parameter
- * errors are shown in the window and the window stays open.
+ * Form rows for field descriptions: { name, label, type, value, options, required, disabled,
+ * placeholder, min, max, validate(value, values) → message or null }.
  */
-export function formDialog({ title, fields, submitLabel = t('OK'), onSubmit, className = '' }) {
-  const win = openWindow(title, { className: `form-window ${className}` });
-  const message = h('div', { class: 'form-error', role: 'alert', hidden: true });
-  const rows = fields.map((field) => {
+export function formRows(fields) {
+  return fields.map((field) => {
     const input = fieldInput(field);
     const error = h('div', { class: 'field-error', id: `error-${field.name}`, hidden: true });
     input.setAttribute('aria-describedby', error.id);
     return { field, input, error, row: h('div', { class: `form-row ${field.type === 'checkbox' ? 'check' : ''}` },
       h('label', { for: input.id }, field.label), input, error) };
   });
+}
+
+function rawValue({ field, input }) {
+  if (field.type === 'checkbox') return input.checked;
+  if (field.type === 'file') return input.files[0] || null;
+  return input.value;
+}
+
+/** The rows' values by name; null when a row failed its check (the message is shown at the field). */
+export function readValues(rows) {
+  const values = {};
+  for (const row of rows) values[row.field.name] = rawValue(row);
+  let valid = true;
+  for (const { field, input, error } of rows) {
+    error.hidden = true;
+    if (input.disabled || input.closest('[hidden]')) continue;
+    const value = values[field.name];
+    const empty = value === null || !String(value).trim();
+    const problem = field.required && empty ? t('This field is required')
+      : field.type === 'number' && !empty && !input.checkValidity() ? numberProblem(field)
+        : !empty && field.validate ? field.validate(value, values) : null;
+    if (problem) {
+      error.textContent = problem;
+      error.hidden = false;
+      valid = false;
+    }
+  }
+  return valid ? values : null;
+}
+
+function numberProblem(field) {
+  if (field.min !== undefined && field.max !== undefined) return t('The value must be between {0} and {1}', field.min, field.max);
+  if (field.min !== undefined) return t('The minimum value for this field is {0}', field.min);
+  return t('The maximum value for this field is {0}', field.max);
+}
+
+/**
+ * A form window. `onSubmit(values)` may throw an APIError; its message and per-parameter
+ * errors are shown in the window and the window stays open.
+ */
+export function formDialog({ title, fields, submitLabel = t('OK'), onSubmit, className = '', intro = null }) {
+  const win = openWindow(title, { className: `form-window ${className}` });
+  const message = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const rows = formRows(fields);
   const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel);
-  const form = h('form', { class: 'form', novalidate: true }, rows.map((row) => row.row), message);
+  const form = h('form', { class: 'form', novalidate: true }, intro, rows.map((row) => row.row), message);
   win.body.append(form);
   win.footer.append(h('button', { type: 'button', onclick: win.close }, t('Cancel')), submit);
   submit.addEventListener('click', () => form.requestSubmit());
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     message.hidden = true;
-    for (const row of rows) row.error.hidden = true;
-    const values = {};
-    for (const { field, input, error } of rows) {
-      values[field.name] = field.type === 'checkbox' ? input.checked : input.value;
-      if (field.required && !String(values[field.name]).trim()) {
-        error.textContent = t('This field is required');
-        error.hidden = false;
-      }
-    }
-    if (rows.some((row) => !row.error.hidden)) return;
+    const values = readValues(rows);
+    if (!values) return;
     submit.disabled = true;
     try {
       await onSubmit(values);
@@ -100,10 +141,12 @@ export function formDialog({ title, fields, submitLabel = t('OK'), onSubmit, cla
     }
   });
   requestAnimationFrame(() => { const first = rows.find((row) => !row.field.disabled); if (first) first.input.focus(); });
+  win.rows = rows;
   return win;
 }
 
-function showErrors(failure, rows, message) {
+/** Shows an APIError: per-parameter messages at their fields, the rest in `message`. */
+export function showErrors(failure, rows, message) {
   const errors = failure.errors || {};
   for (const row of rows) {
     if (errors[row.field.name]) {

@@ -2,9 +2,11 @@
 // (theme, language, change password, logout). On a phone the menu button shows the tree.
 import * as api from './api.js';
 import * as resources from './resources.js';
-import { formDialog } from './dialog.js';
+import { formDialog, showError } from './dialog.js';
 import { h, clear, tagChips } from './dom.js';
 import { t, languages, language, setLanguage } from './i18n.js';
+import { createCT } from './wizards/create-ct.js';
+import { createVM } from './wizards/create-vm.js';
 
 const maxResults = 100;
 
@@ -12,7 +14,7 @@ export function applyTheme(theme = localStorage.getItem('faro-theme') || 'auto')
   document.documentElement.dataset.theme = theme;
 }
 
-export function renderHeader(container, { onOpen, onToggleTree }) {
+export function renderHeader(container, { onOpen, onToggleTree, defaultNode }) {
   const version = h('span', { class: 'version' });
   api.get('/version').then((data) => { version.textContent = `${data.faro} (${t('API')} ${data.version})`; }).catch(() => {});
   const search = searchField(onOpen);
@@ -24,7 +26,21 @@ export function renderHeader(container, { onOpen, onToggleTree }) {
     search,
     h('div', { class: 'header-actions' },
       h('a', { class: 'button', href: '/docs.html', target: '_blank', rel: 'noopener' }, t('Documentation')),
+      createButton('header-create-vm', t('Create VM'), t('VM'), () => createVM(defaultNode())),
+      createButton('header-create-ct', t('Create CT'), t('CT'), () => createCT(defaultNode())),
       menu));
+}
+
+/**
+ * As in Proxmox, creating guests needs VM.Allocate on /vms (the ticket's capability map).
+ * A phone shows the short label.
+ */
+function createButton(id, label, short, open) {
+  const allowed = Boolean(api.capabilities().vms?.['VM.Allocate']);
+  return h('button', {
+    type: 'button', class: 'primary create-button', id, 'aria-label': label, disabled: allowed ? null : true,
+    onclick: () => open().catch(showError),
+  }, h('span', { class: 'long-label' }, label), h('span', { class: 'short-label', 'aria-hidden': 'true' }, `+ ${short}`));
 }
 
 function matches(entry, words) {

@@ -7,9 +7,12 @@ import * as resources from './resources.js';
 import { LogPanel } from './tasks.js';
 import { ResourceTree } from './tree.js';
 import { datacenterPanel } from './panels/datacenter.js';
+import { guestActions } from './guest-actions.js';
+import { openMenu } from './menu.js';
 import { guestPanel } from './panels/guest.js';
 import { nodePanel } from './panels/node.js';
 import { poolPanel } from './panels/pools.js';
+import { storagePanel } from './panels/storage.js';
 
 applyTheme();
 const app = document.getElementById('app');
@@ -38,6 +41,7 @@ function open(target, tab = null) {
   if (kind === 'node') closePanel = nodePanel(content, id.slice('node/'.length), options);
   else if (kind === 'guest') closePanel = guestPanel(content, id, options);
   else if (kind === 'pool') closePanel = poolPanel(content, id.slice('/pool/'.length), options);
+  else if (kind === 'storage') closePanel = storagePanel(content, id, options);
   else closePanel = datacenterPanel(content, { ...options, tab: kind === 'datacenter' ? tab : 'search' });
 }
 
@@ -46,7 +50,15 @@ function kindOf(id) {
   if (id.startsWith('node/')) return 'node';
   if (id.startsWith('qemu/') || id.startsWith('lxc/')) return 'guest';
   if (id.startsWith('/pool/')) return 'pool';
+  if (id.startsWith('storage/')) return 'storage';
   return 'datacenter';
+}
+
+/** A link or the browser's back and forward buttons changed the location: show that view. */
+function followHash() {
+  const { id, tab } = parseHash();
+  open(id, tab || 'summary');
+  tree.reveal(id);
 }
 
 /** Selects an object in the tree (switching nothing else) and opens its panel. */
@@ -54,20 +66,36 @@ function reveal(id) {
   if (!tree.reveal(id)) open(id);
 }
 
+/** A guest's context menu in the tree: its actions. */
+function guestMenu(target, { x, y }) {
+  const entry = resources.find(target.id);
+  if (entry) guestActions(entry).then((items) => openMenu(items, { x, y, label: resources.describe(entry) }));
+}
+
+/** The node new guests go to by default: the one shown or holding the shown guest, else the first. */
+function defaultNode() {
+  const entry = shown && resources.find(shown.id);
+  if (entry && entry.node) return entry.node;
+  const first = [...resources.all()].find((candidate) => candidate.type === 'node');
+  return first ? first.node : undefined;
+}
+
 function start() {
   app.hidden = false;
   renderHeader(document.getElementById('header'), {
-    onOpen: reveal, onToggleTree: () => app.classList.toggle('tree-open'),
+    onOpen: reveal, onToggleTree: () => app.classList.toggle('tree-open'), defaultNode,
   });
-  tree = new ResourceTree(document.getElementById('tree-pane'), { onSelect: (target) => open(target) });
+  tree = new ResourceTree(document.getElementById('tree-pane'), { onSelect: (target) => open(target), onContextMenu: guestMenu });
   logPanel = new LogPanel(document.getElementById('log-pane'));
   resources.start();
   const { id, tab } = parseHash();
   open(id, tab || 'summary');
+  window.addEventListener('hashchange', followHash);
   document.body.dataset.ready = '1';
 }
 
 function stop() {
+  window.removeEventListener('hashchange', followHash);
   resources.stop();
   if (tree) tree.destroy();
   if (logPanel) logPanel.stop();

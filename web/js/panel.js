@@ -3,16 +3,18 @@
 import { h, icon, clear } from './dom.js';
 
 /**
- * items: [{ id, label, render(host) }]; render may return a cleanup function that runs
- * when another entry or another object is shown.
+ * items: [{ id, label, render(host), when }]; render may return a cleanup function that runs
+ * when another entry or another object is shown. An entry with `when` (a promise of a
+ * boolean, e.g. whether the API serves it) appears once that resolves to true.
  */
 export function renderPanel(container, { title, iconName, items, selected, onTab }) {
   let cleanup = null;
   const body = h('div', { class: 'panel-body', id: 'panel-body', tabindex: '-1' });
   const buttons = items.map((item) => h('button', {
     type: 'button', role: 'tab', class: 'side-item', id: `side-${item.id}`, dataset: { tab: item.id },
-    onclick: () => show(item.id, true),
+    onclick: () => show(item.id, true), hidden: item.when ? true : null,
   }, item.label));
+  items.forEach((item, index) => { if (item.when) item.when.then((available) => { buttons[index].hidden = !available; }); });
   const menu = h('div', { class: 'side-menu', role: 'tablist', 'aria-orientation': 'vertical', onkeydown: keydown }, buttons);
   clear(container).append(
     h('div', { class: 'panel-title' }, icon(iconName), h('h1', { id: 'panel-title' }, title)),
@@ -35,12 +37,13 @@ export function renderPanel(container, { title, iconName, items, selected, onTab
   }
 
   function keydown(event) {
-    const index = buttons.indexOf(document.activeElement);
+    const visible = buttons.filter((button) => !button.hidden);
+    const index = visible.indexOf(document.activeElement);
     if (index < 0) return;
     const next = { ArrowDown: index + 1, ArrowUp: index - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
-    const target = buttons[(next + buttons.length) % buttons.length];
+    const target = visible[(next + visible.length) % visible.length];
     target.focus();
     show(target.dataset.tab);
   }

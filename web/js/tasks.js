@@ -11,7 +11,59 @@ const taskNames = {
   qmclone: 'Clone', qmigrate: 'Migrate', qmsnapshot: 'Snapshot', vzstart: 'Start', vzstop: 'Stop', vzshutdown: 'Shutdown',
   vzcreate: 'Create', vzdestroy: 'Destroy', vzdump: 'Backup', startall: 'Start all VMs and Containers',
   stopall: 'Stop all VMs and Containers', aptupdate: 'Update package database', download: 'Download',
+  qmdelsnapshot: 'Delete Snapshot', qmrollback: 'Rollback', qmreset: 'Reset', qmsuspend: 'Pause', qmresume: 'Resume',
+  qmconfig: 'Configure', resize: 'Resize', vzreboot: 'Reboot', imgcopy: 'Copy data', imgdel: 'Erase data',
+  prunebackups: 'Prune Backups', qmtemplate: 'Convert to template', vztemplate: 'Convert to template',
+  vzsnapshot: 'Snapshot', vzrollback: 'Rollback', vzdelsnapshot: 'Delete Snapshot',
 };
+
+const started = new Set();
+
+/** Tells the log panel that a task began, so it shows without waiting for the next refresh. */
+export function taskStarted(upid) {
+  for (const listener of started) listener(upid);
+  return upid;
+}
+
+/** Resolves when the task ends; rejects with its exit status when that is not OK. */
+export async function waitForTask(node, upid, { interval = 500 } = {}) {
+  const path = `/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}/status`;
+  for (;;) {
+    const status = await api.get(path);
+    if (status.status !== 'running') {
+      if (status.exitstatus !== 'OK' && !String(status.exitstatus || '').startsWith('WARNINGS')) {
+        throw new api.APIError(500, status.exitstatus || t('unknown error'));
+      }
+      return status;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, interval); });
+  }
+}
+
+/** Task History of a node or one guest (`vmid`), newest first, refreshed while shown. */
+export function taskHistoryView(host, node, { vmid } = {}) {
+  const errors = h('input', { type: 'checkbox', id: 'tasks-errors' });
+  const gridHost = h('div', { class: 'grid-host' });
+  host.append(h('div', { class: 'toolbar' }, h('label', {}, errors, ' ', t('Errors only'))), gridHost);
+  const grid = new Grid(gridHost, {
+    label: t('Task History'), rowKey: (task) => task.upid, columns: taskColumns(),
+    onActivate: (task) => openTaskLog(task.node, task.upid),
+  });
+  let signature = null;
+  const load = async () => {
+    try {
+      const tasks = await api.get(`/nodes/${encodeURIComponent(node)}/tasks`, { limit: 500, vmid, errors: errors.checked ? 1 : undefined });
+      if (JSON.stringify(tasks) !== signature) grid.setRows(tasks);
+      signature = JSON.stringify(tasks);
+    } catch (failure) {
+      showError(failure);
+    }
+  };
+  errors.addEventListener('change', load);
+  load();
+  const timer = setInterval(load, 5000);
+  return () => clearInterval(timer);
+}
 
 /** Proxmox's task description: `VM 100 - Start`, or the bare type. */
 export function describeTask(task) {
@@ -49,6 +101,8 @@ export class LogPanel {
       columns: taskColumns(), rowKey: (task) => task.upid, label: t('Tasks'),
       onActivate: (task) => openTaskLog(task.node, task.upid),
     });
+    this.onStarted = () => this.refresh();
+    started.add(this.onStarted);
     this.refresh();
   }
 
@@ -57,7 +111,10 @@ export class LogPanel {
     try {
       const tasks = await api.get('/cluster/tasks');
       tasks.sort((a, b) => b.starttime - a.starttime);
-      this.grid.setRows(tasks);
+      // Repainting an unchanged list would swallow a double click that spans the refresh.
+      const signature = JSON.stringify(tasks);
+      if (signature !== this.signature) this.grid.setRows(tasks);
+      this.signature = signature;
       this.running = tasks.some((task) => !task.endtime && !task.status);
     } catch {
       // A failed refresh keeps the last list; the next one tries again.
@@ -65,7 +122,10 @@ export class LogPanel {
     if (api.currentUser()) this.timer = setTimeout(() => this.refresh(), this.running ? 1000 : 3000);
   }
 
-  stop() { clearTimeout(this.timer); }
+  stop() {
+    clearTimeout(this.timer);
+    started.delete(this.onStarted);
+  }
 }
 
 /** Opens the log of one task and follows it until it ends. */

@@ -9,8 +9,9 @@ const rowHeight = 24;
 const overscan = 8;
 
 export class ResourceTree {
-  constructor(container, { onSelect }) {
+  constructor(container, { onSelect, onContextMenu }) {
     this.onSelect = onSelect;
+    this.onContextMenu = onContextMenu;
     this.view = localStorage.getItem('faro-tree-view') || 'server';
     this.expanded = null;
     this.rows = [];
@@ -23,6 +24,7 @@ export class ResourceTree {
     this.scroller = h('div', {
       class: 'tree-scroll', role: 'tree', tabindex: '0', 'aria-label': t('Resource tree'),
       onscroll: () => this.paint(), onkeydown: (event) => this.keydown(event), onclick: (event) => this.click(event),
+      oncontextmenu: (event) => this.contextMenu(event),
     }, this.spacer);
     clear(container).append(h('div', { class: 'tree-toolbar' }, this.viewSelect), this.scroller);
     this.resizeObserver = new ResizeObserver(() => this.paint());
@@ -94,6 +96,26 @@ export class ResourceTree {
     this.scroller.focus({ preventScroll: true });
   }
 
+  /** Right click on a guest: select it and offer its actions. */
+  contextMenu(event) {
+    const element = event.target.closest('.tree-row');
+    if (!element || !this.onContextMenu) return;
+    const row = this.rows[Number(element.dataset.index)];
+    if (row.target.kind !== 'guest') return;
+    event.preventDefault();
+    this.selectIndex(Number(element.dataset.index));
+    this.onContextMenu(row.target, { x: event.clientX, y: event.clientY });
+  }
+
+  /** The context-menu key or Shift+F10 opens the menu of the selected row beside it. */
+  keyboardMenu(index) {
+    const row = this.rows[index];
+    const element = this.rowsElement.querySelector(`[data-index="${index}"]`);
+    if (!row || !element || !this.onContextMenu || row.target.kind !== 'guest') return;
+    const rect = element.getBoundingClientRect();
+    this.onContextMenu(row.target, { x: rect.left + 24, y: rect.bottom });
+  }
+
   toggle(index, open) {
     const row = this.rows[index];
     if (!row || !row.hasChildren) return;
@@ -151,7 +173,9 @@ export class ResourceTree {
       ArrowLeft: () => (row.expanded ? this.toggle(index, false) : this.selectIndex(parentIndex(this.rows, index))),
       Enter: () => this.selectIndex(index),
       ' ': () => this.toggle(index),
+      ContextMenu: () => this.keyboardMenu(index),
     };
+    if (event.key === 'F10' && event.shiftKey) { event.preventDefault(); this.keyboardMenu(index); return; }
     if (!moves[event.key] || !row) return;
     event.preventDefault();
     moves[event.key]();

@@ -46,11 +46,12 @@ public struct QemuProcess: Sendable, Equatable {
 
     public func signal(_ number: Int32) { _ = kill(pid, number) }
 
-    /// Waits until the process is gone; false when `timeout` passes first.
+    /// Waits until the process is gone; false when `timeout` passes first or the waiting task
+    /// is cancelled (a stopped task must not spin on until the deadline).
     public func waitForExit(timeout: Duration, proc: String = "/proc") async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while isAlive(proc: proc) {
-            if ContinuousClock.now >= deadline { return false }
+            if ContinuousClock.now >= deadline || Task.isCancelled { return false }
             try? await Task.sleep(for: .milliseconds(100))
         }
         return true

@@ -102,6 +102,8 @@ public actor QemuRuntime {
             await cleanup(vmid: vmid, nets: nets)
             return
         }
+        // A stopped shutdown task leaves the VM running, even with forceStop.
+        try Task.checkCancellation()
         guard forceStop else { throw QemuRuntimeError.shutdownTimedOut(vmid: vmid) }
         try await stop(vmid: vmid, nets: nets, timeout: .seconds(10))
     }

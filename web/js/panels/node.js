@@ -1,13 +1,12 @@
 // A node's panel: Search, Summary (GET /nodes/{node}/status), Notes (description in
 // /nodes/{node}/config, Markdown) and Task History (GET /nodes/{node}/tasks).
 import * as api from '../api.js';
-import { formDialog, showError } from '../dialog.js';
+import { formDialog } from '../dialog.js';
 import { h, clear, formatBytes, formatPercent, formatDuration } from '../dom.js';
-import { Grid } from '../grid.js';
 import { t } from '../i18n.js';
 import { renderMarkdown } from '../markdown.js';
 import { renderPanel, infoBox, usageBar } from '../panel.js';
-import { openTaskLog, taskColumns } from '../tasks.js';
+import { taskHistoryView } from '../tasks.js';
 import { searchView } from './search.js';
 
 const nodePath = (node) => `/nodes/${encodeURIComponent(node)}`;
@@ -16,6 +15,7 @@ function summary(host, node) {
   const box = h('div', { class: 'summary', id: 'node-summary' });
   host.append(box);
   let timer = null;
+  let closed = false;
   const load = async () => {
     try {
       const status = await api.get(`${nodePath(node)}/status`);
@@ -37,10 +37,11 @@ function summary(host, node) {
     } catch (failure) {
       clear(box).append(h('p', { class: 'form-error' }, failure.message));
     }
-    timer = setTimeout(load, 3000);
+    // A request still under way when the view closes must not start the next round.
+    if (!closed) timer = setTimeout(load, 3000);
   };
   load();
-  return () => clearTimeout(timer);
+  return () => { closed = true; clearTimeout(timer); };
 }
 
 function notes(host, node) {
@@ -69,23 +70,6 @@ function notes(host, node) {
   load();
 }
 
-function taskHistory(host, node) {
-  const errors = h('input', { type: 'checkbox', id: 'tasks-errors' });
-  const gridHost = h('div', { class: 'grid-host' });
-  host.append(h('div', { class: 'toolbar' }, h('label', {}, errors, ' ', t('Errors only'))), gridHost);
-  const grid = new Grid(gridHost, {
-    label: t('Task History'), rowKey: (task) => task.upid, columns: taskColumns(),
-    onActivate: (task) => openTaskLog(node, task.upid),
-  });
-  const load = async () => {
-    try { grid.setRows(await api.get(`${nodePath(node)}/tasks`, { limit: 500, errors: errors.checked ? 1 : undefined })); } catch (failure) { showError(failure); }
-  };
-  errors.addEventListener('change', load);
-  load();
-  const timer = setInterval(load, 5000);
-  return () => clearInterval(timer);
-}
-
 export function nodePanel(container, node, { tab, onTab, onOpen }) {
   return renderPanel(container, {
     title: t('Node {0}', `'${node}'`), iconName: 'node', selected: tab || 'summary', onTab,
@@ -93,7 +77,7 @@ export function nodePanel(container, node, { tab, onTab, onOpen }) {
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { node, onOpen }) },
       { id: 'summary', label: t('Summary'), render: (host) => summary(host, node) },
       { id: 'notes', label: t('Notes'), render: (host) => notes(host, node) },
-      { id: 'tasks', label: t('Task History'), render: (host) => taskHistory(host, node) },
+      { id: 'tasks', label: t('Task History'), render: (host) => taskHistoryView(host, node) },
     ],
   });
 }

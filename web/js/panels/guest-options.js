@@ -1,0 +1,105 @@
+// A guest's Options: one row per setting with its value (pending values marked), edited in
+// a small dialog per row. The tables say which settings VMs and containers have.
+import { formDialog, showError } from '../dialog.js';
+import { h } from '../dom.js';
+import { effective, loadConfig, updateConfig } from '../guest-config.js';
+import { Grid } from '../grid.js';
+import { t } from '../i18n.js';
+
+const yes = () => t('Yes');
+const no = () => t('No');
+const flag = (key, label, fallback) => ({ key, label, type: 'checkbox', fallback });
+
+const qemuOSTypes = [['l26', 'Linux 6.x - 2.6 Kernel'], ['l24', 'Linux 2.4 Kernel'], ['win11', 'Microsoft Windows 11/2022/2025'],
+  ['win10', 'Microsoft Windows 10/2016/2019'], ['win8', 'Microsoft Windows 8.x/2012/2012r2'], ['win7', 'Microsoft Windows 7/2008r2'],
+  ['wvista', 'Microsoft Windows Vista/2008'], ['w2k8', 'Microsoft Windows 2008'], ['w2k3', 'Microsoft Windows 2003'],
+  ['w2k', 'Microsoft Windows 2000'], ['wxp', 'Microsoft Windows XP'], ['solaris', 'Solaris Kernel'], ['other', t('Other')]];
+const lxcOSTypes = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse', 'archlinux', 'alpine', 'gentoo', 'nixos', 'unmanaged']
+  .map((name) => [name, name]);
+
+export { qemuOSTypes };
+
+const qemuOptions = () => [
+  { key: 'name', label: t('Name') },
+  flag('onboot', t('Start at boot'), 0),
+  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'ostype', label: t('OS Type'), type: 'select', options: qemuOSTypes, fallback: 'other' },
+  { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0' },
+  flag('tablet', t('Use tablet for pointer'), 1),
+  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb' },
+  flag('acpi', t('ACPI support'), 1),
+  flag('kvm', t('KVM hardware virtualization'), 1),
+  flag('freeze', t('Freeze CPU at startup'), 0),
+  flag('localtime', t('Use local time for RTC'), 0),
+  flag('protection', t('Protection'), 0),
+  { key: 'agent', label: t('QEMU Guest Agent'), placeholder: 'enabled=1', fallback: '0' },
+  { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
+  { key: 'description', label: t('Notes'), type: 'textarea' },
+];
+
+const lxcOptions = () => [
+  flag('onboot', t('Start at boot'), 0),
+  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'ostype', label: t('OS Type'), type: 'select', options: lxcOSTypes },
+  { key: 'arch', label: t('Architecture'), type: 'select', options: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'].map((a) => [a]), fallback: 'amd64' },
+  flag('console', t('/dev/console'), 1),
+  { key: 'tty', label: t('TTY count'), type: 'number', min: 0, max: 6, fallback: '2' },
+  { key: 'cmode', label: t('Console mode'), type: 'select', options: [['tty'], ['console'], ['shell']], fallback: 'tty' },
+  flag('protection', t('Protection'), 0),
+  { key: 'unprivileged', label: t('Unprivileged container'), type: 'checkbox', fallback: 0, readOnly: true },
+  { key: 'features', label: t('Features'), placeholder: 'nesting=1,keyctl=1' },
+  { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
+  { key: 'description', label: t('Notes'), type: 'textarea' },
+];
+
+function shown(option, item) {
+  const value = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
+  if (option.type === 'checkbox') return Number(value) ? yes() : no();
+  if (option.type === 'select') return (option.options.find(([key]) => key === value) || [value, value])[1] ?? value;
+  return value;
+}
+
+function editOption(entry, option, item, digest, reload) {
+  const current = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
+  formDialog({
+    title: t('Edit: {0}', option.label), className: option.type === 'textarea' ? 'wide' : '',
+    fields: [{ ...option, name: option.key, value: option.type === 'checkbox' ? Number(current) === 1 : current }],
+    onSubmit: async (values) => {
+      let value = values[option.key];
+      if (option.type === 'checkbox') value = value ? 1 : 0;
+      const unchangedDefault = option.fallback !== undefined && String(value) === String(option.fallback) && !item;
+      if (!unchangedDefault) await updateConfig(entry, { [option.key]: value }, digest);
+      reload();
+    },
+  });
+}
+
+export function optionsView(host, entry) {
+  const options = entry.type === 'qemu' ? qemuOptions() : lxcOptions();
+  const gridHost = h('div', { class: 'grid-host' });
+  const edit = h('button', { type: 'button', id: 'options-edit', disabled: true }, t('Edit'));
+  host.append(h('div', { class: 'toolbar' }, edit), gridHost);
+  let config = { items: new Map(), digest: null };
+  const open = (row) => { if (row && !row.option.readOnly) editOption(entry, row.option, config.items.get(row.key), config.digest, reload); };
+  const grid = new Grid(gridHost, {
+    label: t('Options'), rowKey: (row) => row.key, onActivate: open,
+    onSelectionChange: (rows) => { edit.disabled = !rows.length || rows[0].option.readOnly; },
+    columns: [
+      { key: 'label', label: t('Option'), width: '240px' },
+      { key: 'value', label: t('Value'), render: (row) => h('span', { class: row.pending ? 'pending' : '' }, row.value) },
+    ],
+  });
+  edit.addEventListener('click', () => open(grid.selected()[0]));
+  async function reload() {
+    try {
+      config = await loadConfig(entry);
+      grid.setRows(options.map((option) => {
+        const item = config.items.get(option.key);
+        return { key: option.key, label: option.label, option, value: shown(option, item), pending: Boolean(item && (item.pending !== undefined || item.delete)) };
+      }));
+    } catch (failure) {
+      showError(failure);
+    }
+  }
+  reload();
+}
