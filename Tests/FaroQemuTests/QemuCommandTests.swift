@@ -51,6 +51,12 @@ import Testing
         #expect(!tcg.joined(separator: " ").contains("vhost=on"))
     }
 
+    @Test func microarchitectureLevelsBecomeQemu64WithTheirFlags() throws {
+        let argv = try QemuCommand.build(try VMConfig(parsing: "cpu: x86-64-v2-AES\nkvm: 0\n"), context: Self.context())
+        let cpu = argv[argv.firstIndex(of: "-cpu")! + 1]
+        #expect(cpu == "qemu64,+lahf_lm,+sep,+cx16,+popcnt,+pni,+sse4.1,+sse4.2,+ssse3,+aes")
+    }
+
     @Test func unknownStorageFailsTheBuild() throws {
         let config = try VMConfig(parsing: "scsi0: nowhere:100/vm-100-disk-0.raw\n")
         #expect(throws: VMConfigError.self) { try QemuCommand.build(config, context: Self.context()) }

@@ -100,14 +100,25 @@ public struct QemuCommand: Sendable {
             model = values["cputype"] ?? model
             flags = values["flags"].map { $0.split(separator: ";").map(String.init) } ?? []
         }
-        var parts = [model]
+        let level = Self.microarchitectureLevels[model]
+        let base = level == nil ? model : "qemu64"
+        var parts = [base]
         if config.kvmEnabled {
             parts.append("enforce")
-            if model == "kvm64" || model == "qemu64" { parts += ["+kvm_pv_eoi", "+kvm_pv_unhalt"] }
+            if base == "kvm64" || base == "qemu64" { parts += ["+kvm_pv_eoi", "+kvm_pv_unhalt"] }
         }
-        if model == "kvm64" || model == "qemu64" { parts += ["+lahf_lm", "+sep"] }
-        return (parts + flags).joined(separator: ",")
+        if base == "kvm64" || base == "qemu64" { parts += ["+lahf_lm", "+sep"] }
+        return (parts + (level ?? []) + flags).joined(separator: ",")
     }
+
+    /// The x86-64 microarchitecture levels (Proxmox's GUI default is `x86-64-v2-AES`), which
+    /// QEMU 7.2 has no models for: `qemu64` plus the flags each level adds.
+    static let microarchitectureLevels: [String: [String]] = {
+        let v2 = ["+cx16", "+popcnt", "+pni", "+sse4.1", "+sse4.2", "+ssse3"]
+        let v3 = v2 + ["+aes", "+avx", "+avx2", "+bmi1", "+bmi2", "+f16c", "+fma", "+movbe", "+xsave"]
+        let v4 = v3 + ["+avx512f", "+avx512bw", "+avx512cd", "+avx512dq", "+avx512vl"]
+        return ["x86-64-v2": v2, "x86-64-v2-AES": v2 + ["+aes"], "x86-64-v3": v3, "x86-64-v4": v4]
+    }()
 
     /// `bios: ovmf`: the firmware code read-only on pflash unit 0, the variables on unit 1.
     mutating func addFirmware() throws {
