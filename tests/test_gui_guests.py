@@ -275,7 +275,7 @@ def test_the_context_menu_works_from_the_keyboard(browser, node):
     first = css(browser, "#menu-start")
     assert browser.switch_to.active_element == first, "the first enabled action has the focus"
     browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
-    assert browser.switch_to.active_element.get_attribute("id") == "menu-remove", "disabled actions are skipped"
+    assert browser.switch_to.active_element.get_attribute("id") == "menu-clone", "disabled actions (shutdown, stop, reboot of a stopped VM) are skipped"
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".popup-menu"))
     assert browser.switch_to.active_element == tree, "the focus returns to the tree"
@@ -292,6 +292,34 @@ def test_the_context_menu_works_from_the_keyboard(browser, node):
     submit_form(browser)
     wait(browser, lambda d: not any(label.startswith("203 ") for label in tree_labels(d)), timeout=30)
     assert node.cli("qm", "config", "203").returncode != 0, "the VM is gone"
+
+
+def test_convert_to_template_and_a_linked_clone_from_the_context_menu(browser, node):
+    assert node.cli("qm", "create", "206", "--name", "golden", "--memory", "64", "--scsi0", "local:1,format=qcow2").returncode == 0
+    login(browser, node, "admin", "admin-password")
+    select_tree(browser, "qemu/206")
+    tree = browser.find_element(By.CSS_SELECTOR, ".tree-scroll")
+    tree.send_keys(Keys.SHIFT, Keys.F10)
+    css(browser, "#menu-template").click()
+    confirm(browser)
+    wait(browser, lambda d: pvesh(node, "get", "/nodes/pytest/qemu/206/config").get("template") == 1, timeout=30)
+    wait(browser, lambda d: "base-206-disk-0" in pvesh(node, "get", "/nodes/pytest/qemu/206/config").get("scsi0", ""))
+
+    select_tree(browser, "qemu/206")
+    browser.find_element(By.CSS_SELECTOR, ".tree-scroll").send_keys(Keys.SHIFT, Keys.F10)
+    css(browser, "#menu-clone").click()
+    assert not field(browser, ".form-window", "full").is_selected(), "a template clones linked by default"
+    set_field(browser, ".form-window", "newid", "207")
+    set_field(browser, ".form-window", "name", "linked")
+    submit_form(browser)
+    wait(browser, lambda d: node.cli("qm", "config", "207").returncode == 0
+         and "lock" not in pvesh(node, "get", "/nodes/pytest/qemu/207/config"), timeout=30)
+    config = pvesh(node, "get", "/nodes/pytest/qemu/207/config")
+    assert config["name"] == "linked" and config["scsi0"].startswith("local:206/base-206-disk-0.qcow2/207/vm-207-disk-0")
+    wait(browser, lambda d: any(label.startswith("207 ") for label in tree_labels(d)), timeout=30)
+    screenshot(browser, "linked-clone")
+    for vmid in ("207", "206"):
+        assert node.cli("qm", "destroy", vmid).returncode == 0
 
 
 def lxc_missing():
