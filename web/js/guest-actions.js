@@ -67,6 +67,12 @@ async function cloneGuest(entry) {
   });
 }
 
+/** The VM's screen in its own window (noVNC), as Proxmox opens it. */
+export function openConsole(entry) {
+  const query = new URLSearchParams({ console: 'kvm', node: entry.node, vmid: entry.vmid, vmname: entry.name || '' });
+  window.open(`/console.html?${query}`, `console-${entry.vmid}`, 'width=1024,height=800');
+}
+
 async function convertToTemplate(entry) {
   if (!(await confirmDialog(t('Convert {0} to a template?', entry.vmid)))) return;
   try { taskStarted(await api.post(`${guestPath(entry)}/template`)); } catch (failure) { showError(failure); }
@@ -78,7 +84,9 @@ async function convertToTemplate(entry) {
  */
 export async function guestActions(entry) {
   const base = `/nodes/{node}/${entry.type}/{vmid}`;
-  const [canClone, canTemplate] = await Promise.all([api.hasMethod('POST', `${base}/clone`), api.hasMethod('POST', `${base}/template`)]);
+  const [canClone, canTemplate, canConsole] = await Promise.all([
+    api.hasMethod('POST', `${base}/clone`), api.hasMethod('POST', `${base}/template`), api.hasMethod('POST', `${base}/vncproxy`),
+  ]);
   const power = (action, enabled) => ({ id: action, label: t(powerLabels[action]), enabled, run: () => confirmedPower(entry, action) });
   const live = !isTemplate(entry);
   return [
@@ -86,6 +94,7 @@ export async function guestActions(entry) {
     power('shutdown', running(entry)),
     power('stop', running(entry)),
     power('reboot', running(entry)),
+    canConsole && { id: 'console', label: t('Console'), enabled: running(entry), run: () => openConsole(entry) },
     canClone && { id: 'clone', label: t('Clone'), enabled: true, run: () => cloneGuest(entry).catch(showError) },
     canTemplate && { id: 'template', label: t('Convert to template'), enabled: live && !running(entry), run: () => convertToTemplate(entry) },
     { id: 'remove', label: t('Remove'), enabled: !running(entry), run: () => removeGuest(entry) },

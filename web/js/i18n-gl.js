@@ -391,4 +391,5 @@ export const galician = {
   'paused': 'en pausa',
   'Other': 'Outro',
   'Loading…': 'Cargando…',
+  'Console': 'Consola',
 };
