@@ -37,12 +37,20 @@ extension ContainerManager {
         return failures
     }
 
-    func setCgroup(_ vmid: VMID, _ key: String, _ value: String) async throws {
-        try await runner.checked(lxc("lxc-cgroup", vmid, [key, value]))
+    /// The container's directory in one cgroup controller (v1) or in the unified tree (v2).
+    func cgroupDirectory(_ vmid: VMID, controller: String) -> String {
+        host.cgroupVersion == 2 ? "\(cgroupRoot)/lxc/\(vmid)" : "\(cgroupRoot)/\(controller)/lxc/\(vmid)"
+    }
+
+    /// Writes a limit into the container's cgroup, where lxc put the limits at start (the
+    /// processes live in the `ns` child, which the limit covers).
+    func setCgroup(_ vmid: VMID, _ key: String, _ value: String) throws {
+        let controller = String(key.prefix { $0 != "." })
+        try FileIO.writeExisting(cgroupDirectory(vmid, controller: controller) + "/" + key, value)
     }
 
     /// The limits of the generated lxc config, written in an order the kernel accepts (on v1
-    /// memory+swap may never be below memory).
+    /// memory+swap may never be below memory; a child cpuset must shrink before its parent).
     func applyCgroupLimits(_ vmid: VMID, old: ContainerConfig, new: ContainerConfig) async throws {
         var entries = LXCConfig.cgroupLimits(new, host: host).map { (String($0.0.split(separator: ".", maxSplits: 2)[2]), $0.1) }
         if host.cgroupVersion == 1 {
@@ -55,6 +63,17 @@ extension ContainerManager {
             entries.append(("cpu.max", "max 100000"))
         }
         if new.cores == nil, let all = LXCConfig.cpuset(cores: nil, hostCPUs: host.cpuCount) { entries.append(("cpuset.cpus", all)) }
-        for (key, value) in entries { try await setCgroup(vmid, key, value) }
+        for (key, value) in entries where key != "cpuset.cpus" { try setCgroup(vmid, key, value) }
+        if let cpus = entries.first(where: { $0.0 == "cpuset.cpus" })?.1 { try setCPUSet(vmid, cpus, shrinking: (new.cores ?? Int.max) < (old.cores ?? Int.max)) }
+    }
+
+    /// On v1 the `ns` child has a cpuset of its own that must stay inside its parent's.
+    func setCPUSet(_ vmid: VMID, _ cpus: String, shrinking: Bool) throws {
+        let parent = cgroupDirectory(vmid, controller: "cpuset")
+        var files = [parent + "/cpuset.cpus"]
+        if host.cgroupVersion == 1, FileIO.exists(parent + "/ns/cpuset.cpus") {
+            files = shrinking ? [parent + "/ns/cpuset.cpus"] + files : files + [parent + "/ns/cpuset.cpus"]
+        }
+        for file in files { try FileIO.writeExisting(file, cpus) }
     }
 }

@@ -10,7 +10,8 @@ public struct ContainerState: Sendable, Equatable {
 }
 
 extension ContainerManager {
-    func lxc(_ tool: String, _ vmid: VMID, _ arguments: [String] = []) -> [String] {
+    /// The argv of an lxc tool for one container under the node's lxc path.
+    public func lxc(_ tool: String, _ vmid: VMID, _ arguments: [String] = []) -> [String] {
         [tool, "-P", host.lxcPath, "-n", "\(vmid)"] + arguments
     }
 
