@@ -27,7 +27,7 @@ extension ContainerManager {
             log("resizing '\(volume)' to \(Self.sizeText(wanted))")
             try await plugin.resize(volname, bytes: wanted)
             let path = try plugin.path(volname)
-            if !FileIO.isDirectory(path) { try await growFileSystem(path, vmid: vmid) }
+            if !FileIO.isDirectory(path) { try await growFileSystem(path, vmid: vmid, log: log) }
             values["size"] = Self.sizeText(wanted)
             let updated = ContainerSchema.print(disk, values)
             try await update(vmid) { config in config[disk] = updated }
@@ -35,27 +35,56 @@ extension ContainerManager {
     }
 
     /// Grows the ext4 in an image: through the loop device it is mounted on, else offline.
-    func growFileSystem(_ image: String, vmid: VMID) async throws {
+    /// Where the kernel refuses to grow a mounted file system, it grows at the next start.
+    func growFileSystem(_ image: String, vmid: VMID, log: @Sendable (String) -> Void) async throws {
         let loops = try await runner.checked(["losetup", "-j", image, "-O", "NAME", "-n"])
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if let device = loops.first {
-            try await runner.checked(["losetup", "-c", device])
-            try await runner.checked(["resize2fs", device])
-        } else {
-            let check = try await runner.run(["e2fsck", "-f", "-p", image])
-            // e2fsck exits 1 when it fixed something, which still leaves a clean file system.
-            guard check.termination == .exited(0) || check.termination == .exited(1) else { throw LXCError.failed("e2fsck of '\(image)' failed: \(check.errorOutput)") }
-            try await runner.checked(["resize2fs", image])
+        guard let device = loops.first else { return try await growOffline(image) }
+        try await runner.checked(["losetup", "-c", device])
+        let online = try await runner.run(["resize2fs", device])
+        guard !online.succeeded else { return }
+        log("the file system could not grow while mounted (\(online.errorOutput.split(separator: "\n").last ?? "")); it grows at the next start")
+        let marker = growMarker(vmid)
+        let listed = ((try? FileIO.readTextIfExists(marker)) ?? nil) ?? ""
+        try FileIO.writeAtomically(marker, Array((listed + image + "\n").utf8))
+    }
+
+    func growOffline(_ image: String) async throws {
+        let check = try await runner.run(["e2fsck", "-f", "-p", image])
+        // e2fsck exits 1 when it fixed something, which still leaves a clean file system.
+        guard check.termination == .exited(0) || check.termination == .exited(1) else {
+            throw LXCError.failed("e2fsck of '\(image)' failed: \(check.errorOutput)")
         }
+        try await runner.checked(["resize2fs", image])
+    }
+
+    /// Images whose file system still has to grow, one path a line.
+    func growMarker(_ vmid: VMID) -> String { containerDirectory(vmid) + "/grow-filesystems" }
+
+    /// Grows what an online resize left behind; call before the images are mounted.
+    func growPendingFileSystems(_ vmid: VMID) async throws {
+        guard let listed = try FileIO.readTextIfExists(growMarker(vmid)) else { return }
+        for image in Set(listed.split(separator: "\n").map(String.init)) where FileIO.exists(image) { try await growOffline(image) }
+        FileIO.remove(growMarker(vmid))
     }
 
     public func suspend(_ vmid: VMID) async throws {
         guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
-        try await runner.checked(lxc("lxc-freeze", vmid))
+        try setFrozen(vmid, true)
     }
 
     public func resume(_ vmid: VMID) async throws {
         guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
-        try await runner.checked(lxc("lxc-unfreeze", vmid))
+        try setFrozen(vmid, false)
+    }
+
+    /// Freezes or thaws every process of the container through its freezer cgroup (lxc's own
+    /// `lxc-unfreeze` cannot thaw the v1 layout lxc.cgroup.dir.container gives).
+    func setFrozen(_ vmid: VMID, _ frozen: Bool) throws {
+        if host.cgroupVersion == 2 {
+            try FileIO.writeExisting(cgroupDirectory(vmid, controller: "freezer") + "/cgroup.freeze", frozen ? "1" : "0")
+        } else {
+            try FileIO.writeExisting(cgroupDirectory(vmid, controller: "freezer") + "/freezer.state", frozen ? "FROZEN" : "THAWED")
+        }
     }
 }

@@ -24,7 +24,8 @@ extension ContainerManager {
         for line in result.output.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            if parts[0] == "State" { state.running = parts[1] == "RUNNING" }
+            // A suspended (frozen) container still runs, as Proxmox reports it.
+            if parts[0] == "State" { state.running = ["RUNNING", "FROZEN", "FREEZING", "THAWED"].contains(parts[1]) }
             if parts[0] == "PID" { state.pid = Int(parts[1]) }
         }
         return state
@@ -50,6 +51,7 @@ extension ContainerManager {
             log("applied the pending changes")
         }
         try FileIO.makeDirectory(containerDirectory(vmid))
+        try await growPendingFileSystems(vmid)
         try await mountRootfs(vmid, config: config)
         let logFile = containerDirectory(vmid) + "/console.log"
         do {

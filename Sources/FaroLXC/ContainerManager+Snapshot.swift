@@ -44,7 +44,7 @@ extension ContainerManager {
         let volumes = Self.mountedVolumes(config.options)
         try await withConfigLock(vmid, "snapshot") {
             let running = try await state(vmid).running
-            if running { try await runner.checked(lxc("lxc-freeze", vmid)) }
+            if running { try setFrozen(vmid, true) }
             var done: [String] = []
             do {
                 for volume in volumes {
@@ -54,13 +54,13 @@ extension ContainerManager {
                     done.append(volume)
                 }
             } catch {
-                if running { _ = try? await runner.run(lxc("lxc-unfreeze", vmid)) }
+                if running { try? setFrozen(vmid, false) }
                 for volume in done {
                     if let (plugin, volname) = try? await self.volume(volume) { try? await plugin.deleteSnapshot(volname, name: name) }
                 }
                 throw error
             }
-            if running { try await runner.checked(lxc("lxc-unfreeze", vmid)) }
+            if running { try setFrozen(vmid, false) }
             let now = clock()
             try await update(vmid) { config in config.file.addSnapshot(name, description: description, time: now) }
         }
