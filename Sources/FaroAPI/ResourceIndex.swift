@@ -1,5 +1,6 @@
 import FaroAccess
 import FaroConfig
+import FaroLXC
 import FaroModel
 import FaroQemu
 import FaroStorage
@@ -38,6 +39,8 @@ public actor ResourceIndex {
     let access: AccessService
     let storage: StorageService
     let runtime: QemuRuntime
+    /// This node's containers, for the live figures of running ones (nil in tests without them).
+    let containers: ContainerManager?
     private var cacheKey: (revision: Int64, generation: Int, runs: Int)?
     private var entries: [ResourceEntry] = []
     /// Encoded lists by caller and type, valid for the current `cacheKey`.
@@ -48,9 +51,10 @@ public actor ResourceIndex {
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService, storage: StorageService, runtime: QemuRuntime
+        access: AccessService, storage: StorageService, runtime: QemuRuntime, containers: ContainerManager? = nil
     ) {
         self.runtime = runtime
+        self.containers = containers
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
@@ -117,7 +121,7 @@ public actor ResourceIndex {
     private func refreshIfNeeded() async throws {
         let revision = try await store.currentRevision()
         let generation = await cpu.generation
-        let runs = await runtime.generation
+        let runs = await runtime.generation + (await containers?.powerChanges.generation ?? 0)
         if let cacheKey, cacheKey.revision == revision, cacheKey.generation == generation, cacheKey.runs == runs { return }
         let users = try await access.configuration()
         entries = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
@@ -199,6 +203,7 @@ public actor ResourceIndex {
 
     /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
     private func withRuntimeStatus(_ entry: ResourceEntry, vmid: Int) async -> ResourceEntry {
+        if entry.kind == "lxc" { return await withContainerStatus(entry, vmid: vmid) }
         guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
             return entry
         }
@@ -208,6 +213,22 @@ public actor ResourceIndex {
         value["mem"] = .int(status.memoryBytes)
         value["cpu"] = .double(status.cpu)
         value["uptime"] = .int(status.uptime)
+        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
+    }
+
+    /// A container of this node that runs gets the figures of `status/current` (refreshed
+    /// with the status sample, as Proxmox's come from its 10 s statistics).
+    private func withContainerStatus(_ entry: ResourceEntry, vmid: Int) async -> ResourceEntry {
+        guard let containers, entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
+            let id = VMID(vmid), let status = try? await containers.status(id, hostCPUs: host.cpuInfo().cpus), status.running
+        else { return entry }
+        value["status"] = "running"
+        value["cpu"] = .double(status.cpu)
+        value["mem"] = .int(Int(status.memory))
+        value["disk"] = .int(Int(status.disk))
+        value["uptime"] = .int(status.uptime)
+        value["netin"] = .int(Int(status.netIn))
+        value["netout"] = .int(Int(status.netOut))
         return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 

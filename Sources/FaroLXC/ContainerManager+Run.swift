@@ -69,6 +69,7 @@ extension ContainerManager {
             try? await unmountAll(vmid)
             throw error
         }
+        await powerChanges.record()
         log("CT \(vmid) started")
     }
 
@@ -77,6 +78,7 @@ extension ContainerManager {
         try await store.withLock(lockName(vmid)) {
             guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
             try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
+            await powerChanges.record()
             try await unmountAll(vmid)
         }
     }
@@ -91,6 +93,7 @@ extension ContainerManager {
         if try await state(vmid).running {
             throw LXCError.failed("shutdown of CT \(vmid) timed out" + (result.succeeded ? "" : ": " + result.errorOutput))
         }
+        await powerChanges.record()
         try await unmountAll(vmid)
     }
 

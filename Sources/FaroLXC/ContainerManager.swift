@@ -20,6 +20,8 @@ public struct ContainerManager: Sendable {
     /// Seconds since the epoch, for snapshot times.
     public let clock: @Sendable () -> Int
     let samples = CPUSamples()
+    /// Counts starts and stops, so cached status lists know when to look again.
+    public let powerChanges = PowerChanges()
 
     public init(
         nodeName: String, store: any ConfigStore, storage: StorageService, runner: any CommandRunner, host: LXCHost,
@@ -92,4 +94,10 @@ actor CPUSamples {
         guard seconds > 0 else { return 0 }
         return min(1, Double(nanoseconds - previous.nanoseconds) / 1e9 / seconds / Double(max(cpus, 1)))
     }
+}
+
+/// A counter of power changes (start, stop, suspend, resume) made through this node.
+public actor PowerChanges {
+    public private(set) var generation = 0
+    func record() { generation += 1 }
 }

@@ -79,6 +79,10 @@ import Testing
             let started = try await api.runTask(node, client, .post, ct + "/status/start")
             #expect(started == "OK")
             let containers = node.services.containers
+            let resources = try await api.call(client, .get, "/cluster/resources?type=vm")
+            let entry = resources.data.arrayValue?.first { $0["id"] == "lxc/210" }
+            #expect(entry?["status"] == "running", "/cluster/resources sees the start: \(resources.text)")
+            #expect((entry?["mem"]?.intValue ?? 0) > 0 && (entry?["uptime"]?.intValue ?? -1) >= 0)
 
             var response = try await api.call(client, .put, ct + "/config", "memory=192&swap=32&cores=1&hostname=after")
             #expect(response.status == .ok, "\(response.text)")
