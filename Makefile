@@ -30,6 +30,7 @@ bench: deps
 	@scripts/install-deps.sh --bench
 	$(SWIFT) build -c release
 	@scripts/bench.sh
+	@scripts/bench-lxc.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests
