@@ -54,9 +54,16 @@ extension ContainerConfig {
         for (key, value) in values { set(key, value) }
     }
 
-    /// Sets or removes an option; `description` lives in the comment lines.
+    /// Sets or removes an option; `description` lives in the comment lines. A mount point
+    /// that stops using a storage volume leaves it as `unusedN`, so no volume is orphaned.
     public mutating func set(_ key: String, _ value: String?) {
-        if key == "description" { description = value } else { self[key] = value }
+        guard key != "description" else { return description = value }
+        let old = self[key].flatMap { Self.volume(of: key, $0) }
+        self[key] = value
+        guard let old, key.hasPrefix("mp"), value.flatMap({ Self.volume(of: key, $0) }) != old, !ownedVolumes().contains(old),
+            let free = (0..<ContainerSchema.maxMountPoints).first(where: { self["unused\($0)"] == nil })
+        else { return }
+        self["unused\(free)"] = old
     }
 
     /// The value the container will have after the next start.

@@ -17,6 +17,16 @@ import Testing
         #expect(!config.render().contains("pve:pending"), "an empty pending section goes away")
     }
 
+    @Test func aReplacedMountPointVolumeBecomesUnused() throws {
+        var config = try ContainerConfig.parse("mp0: local:100/vm-100-disk-1.raw,mp=/data,size=1G\nmp1: /srv,mp=/srv\n")
+        config.set("mp0", "local:100/vm-100-disk-2.raw,mp=/data,size=2G")
+        #expect(config["unused0"] == "local:100/vm-100-disk-1.raw")
+        config.set("mp0", nil)
+        #expect(config["unused1"] == "local:100/vm-100-disk-2.raw")
+        config.set("mp1", nil)
+        #expect(config["unused2"] == nil, "a bind mount owns no volume")
+    }
+
     @Test func snapshotsFormATreeAndDeletingOneReparents() throws {
         var file = try GuestConfigFile.parse("memory: 512\nlock: snapshot\n")
         file.addSnapshot("one", description: "first", time: 10)
