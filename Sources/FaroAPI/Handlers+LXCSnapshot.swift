@@ -75,6 +75,19 @@ extension Handlers {
                 try await containers.resize(id, disk: disk, size: size, digest: digest, log: log)
             }
         }
+        table.on(.post, ct + "/move_volume") { request in
+            for name in ["target-vmid", "target-volume", "target-digest"] where request.parameters[name] != nil {
+                throw APIError.parameter(name, "moving a volume to another container is not supported by Faro yet")
+            }
+            guard let storage = request.string("storage") else { throw APIError.parameter("storage", "property is missing") }
+            let key = request.required("volume"), delete = request.bool("delete") == true, digest = request.string("digest")
+            guard key == "rootfs" || key.hasPrefix("mp") else {
+                throw APIError.parameter("volume", "moving '\(key)' is not supported by Faro yet")
+            }
+            return try await powerTask(services, "move_volume", request) { id, log in
+                try await containers.moveVolume(id, key: key, storage: storage, delete: delete, digest: digest, log: log)
+            }
+        }
         table.on(.post, ct + "/status/suspend") { request in
             try await powerTask(services, "vzsuspend", request) { id, _ in try await containers.suspend(id) }
         }

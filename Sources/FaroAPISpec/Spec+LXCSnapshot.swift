@@ -85,6 +85,20 @@ extension APISpec {
                 ]),
                 returns: task, permissions: check(["VM.Config.Disk"]), protected: true, proxyTo: "node"),
             APIMethod(
+                .post, ct + "/move_volume", name: "move_volume",
+                description: "Move a rootfs-/mp-volume to a different storage (to another container is not supported by Faro yet).",
+                parameters: params.adding([
+                    "volume": Schema.enumeration(disks + (0..<ContainerSchema.maxMountPoints).map { "unused\($0)" }, "Volume which will be moved."),
+                    "storage": Schema.string("Target Storage.", format: "pve-storage-id").optional(),
+                    "delete": Schema.boolean("Delete the original volume after successful copy.").defaulting(false).optional(),
+                    "digest": Schema.string("Prevent changes if current configuration file has a different SHA1 digest.", maxLength: 40).optional(),
+                    "target-vmid": Common.vmid.describe("The (unique) ID of the VM.").optional(),
+                    "target-volume": Schema.enumeration(disks + (0..<ContainerSchema.maxMountPoints).map { "unused\($0)" }, "The config key the volume will be moved to.").optional(),
+                    "target-digest": Schema.string("Prevent changes if the target's config file has a different SHA1 digest.", maxLength: 40).optional(),
+                    "bwlimit": Schema.number("Override I/O bandwidth limit (in KiB/s).", minimum: 0).optional(),
+                ]),
+                returns: task, permissions: check(["VM.Config.Disk"]), protected: true, proxyTo: "node"),
+            APIMethod(
                 .post, ct + "/status/suspend", name: "vm_suspend", description: "Suspend the container (freeze its processes).",
                 parameters: params, returns: task, permissions: check(["VM.PowerMgmt"]), protected: true, proxyTo: "node"),
             APIMethod(

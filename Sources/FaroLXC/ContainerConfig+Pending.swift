@@ -60,7 +60,7 @@ extension ContainerConfig {
         guard key != "description" else { return description = value }
         let old = self[key].flatMap { Self.volume(of: key, $0) }
         self[key] = value
-        guard let old, key.hasPrefix("mp"), value.flatMap({ Self.volume(of: key, $0) }) != old, !ownedVolumes().contains(old),
+        guard let old, key.hasPrefix("mp") || key == "rootfs", value.flatMap({ Self.volume(of: key, $0) }) != old, !ownedVolumes().contains(old),
             let free = (0..<ContainerSchema.maxMountPoints).first(where: { self["unused\($0)"] == nil })
         else { return }
         self["unused\(free)"] = old

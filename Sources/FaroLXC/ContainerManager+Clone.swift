@@ -142,3 +142,40 @@ extension ContainerManager {
         try await runner.checked(["umount", mountPoint])
     }
 }
+
+extension ContainerManager {
+    /// Copies the volume of `key` (`rootfs` or `mpN`) of a stopped container to `storage`,
+    /// points the config at the copy, and frees the old volume with `delete` (else it stays
+    /// as `unusedN`). A failure frees the copy and leaves the config as it was.
+    public func moveVolume(_ vmid: VMID, key: String, storage target: String, delete: Bool, digest: String?, log: @Sendable (String) -> Void)
+        async throws
+    {
+        let (config, file) = try await read(vmid)
+        if let digest, digest != file.digest {
+            throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
+        }
+        guard let text = config[key], var values = try? ContainerSchema.parse(key, text), let volume = values["volume"],
+            Self.isStorageVolume(volume)
+        else { throw LXCError.invalidOption("volume", "no storage volume '\(key)' in CT \(vmid)") }
+        if try await state(vmid).running { throw LXCError.failed("CT \(vmid) is running - moving volumes needs a stopped container") }
+        if !config.snapshotNames.isEmpty { throw LXCError.failed("CT \(vmid) has snapshots - unable to move '\(key)'") }
+        try await withConfigLock(vmid, "disk") {
+            let copy = try await copyVolume(volume, size: values["size"], to: vmid, storage: target, unprivileged: config.isUnprivileged, log: log)
+            values["volume"] = copy
+            let moved = ContainerSchema.print(key, values)
+            do {
+                try await update(vmid) { config in config.set(key, moved) }
+            } catch {
+                try? await freeVolume(copy)
+                throw error
+            }
+            log("moved '\(volume)' to '\(copy)'")
+            guard delete else { return }
+            try await freeVolume(volume)
+            try await update(vmid) { config in
+                for (name, value) in config.options where name.hasPrefix("unused") && value == volume { config[name] = nil }
+            }
+            log("removed '\(volume)'")
+        }
+    }
+}

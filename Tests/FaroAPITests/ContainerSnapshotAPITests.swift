@@ -122,8 +122,24 @@ import Testing
             #expect(response.data["status"] == "running", "a suspended container still counts as running")
             let resumed = try await api.runTask(node, client, .post, ct + "/status/resume")
             #expect(resumed == "OK")
+            #expect(try await api.runTask(node, client, .post, ct + "/move_volume", "volume=rootfs&storage=extra").contains("running"))
+            #expect(try await api.runTask(node, client, .post, ct + "/status/stop") == "OK")
+
+            let extra = node.directory.file("extra")
+            response = try await api.call(client, .post, "/storage", "storage=extra&type=dir&path=\(extra)&content=rootdir,images")
+            #expect(response.status == .ok, "\(response.text)")
+            #expect(try await api.runTask(node, client, .post, ct + "/move_volume", "volume=rootfs&storage=extra&delete=1") == "OK")
+            #expect(try await api.runTask(node, client, .post, ct + "/move_volume", "volume=mp0&storage=extra") == "OK")
+            response = try await api.call(client, .get, ct + "/config")
+            #expect(response.data["rootfs"] == "extra:223/vm-223-disk-0.raw,size=2G")
+            #expect(response.data["mp0"] == "extra:223/vm-223-disk-1.raw,mp=/data,size=3G")
+            #expect(response.data["unused0"] == "local:223/vm-223-disk-1.raw", "without delete the old volume stays as unused0")
+            #expect(!FileIO.exists(node.services.paths.localStorage + "/images/223/vm-223-disk-0.raw"), "delete=1 frees the old rootfs")
+            #expect(try await api.runTask(node, client, .post, ct + "/status/start") == "OK")
+            #expect(try await inside(node, 223, ["/bin/cat", "/etc/hostname"]) == "grow\n", "the moved rootfs boots")
             #expect(try await api.runTask(node, client, .delete, ct + "?force=1") == "OK")
-            #expect(!FileIO.exists(node.services.paths.localStorage + "/images/223/vm-223-disk-1.raw"))
+            #expect(!FileIO.exists(node.services.paths.localStorage + "/images/223/vm-223-disk-1.raw"), "unused volumes go with the CT")
+            #expect(!FileIO.exists(extra + "/images/223/vm-223-disk-0.raw"))
         }
     }
 }
