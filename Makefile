@@ -35,6 +35,7 @@ bench: deps
 	$(SWIFT) build -c release
 	@scripts/bench.sh
 	@scripts/bench-vm.sh
+	@scripts/bench-lxc.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests

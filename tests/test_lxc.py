@@ -25,7 +25,7 @@ def build_template(path):
         for directory in ("bin", "sbin", "etc/init.d", "etc/network", "proc", "sys", "dev", "tmp", "root", "run"):
             os.makedirs(os.path.join(staging, directory))
         shutil.copy(shutil.which("busybox"), os.path.join(staging, "bin/busybox"))
-        for applet in ("sh", "hostname", "cat", "sleep", "mount", "id"):
+        for applet in ("sh", "hostname", "cat", "sleep", "mount", "id", "chown", "chmod"):
             os.symlink("busybox", os.path.join(staging, "bin", applet))
         os.symlink("../bin/busybox", os.path.join(staging, "sbin/init"))
         files = {
@@ -118,3 +118,58 @@ def test_pct_list_and_a_missing_container(daemon):
     missing_ct = daemon.cli("pct", "config", "999")
     assert missing_ct.returncode != 0
     assert "does not exist" in missing_ct.stderr
+
+
+@pytest.mark.skipif(missing() is not None, reason=f"real containers need {missing()}")
+def test_changes_files_snapshots_and_clones(daemon, tmp_path):
+    """proxmoxer changes memory live and queues a host name; pct copies files in and out,
+    clones, converts to a template, and a dir storage refuses snapshots by name."""
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    prox = root_token(daemon, "lxc3")
+    node = prox.nodes("pytest")
+    lxcpath = os.path.join(daemon.root, "var/lib/faro/lxc")
+    try:
+        upid = node.lxc.post(vmid=302, ostemplate="local:vztmpl/bbox_1.0_amd64.tar.gz", rootfs="local:0",
+                             hostname="first", ostype="alpine", memory=96, start=1)
+        assert wait_task(prox, upid)["exitstatus"] == "OK"
+        node.lxc(302).config.put(memory=160, hostname="second")
+        assert node.lxc(302).status.current.get()["maxmem"] == 160 << 20
+        pending = {entry["key"]: entry for entry in node.lxc(302).pending.get()}
+        assert pending["hostname"]["pending"] == "second" and pending["hostname"]["value"] == "first"
+        assert "second" in daemon.cli("pct", "pending", "302").stdout
+
+        local = tmp_path / "note.txt"
+        local.write_text("hello from the host\n")
+        pushed = daemon.cli("pct", "push", "302", str(local), "/root/note.txt", "--perms", "600", "--user", "7")
+        assert pushed.returncode == 0, pushed.stderr
+        inside = os.path.join(daemon.root, "var/lib/vz/images/302/subvol-302-disk-0.subvol/root/note.txt")
+        info = os.stat(inside)
+        assert (info.st_mode & 0o777, info.st_uid) == (0o600, 7)
+        back = tmp_path / "back.txt"
+        pulled = daemon.cli("pct", "pull", "302", "/root/note.txt", str(back), "--perms", "640")
+        assert pulled.returncode == 0, pulled.stderr
+        assert back.read_text() == "hello from the host\n" and os.stat(back).st_mode & 0o777 == 0o640
+
+        refused = daemon.cli("pct", "snapshot", "302", "first")
+        assert refused.returncode != 0 and "snapshot feature is not available" in refused.stderr, refused.stderr
+        assert daemon.cli("pct", "listsnapshot", "302").stdout.count("current") == 1
+
+        assert daemon.cli("pct", "reboot", "302", "--timeout", "5").returncode == 0
+        assert daemon.cli("pct", "exec", "302", "--", "/bin/hostname").stdout == "second\n"
+        assert daemon.cli("pct", "stop", "302").returncode == 0
+        cloned = daemon.cli("pct", "clone", "302", "303", "--hostname", "copy")
+        assert cloned.returncode == 0, cloned.stderr
+        assert node.lxc(303).config.get()["hostname"] == "copy"
+        assert daemon.cli("pct", "template", "303").returncode == 0
+        assert node.lxc(303).config.get()["template"] == 1
+        assert wait_task(prox, node.lxc(303).status.start.post())["exitstatus"] != "OK"
+        for vmid in (302, 303):
+            assert daemon.cli("pct", "destroy", str(vmid)).returncode == 0
+        assert node.lxc.get() == []
+    finally:
+        for vmid in ("302", "303"):
+            subprocess.run(["lxc-stop", "-P", lxcpath, "-n", vmid, "--kill"], capture_output=True)
+            subprocess.run(["umount", os.path.join(lxcpath, vmid, "rootfs")], capture_output=True)

@@ -1,3 +1,4 @@
+import FaroLXC
 import FaroQemu
 import FaroSchema
 import FaroStorage
@@ -61,6 +62,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let error as FileError: return .failed(error.description)
         case let error as VMError:
             if case .parameter(let name, let message) = error { return .parameter(name, message) }
+            return .failed(error.description)
+        case let error as LXCError:
+            if case .invalidOption(let name, let message) = error { return .parameter(name, message) }
             return .failed(error.description)
         default: return .failed(String(describing: error))
         }

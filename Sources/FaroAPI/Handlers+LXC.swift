@@ -22,8 +22,9 @@ extension Handlers {
     }
 
     /// A config as the API returns it: integers and numbers typed by the option schema.
-    static func containerConfigJSON(_ config: ContainerConfig, digest: String) -> JSONValue {
-        var object: [String: JSONValue] = ["digest": .string(digest)]
+    static func containerConfigJSON(_ config: ContainerConfig, digest: String?) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        if let digest { object["digest"] = .string(digest) }
         for (key, value) in config.options {
             switch ContainerSchema.options[key]?.type {
             case .integer?, .boolean?: object[key] = Int(value).map(JSONValue.int) ?? .string(value)
@@ -67,54 +68,76 @@ extension Handlers {
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}") { request in
             _ = try await containers.read(containerID(request))
-            return .json(.array(["config", "status", "snapshot", "pending"].map { .object(["subdir": .string($0)]) }))
+            return .json(.array(["config", "status", "snapshot", "pending", "clone", "template", "resize"].map { .object(["subdir": .string($0)]) }))
         }
-        table.on(.delete, "/nodes/{node}/lxc/{vmid}") { request in
-            let id = containerID(request)
-            let (config, _) = try await containers.read(id)
-            if config.isProtected { throw APIError.failed(LXCError.protected(id).description) }
-            let force = request.bool("force") == true
-            if try await containers.state(id).running, !force { throw APIError.failed(LXCError.running(id).description) }
-            let upid = try await services.tasks.start(type: "vzdestroy", id: "\(id)", user: request.identity.user.description) { log in
-                if force, try await containers.state(id).running { try await containers.stop(id) }
-                try await containers.destroy(id) { log.log($0) }
-            }
-            return .json(.string(upid.description))
-        }
+        table.on(.delete, "/nodes/{node}/lxc/{vmid}") { request in try await destroyContainer(request, services) }
         registerLXCConfig(&table, services)
         registerLXCStatus(&table, services)
+        registerLXCSnapshots(&table, services)
     }
 
     static func registerLXCConfig(_ table: inout HandlerTable, _ services: NodeServices) {
         let containers = services.containers
         table.on(.get, "/nodes/{node}/lxc/{vmid}/config") { request in
-            let (config, file) = try await containers.read(containerID(request))
-            guard let snapshot = request.string("snapshot") else { return .json(containerConfigJSON(config, digest: file.digest)) }
+            var (config, file) = try await containers.read(containerID(request))
+            guard let snapshot = request.string("snapshot") else {
+                if request.bool("current") != true { config.applyPending() }
+                return .json(containerConfigJSON(config, digest: file.digest))
+            }
             guard let section = config.file[section: snapshot], config.snapshotNames.contains(snapshot) else {
                 throw APIError.failed("snapshot '\(snapshot)' does not exist")
             }
             return .json(containerConfigJSON(ContainerConfig(options: section.options, description: section.description), digest: file.digest))
         }
+        table.on(.get, "/nodes/{node}/lxc/{vmid}/pending") { request in
+            let (config, _) = try await containers.read(containerID(request))
+            return .json(.array(pendingEntries(config)))
+        }
         table.on(.put, "/nodes/{node}/lxc/{vmid}/config") { request in
-            let options = containerOptions(request)
-            let deletions = request.string("delete").map(Formats.splitList) ?? []
-            for key in deletions where options[key] != nil {
-                throw APIError.parameter("delete", "unable to delete and set '\(key)' at the same time")
-            }
-            for key in ["rootfs", "template"] where deletions.contains(key) {
-                throw APIError.parameter("delete", "unable to delete '\(key)'")
-            }
-            try await containers.update(containerID(request), digest: request.string("digest")) { config in
-                if let lock = config.lock { throw LXCError.locked(containerID(request), lock) }
-                for (key, value) in options {
-                    if key == "description" { config.description = value } else { config[key] = value }
-                }
-                for key in deletions {
-                    if key == "description" { config.description = nil } else { config[key] = nil }
-                }
-            }
+            let change = ContainerConfigChange(
+                set: containerOptions(request), delete: request.string("delete").map(Formats.splitList) ?? [],
+                revert: request.string("revert").map(Formats.splitList) ?? [], digest: request.string("digest"),
+                isRoot: request.identity.isSuperuser)
+            try await containers.updateConfig(containerID(request), change)
             return .null
         }
+    }
+
+    /// `GET .../pending`: every option with its current value, its pending value and a pending deletion.
+    static func pendingEntries(_ config: ContainerConfig) -> [JSONValue] {
+        let values = config.pendingValues, deletes = Set(config.pendingDeletes)
+        var keys = Set(config.options.keys).union(values.keys).union(deletes)
+        if config.description != nil { keys.insert("description") }
+        return keys.sorted().map { key in
+            var entry: [String: JSONValue] = ["key": .string(key)]
+            if let value = key == "description" ? config.description : config[key] { entry["value"] = .string(value) }
+            if let pending = values[key] { entry["pending"] = .string(pending) }
+            if deletes.contains(key) { entry["delete"] = 1 }
+            return .object(entry)
+        }
+    }
+
+    /// `DELETE .../{vmid}`: refused while protected or (without `force`) running; `purge`
+    /// also removes the CT from ACLs. Pools always drop it.
+    static func destroyContainer(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
+        let containers = services.containers, id = containerID(request)
+        let (config, _) = try await containers.read(id)
+        if config.isProtected { throw APIError.failed(LXCError.protected(id).description) }
+        let force = request.bool("force") == true, purge = request.bool("purge") == true
+        let unreferenced = request.bool("destroy-unreferenced-disks") == true
+        if try await containers.state(id).running, !force { throw APIError.failed(LXCError.running(id).description) }
+        let upid = try await services.tasks.start(type: "vzdestroy", id: "\(id)", user: request.identity.user.description) { log in
+            if force, try await containers.state(id).running {
+                log.log("stopping the running container first")
+                try await containers.stop(id)
+            }
+            try await containers.destroy(id, unreferencedDisks: unreferenced) { log.log($0) }
+            try await services.access.updateConfig { access in
+                for name in access.pools.keys { access.pools[name]?.vms.remove(id.rawValue) }
+                if purge { access.acl.removeValue(forKey: "/vms/\(id)") }
+            }
+        }
+        return .json(.string(upid.description))
     }
 
     static func containerStatusJSON(_ status: ContainerStatus) -> JSONValue {

@@ -7,7 +7,7 @@ extension Handlers {
         let containers = services.containers
         table.on(.get, "/nodes/{node}/lxc/{vmid}/status") { request in
             _ = try await containers.read(containerID(request))
-            return .json(.array(["current", "start", "stop", "shutdown", "reboot"].map { .object(["subdir": .string($0)]) }))
+            return .json(.array(["current", "start", "stop", "shutdown", "reboot", "suspend", "resume"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}/status/current") { request in
             .json(containerStatusJSON(try await containers.status(containerID(request), hostCPUs: services.host.cpuInfo().cpus)))

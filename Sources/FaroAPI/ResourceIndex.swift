@@ -1,5 +1,6 @@
 import FaroAccess
 import FaroConfig
+import FaroLXC
 import FaroModel
 import FaroQemu
 import FaroStorage
@@ -41,6 +42,8 @@ public actor ResourceIndex {
     let access: AccessService
     let storage: StorageService
     let runtime: QemuRuntime
+    /// This node's containers, for the live figures of running ones (nil in tests without them).
+    let containers: ContainerManager?
     /// The version `entries` were built from; nil before the first build.
     private var built: Version?
     /// The build under way, which every caller wanting the same version waits for instead of
@@ -55,9 +58,10 @@ public actor ResourceIndex {
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService, storage: StorageService, runtime: QemuRuntime
+        access: AccessService, storage: StorageService, runtime: QemuRuntime, containers: ContainerManager? = nil
     ) {
         self.runtime = runtime
+        self.containers = containers
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
@@ -91,7 +95,7 @@ public actor ResourceIndex {
     struct Version: Equatable, Sendable {
         let revision: Int64
         let generation: Int
-        /// Changes when a VM starts or stops.
+        /// Changes when a VM or a container starts or stops.
         var runs = 0
     }
 
@@ -110,7 +114,9 @@ public actor ResourceIndex {
 
     /// The version the next list would be built from, without building it.
     func currentVersion() async throws -> Version {
-        Version(revision: try await store.currentRevision(), generation: await cpu.generation, runs: await runtime.generation)
+        Version(
+            revision: try await store.currentRevision(), generation: await cpu.generation,
+            runs: await runtime.generation + (await containers?.powerChanges.generation ?? 0))
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -222,6 +228,7 @@ public actor ResourceIndex {
 
     /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
     private func withRuntimeStatus(_ entry: ResourceEntry, vmid: Int) async -> ResourceEntry {
+        if entry.kind == "lxc" { return await withContainerStatus(entry, vmid: vmid) }
         guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
             return entry
         }
@@ -235,6 +242,22 @@ public actor ResourceIndex {
         value["netout"] = .int(status.netOut)
         value["diskread"] = .int(status.diskRead)
         value["diskwrite"] = .int(status.diskWrite)
+        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
+    }
+
+    /// A container of this node that runs gets the figures of `status/current` (refreshed
+    /// with the status sample, as Proxmox's come from its 10 s statistics).
+    private func withContainerStatus(_ entry: ResourceEntry, vmid: Int) async -> ResourceEntry {
+        guard let containers, entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
+            let id = VMID(vmid), let status = try? await containers.status(id, hostCPUs: host.cpuInfo().cpus), status.running
+        else { return entry }
+        value["status"] = "running"
+        value["cpu"] = .double(status.cpu)
+        value["mem"] = .int(Int(status.memory))
+        value["disk"] = .int(Int(status.disk))
+        value["uptime"] = .int(status.uptime)
+        value["netin"] = .int(Int(status.netIn))
+        value["netout"] = .int(Int(status.netOut))
         return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 

@@ -20,33 +20,31 @@ public enum Pct {
         CLICommand("reboot", .post, ct + "/status/reboot", positional: ["vmid"], fixed: local, output: .task),
         CLICommand("status", .get, ct + "/status/current", positional: ["vmid"], fixed: local, output: .labelled("status")),
         CLICommand("destroy", .delete, ct, positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("pending", .get, ct + "/pending", positional: ["vmid"], fixed: local, output: .columns(["key", "value", "pending", "delete"])),
+        CLICommand("suspend", .post, ct + "/status/suspend", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("resume", .post, ct + "/status/resume", positional: ["vmid"], fixed: local, output: .task),
+        CLICommand("snapshot", .post, ct + "/snapshot", positional: ["vmid", "snapname"], fixed: local, output: .task),
+        CLICommand("listsnapshot", .get, ct + "/snapshot", positional: ["vmid"], fixed: local,
+            output: .columns(["name", "parent", "snaptime", "description"])),
+        CLICommand("rollback", .post, ct + "/snapshot/{snapname}/rollback", positional: ["vmid", "snapname"], fixed: local, output: .task),
+        CLICommand("delsnapshot", .delete, ct + "/snapshot/{snapname}", positional: ["vmid", "snapname"], fixed: local, output: .task),
+        CLICommand("clone", .post, ct + "/clone", positional: ["vmid", "newid"], fixed: local, output: .task),
+        CLICommand("template", .post, ct + "/template", positional: ["vmid"], fixed: local, output: .quiet),
+        CLICommand("resize", .put, ct + "/resize", positional: ["vmid", "disk", "size"], fixed: local, output: .task),
+        CLICommand("move-volume", .post, ct + "/move_volume", positional: ["vmid", "volume", "storage"], fixed: local, output: .task),
+        CLICommand("unlock", .put, ct + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock"], output: .quiet),
     ])
 
-    /// `pct exec <vmid> [--] <command...>` replaces this process with `lxc-attach`, so the
-    /// command gets the terminal; everything else goes through the API.
+    /// `exec`, `enter`, `console`, `push` and `pull` run lxc tools on this node directly;
+    /// everything else goes through the API.
     public static func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
         if arguments.isEmpty || arguments == ["help"] || arguments == ["--help"] {
             let footer = "\npct <COMMAND> --help"
-            environment.standardOutput(tool.help().replacing(footer, with: "  pct exec <vmid> [--] <command> [ARGS...]\n" + footer))
+            environment.standardOutput(tool.help().replacing(footer, with: localUsage + footer))
             return 0
         }
-        guard arguments.first == "exec" else { return await tool.run(arguments, environment: environment) }
-        var rest = Array(arguments.dropFirst())
-        guard let first = rest.first, let vmid = VMID(first) else {
-            environment.standardError("USAGE: pct exec <vmid> [--] <command> [ARGS...]\n")
-            return 2
-        }
-        rest.removeFirst()
-        if rest.first == "--" { rest.removeFirst() }
-        guard !rest.isEmpty else {
-            environment.standardError("missing command\n")
-            return 2
-        }
-        let argv = execArgv(vmid: vmid, command: rest, paths: NodePaths(root: environment.root))
-        let cArguments = argv.map { strdup($0) } + [nil]
-        execvp(argv[0], cArguments)
-        environment.standardError("unable to run lxc-attach: \(String(cString: strerror(errno)))\n")
-        return 255
+        if let status = await runLocal(arguments[0], Array(arguments.dropFirst()), environment: environment) { return status }
+        return await tool.run(arguments, environment: environment)
     }
 
     static func execArgv(vmid: VMID, command: [String], paths: NodePaths) -> [String] {

@@ -89,6 +89,34 @@ public struct ContainerConfig: Sendable, Equatable {
         }
     }
 
+    /// The storage volumes the container owns: `rootfs`, `mpN` and `unusedN`, in the main
+    /// section, the pending one and the snapshots, each once. Bind mounts are not owned.
+    public func ownedVolumes() -> [String] {
+        var volumes: [String] = []
+        let sections = [file.main] + file.sections.map(\.section)
+        for section in sections {
+            for key in section.options.keys.sorted() {
+                guard let volume = Self.volume(of: key, section.options[key]!), !volumes.contains(volume) else { continue }
+                volumes.append(volume)
+            }
+        }
+        return volumes
+    }
+
+    /// The storage volume an option refers to, if it is one (`STORAGE:NAME`, not a path).
+    static func volume(of key: String, _ value: String) -> String? {
+        let volume: String?
+        if key.hasPrefix("unused") {
+            volume = value
+        } else if key == "rootfs" || (key.hasPrefix("mp") && Int(key.dropFirst(2)) != nil) {
+            volume = (try? ContainerSchema.parse(key, value))?["volume"]
+        } else {
+            volume = nil
+        }
+        guard let volume, !volume.hasPrefix("/"), volume.contains(":") else { return nil }
+        return volume
+    }
+
     /// Raw `lxc.*` keys in file order, passed to the generated lxc config unchanged.
     public var rawLXC: [GuestConfigFile.RawLXCEntry] { file.main.rawLXC }
 

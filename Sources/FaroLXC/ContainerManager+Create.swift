@@ -40,36 +40,34 @@ extension ContainerManager {
         }
     }
 
-    /// Allocates the rootfs, unpacks the template, runs the setup and writes the final config.
-    /// On failure everything made so far is removed again, the config included.
+    /// Allocates the rootfs and mount point volumes, unpacks the template, runs the setup and
+    /// writes the final config. On failure everything made so far is removed again, the config included.
     public func create(_ creation: ContainerCreation, log: @Sendable (String) -> Void) async throws {
         let vmid = creation.vmid
         var undo: [() async -> Void] = [{ try? await store.delete(configPath(vmid), ifRevision: nil) }]
         do {
             var config = ContainerConfig(options: creation.options)
             assignMACAddresses(&config)
+            try config.check(isRoot: true)
             let (templatePath, archive) = try await templateArchive(creation.template)
-            let (plugin, volname, sizeGiB) = try await allocateRootfs(creation, log: log)
-            undo.append { try? await plugin.free(volname) }
-            config["rootfs"] = ContainerSchema.print(
-                "rootfs", ["volume": "\(plugin.id):\(volname)", "size": sizeGiB > 0 ? "\(sizeGiB)G" : nil].compactMapValues { $0 })
-            let owner = config.isUnprivileged ? LXCConfig.idMapBase : 0
+            if config["rootfs"] == nil { config["rootfs"] = "\(creation.storage):4" }
+            for key in ["rootfs"] + config.mountPoints.map({ "mp\($0.index)" }) {
+                guard let (text, volume) = try await allocateMountPoint(
+                    key, config[key]!, vmid: vmid, unprivileged: config.isUnprivileged, log: log)
+                else { continue }
+                undo.append { try? await freeVolume(volume) }
+                config[key] = text
+            }
             let rootfs = rootfsMountPoint(vmid)
             try FileIO.makeDirectory(rootfs)
             undo.append { removeContainerDirectory(vmid) }
-            let isImage = !volname.contains("subvol-")
-            if isImage {
-                try await runner.checked(["mkfs.ext4", "-q", "-F", "-E", "root_owner=\(owner):\(owner)", try plugin.path(volname)])
-            }
-            try await mountRootfs(vmid, plugin: plugin, volname: volname)
+            try await mountRootfs(vmid, config: config)
             do {
-                if !isImage, owner != 0 { try await runner.checked(["chown", "\(owner):\(owner)", rootfs]) }
                 log("extracting archive '\(templatePath)'")
                 try await archive.extract(into: rootfs, unprivileged: config.isUnprivileged, runner: runner)
                 if config["ostype"] == nil { config["ostype"] = ContainerSetup.detectOSType(rootfs: rootfs) }
                 log("setting up the container (ostype \(config.ostype))")
-                let setup = ContainerSetup(rootfs: rootfs, owner: UInt32(owner), runner: runner)
-                try await setup.apply(config, vmid: vmid, password: creation.password, sshKeys: creation.sshPublicKeys)
+                try await setup(config, vmid: vmid).apply(config, vmid: vmid, password: creation.password, sshKeys: creation.sshPublicKeys)
                 try await unmountRootfs(vmid)
             } catch {
                 try? await unmountRootfs(vmid)
@@ -83,6 +81,11 @@ extension ContainerManager {
         }
     }
 
+    /// The setup for the mounted rootfs of a container.
+    func setup(_ config: ContainerConfig, vmid: VMID) -> ContainerSetup {
+        ContainerSetup(rootfs: rootfsMountPoint(vmid), owner: UInt32(config.isUnprivileged ? LXCConfig.idMapBase : 0), runner: runner)
+    }
+
     /// The template's path on its storage, checked to be a vztmpl archive.
     func templateArchive(_ template: String) async throws -> (String, TemplateArchive) {
         let (plugin, volname) = try await volume(template)
@@ -92,23 +95,6 @@ extension ContainerManager {
         let archive = try TemplateArchive(path: path)
         try await archive.checkEntries(runner: runner)
         return (path, archive)
-    }
-
-    /// `STORAGE:SIZE` allocates a new volume: size 0 gives a directory (subvolume), a size
-    /// in GiB a raw image that gets an ext4 file system.
-    func allocateRootfs(_ creation: ContainerCreation, log: @Sendable (String) -> Void) async throws
-        -> (any StoragePlugin, String, Int)
-    {
-        let given = creation.options["rootfs"].map { try? ContainerSchema.parse("rootfs", $0) } ?? nil
-        let spec = given?["volume"] ?? "\(creation.storage):4"
-        guard let colon = spec.firstIndex(of: ":"), let size = Int(spec[spec.index(after: colon)...]), size >= 0 else {
-            throw LXCError.invalidOption("rootfs", "expected STORAGE:SIZE_IN_GiB, got '\(spec)'")
-        }
-        let plugin = try await storage.plugin(String(spec[..<colon]))
-        let format: VolumeFormat = size == 0 ? .subvol : .raw
-        let volname = try await plugin.allocate(vmid: creation.vmid, name: nil, format: format, sizeKiB: UInt64(size) << 20)
-        log("allocated volume '\(plugin.id):\(volname)'")
-        return (plugin, volname, size)
     }
 
     /// NICs without `hwaddr` get a random one under Proxmox's prefix (BC:24:11), so the

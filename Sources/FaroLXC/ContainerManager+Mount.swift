@@ -34,6 +34,39 @@ extension ContainerManager {
         try await mountRootfs(vmid, plugin: plugin, volname: volname)
     }
 
+    /// What lxc mounts for the `mpN` entries: directories and bind mounts as they are, raw
+    /// images loop-mounted first at `<lxcpath>/<vmid>/mpN` (outside the rootfs).
+    func mountPointMounts(_ vmid: VMID, config: ContainerConfig) async throws -> [LXCConfig.Mount] {
+        var mounts: [LXCConfig.Mount] = []
+        for (index, mp) in config.mountPoints {
+            guard let volume = mp["volume"], let path = mp["mp"] else { continue }
+            var source = volume
+            if Self.isStorageVolume(volume) {
+                let (plugin, volname) = try await self.volume(volume)
+                source = try plugin.path(volname)
+                if !FileIO.isDirectory(source) {
+                    let target = containerDirectory(vmid) + "/mp\(index)"
+                    try FileIO.makeDirectory(target)
+                    if try await !isMounted(target) { try await runner.checked(["mount", "-o", "loop", source, target]) }
+                    source = target
+                }
+            }
+            let relative = try ContainerConfig.mountPath(path, key: "mp\(index)").dropFirst()
+            mounts.append(LXCConfig.Mount(source: source, target: String(relative), readOnly: mp["ro"] == "1"))
+        }
+        return mounts
+    }
+
+    /// Unmounts the loop-mounted mount point images and the rootfs.
+    func unmountAll(_ vmid: VMID) async throws {
+        for name in FileIO.listDirectory(containerDirectory(vmid)) where name.hasPrefix("mp") {
+            let target = containerDirectory(vmid) + "/" + name
+            if try await isMounted(target) { try await runner.checked(["umount", target]) }
+            rmdir(target)
+        }
+        try await unmountRootfs(vmid)
+    }
+
     /// Removes `<lxcpath>/<vmid>` without recursing, so a still-mounted rootfs is never touched.
     func removeContainerDirectory(_ vmid: VMID) {
         FileIO.remove(containerDirectory(vmid) + "/config")

@@ -1,4 +1,5 @@
 import FaroModel
+import FaroStorage
 import FaroSupport
 import Foundation
 
@@ -9,7 +10,8 @@ public struct ContainerState: Sendable, Equatable {
 }
 
 extension ContainerManager {
-    func lxc(_ tool: String, _ vmid: VMID, _ arguments: [String] = []) -> [String] {
+    /// The argv of an lxc tool for one container under the node's lxc path.
+    public func lxc(_ tool: String, _ vmid: VMID, _ arguments: [String] = []) -> [String] {
         [tool, "-P", host.lxcPath, "-n", "\(vmid)"] + arguments
     }
 
@@ -22,7 +24,8 @@ extension ContainerManager {
         for line in result.output.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            if parts[0] == "State" { state.running = parts[1] == "RUNNING" }
+            // A suspended (frozen) container still runs, as Proxmox reports it.
+            if parts[0] == "State" { state.running = ["RUNNING", "FROZEN", "FREEZING", "THAWED"].contains(parts[1]) }
             if parts[0] == "PID" { state.pid = Int(parts[1]) }
         }
         return state
@@ -38,21 +41,35 @@ extension ContainerManager {
     func lockName(_ vmid: VMID) -> String { "guest-\(vmid)" }
 
     func startLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
-        let (config, _) = try await read(vmid)
+        var (config, file) = try await read(vmid)
         if config.isTemplate { throw LXCError.isTemplate(vmid) }
         if let lock = config.lock { throw LXCError.locked(vmid, lock) }
         if try await state(vmid).running { throw LXCError.failed("CT \(vmid) already running") }
+        if config.hasPending {
+            config.applyPending()
+            try await write(vmid, config, replacing: file)
+            log("applied the pending changes")
+        }
         try FileIO.makeDirectory(containerDirectory(vmid))
-        try FileIO.writeAtomically(containerDirectory(vmid) + "/config", Array(LXCConfig.render(config, vmid: vmid, host: host).utf8))
+        try await growPendingFileSystems(vmid)
         try await mountRootfs(vmid, config: config)
         let logFile = containerDirectory(vmid) + "/console.log"
-        let result = try await runner.run(Command(
-            "lxc-start", ["-P", host.lxcPath, "-n", "\(vmid)", "-d", "-o", logFile, "-l", "WARN"], timeout: .seconds(60)))
-        guard result.succeeded else {
-            try? await unmountRootfs(vmid)
-            let detail = (try? FileIO.readTextIfExists(logFile)).flatMap { $0 }?.split(separator: "\n").suffix(3).joined(separator: "\n")
-            throw LXCError.failed("startup for container '\(vmid)' failed" + (detail.map { ": " + $0 } ?? ""))
+        do {
+            try setup(config, vmid: vmid).writeHostAndNetwork(config, vmid: vmid)
+            let mounts = try await mountPointMounts(vmid, config: config)
+            let lxcConfig = LXCConfig.render(config, vmid: vmid, host: host, mounts: mounts)
+            try FileIO.writeAtomically(containerDirectory(vmid) + "/config", Array(lxcConfig.utf8))
+            let result = try await runner.run(Command(
+                "lxc-start", ["-P", host.lxcPath, "-n", "\(vmid)", "-d", "-o", logFile, "-l", "WARN"], timeout: .seconds(60)))
+            guard result.succeeded else {
+                let detail = (try? FileIO.readTextIfExists(logFile)).flatMap { $0 }?.split(separator: "\n").suffix(3).joined(separator: "\n")
+                throw LXCError.failed("startup for container '\(vmid)' failed" + (detail.map { ": " + $0 } ?? ""))
+            }
+        } catch {
+            try? await unmountAll(vmid)
+            throw error
         }
+        await powerChanges.record()
         log("CT \(vmid) started")
     }
 
@@ -61,7 +78,8 @@ extension ContainerManager {
         try await store.withLock(lockName(vmid)) {
             guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
             try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
-            try await unmountRootfs(vmid)
+            await powerChanges.record()
+            try await unmountAll(vmid)
         }
     }
 
@@ -75,7 +93,8 @@ extension ContainerManager {
         if try await state(vmid).running {
             throw LXCError.failed("shutdown of CT \(vmid) timed out" + (result.succeeded ? "" : ": " + result.errorOutput))
         }
-        try await unmountRootfs(vmid)
+        await powerChanges.record()
+        try await unmountAll(vmid)
     }
 
     /// Runs a command inside a running container and returns what it printed.
@@ -83,25 +102,39 @@ extension ContainerManager {
         try await runner.run(lxc("lxc-attach", vmid, ["--clear-env", "--"] + argv))
     }
 
-    /// Removes a stopped container: its volumes, its lxc directory and its config.
-    public func destroy(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
-        try await store.withLock(lockName(vmid)) { try await destroyLocked(vmid, log: log) }
+    /// Removes a stopped container: its volumes (those of its snapshots, pending changes and
+    /// `unusedN` entries too; with `unreferencedDisks` also volumes of the VMID on any storage
+    /// the config does not name), its lxc directory and its config.
+    public func destroy(_ vmid: VMID, unreferencedDisks: Bool = false, log: @Sendable (String) -> Void) async throws {
+        try await store.withLock(lockName(vmid)) {
+            let (config, file) = try await read(vmid)
+            if config.isProtected { throw LXCError.protected(vmid) }
+            if let lock = config.lock { throw LXCError.locked(vmid, lock) }
+            if try await state(vmid).running { throw LXCError.running(vmid) }
+            try await unmountAll(vmid)
+            var volumes = config.ownedVolumes()
+            if unreferencedDisks { volumes += try await unreferencedVolumes(vmid, known: volumes) }
+            for volume in volumes {
+                try await freeVolume(volume)
+                log("removed volume '\(volume)'")
+            }
+            removeContainerDirectory(vmid)
+            FileIO.remove(containerDirectory(vmid) + "/console.log")
+            rmdir(containerDirectory(vmid))
+            try await store.delete(configPath(vmid), ifRevision: file.revision)
+        }
     }
 
-    func destroyLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
-        let (config, file) = try await read(vmid)
-        if config.isProtected { throw LXCError.protected(vmid) }
-        if try await state(vmid).running { throw LXCError.running(vmid) }
-        try await unmountRootfs(vmid)
-        let volumes = [config.rootfs?["volume"]] + config.mountPoints.map { $0.values["volume"] }
-        for case let volume? in volumes where volume.contains(":") && !volume.hasPrefix("/") {
-            let (plugin, volname) = try await self.volume(volume)
-            try await plugin.free(volname)
-            log("removed volume '\(volume)'")
+    /// Container volumes of `vmid` on the node's storages that `known` does not list.
+    func unreferencedVolumes(_ vmid: VMID, known: [String]) async throws -> [String] {
+        var found: [String] = []
+        for definition in try await storage.configuration().definitions {
+            guard let plugin = try? storage.plugin(for: definition) else { continue }
+            for content in [ContentType.rootdir, .images] where storage.content(of: definition).contains(content) {
+                let volumes = (try? await plugin.listVolumes(content: content, vmid: vmid)) ?? []
+                found += volumes.map(\.volid.description).filter { !known.contains($0) && !found.contains($0) }
+            }
         }
-        removeContainerDirectory(vmid)
-        FileIO.remove(containerDirectory(vmid) + "/console.log")
-        rmdir(containerDirectory(vmid))
-        try await store.delete(configPath(vmid), ifRevision: file.revision)
+        return found
     }
 }

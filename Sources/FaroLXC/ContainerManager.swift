@@ -2,6 +2,7 @@ import FaroModel
 import FaroStorage
 import FaroStore
 import FaroSupport
+import Foundation
 
 /// The node's containers: their configs in the store, their volumes on the storage plugins,
 /// and their lxc state under the node's lxc path. Each operation is one method; the API
@@ -16,11 +17,16 @@ public struct ContainerManager: Sendable {
     public let cgroupRoot: String
     public let procRoot: String
     public let sysRoot: String
+    /// Seconds since the epoch, for snapshot times.
+    public let clock: @Sendable () -> Int
     let samples = CPUSamples()
+    /// Counts starts and stops, so cached status lists know when to look again.
+    public let powerChanges = PowerChanges()
 
     public init(
         nodeName: String, store: any ConfigStore, storage: StorageService, runner: any CommandRunner, host: LXCHost,
-        cgroupRoot: String, procRoot: String = "/proc", sysRoot: String = "/sys"
+        cgroupRoot: String, procRoot: String = "/proc", sysRoot: String = "/sys",
+        clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
     ) {
         self.nodeName = nodeName
         self.store = store
@@ -30,6 +36,7 @@ public struct ContainerManager: Sendable {
         self.cgroupRoot = cgroupRoot
         self.procRoot = procRoot
         self.sysRoot = sysRoot
+        self.clock = clock
     }
 
     public func configPath(_ vmid: VMID) -> String { "nodes/\(nodeName)/lxc/\(vmid).conf" }
@@ -87,4 +94,10 @@ actor CPUSamples {
         guard seconds > 0 else { return 0 }
         return min(1, Double(nanoseconds - previous.nanoseconds) / 1e9 / seconds / Double(max(cpus, 1)))
     }
+}
+
+/// A counter of power changes (start, stop, suspend, resume) made through this node.
+public actor PowerChanges {
+    public private(set) var generation = 0
+    func record() { generation += 1 }
 }

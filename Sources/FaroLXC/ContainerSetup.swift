@@ -31,17 +31,27 @@ public struct ContainerSetup: Sendable {
     }
 
     public func apply(_ config: ContainerConfig, vmid: VMID, password: String?, sshKeys: String?) async throws {
-        if config.ostype != "unmanaged" {
-            let hostname = config.hostname(vmid: vmid)
-            try write("etc/hostname", hostname + "\n")
-            try write("etc/hosts", Self.hosts(hostname: hostname, searchdomain: config["searchdomain"]))
-            try write("etc/network/interfaces", Self.interfaces(config.networks))
-            if let nameservers = config["nameserver"] {
-                try write("etc/resolv.conf", Self.resolvConf(nameservers: nameservers, searchdomain: config["searchdomain"]))
-            }
-        }
+        try writeHostAndNetwork(config, vmid: vmid)
         if let password { try await setRootPassword(password) }
         if let sshKeys { try write("root/.ssh/authorized_keys", sshKeys.hasSuffix("\n") ? sshKeys : sshKeys + "\n", mode: 0o600) }
+    }
+
+    /// Host name, `/etc/hosts`, network and DNS files from the config; at creation and at
+    /// every start, so config changes reach the container. Nothing for `unmanaged`.
+    public func writeHostAndNetwork(_ config: ContainerConfig, vmid: VMID) throws {
+        guard config.ostype != "unmanaged" else { return }
+        let hostname = config.hostname(vmid: vmid)
+        try write("etc/hostname", hostname + "\n")
+        try write("etc/hosts", Self.hosts(hostname: hostname, searchdomain: config["searchdomain"]))
+        try writeNetworkConfiguration(config)
+        if let nameservers = config["nameserver"] {
+            try write("etc/resolv.conf", Self.resolvConf(nameservers: nameservers, searchdomain: config["searchdomain"]))
+        }
+    }
+
+    public func writeNetworkConfiguration(_ config: ContainerConfig) throws {
+        guard config.ostype != "unmanaged" else { return }
+        try write("etc/network/interfaces", Self.interfaces(config.networks))
     }
 
     static func hosts(hostname: String, searchdomain: String?) -> String {

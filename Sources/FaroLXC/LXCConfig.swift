@@ -1,5 +1,6 @@
 import FaroModel
 import FaroSupport
+import Foundation
 
 /// What the generated lxc config depends on besides the CT config: where containers live,
 /// which include files lxc ships, and the cgroup version of the host.
@@ -12,12 +13,15 @@ public struct LXCHost: Sendable, Equatable {
     public var availableIncludes: Set<String>
     /// 1 for the legacy hierarchy (`lxc.cgroup.*`), 2 for the unified one (`lxc.cgroup2.*`).
     public var cgroupVersion: Int
+    /// The host's CPUs (0 when unknown): `cores` picks among them.
+    public var cpuCount: Int
 
-    public init(lxcPath: String, configDirectory: String, availableIncludes: Set<String>, cgroupVersion: Int) {
+    public init(lxcPath: String, configDirectory: String, availableIncludes: Set<String>, cgroupVersion: Int, cpuCount: Int = 0) {
         self.lxcPath = lxcPath
         self.configDirectory = configDirectory
         self.availableIncludes = availableIncludes
         self.cgroupVersion = cgroupVersion
+        self.cpuCount = cpuCount
     }
 }
 
@@ -28,7 +32,20 @@ public enum LXCConfig {
     public static let idMapBase = 100_000
     public static let idMapSize = 65_536
 
-    public static func render(_ config: ContainerConfig, vmid: VMID, host: LXCHost) -> String {
+    /// A mount point as lxc mounts it: `source` on the host, `target` relative to the rootfs.
+    public struct Mount: Sendable, Equatable {
+        public var source: String
+        public var target: String
+        public var readOnly: Bool
+
+        public init(source: String, target: String, readOnly: Bool) {
+            self.source = source
+            self.target = target
+            self.readOnly = readOnly
+        }
+    }
+
+    public static func render(_ config: ContainerConfig, vmid: VMID, host: LXCHost, mounts: [Mount] = []) -> String {
         var lines: [(String, String)] = [
             ("lxc.cgroup.relative", "0"), ("lxc.cgroup.dir.monitor", "lxc.monitor/\(vmid)"),
             ("lxc.cgroup.dir.container", "lxc/\(vmid)"), ("lxc.cgroup.dir.container.inner", "ns"),
@@ -52,6 +69,11 @@ public enum LXCConfig {
         if let entrypoint = config["entrypoint"] { lines.append(("lxc.init.cmd", entrypoint)) }
         lines += cgroupLimits(config, host: host)
         lines.append(("lxc.rootfs.path", "\(host.lxcPath)/\(vmid)/rootfs"))
+        if config.rootfs?["ro"] == "1" { lines.append(("lxc.rootfs.options", "ro")) }
+        // lxc creates the target below the rootfs without following symbolic links out of it.
+        for mount in mounts {
+            lines.append(("lxc.mount.entry", "\(mount.source) \(mount.target) none rbind,create=dir\(mount.readOnly ? ",ro" : "") 0 0"))
+        }
         for (index, net) in config.networks {
             lines += network(index: index, net, vmid: vmid)
         }
@@ -108,7 +130,18 @@ public enum LXCConfig {
             }
             lines.append(("lxc.cgroup.cpu.shares", String(config.cpuUnits ?? 1024)))
         }
+        if config.cores != nil, let cpus = cpuset(cores: config.cores, hostCPUs: host.cpuCount) {
+            lines.append((host.cgroupVersion == 2 ? "lxc.cgroup2.cpuset.cpus" : "lxc.cgroup.cpuset.cpus", cpus))
+        }
         return lines
+    }
+
+    /// The CPUs a container may use: the first `cores` of the host (all when unset), as a
+    /// cpuset list (`0-1`); nil when neither is known.
+    static func cpuset(cores: Int?, hostCPUs: Int) -> String? {
+        let count = hostCPUs > 0 ? min(cores ?? hostCPUs, hostCPUs) : (cores ?? 0)
+        guard count > 0 else { return nil }
+        return count == 1 ? "0" : "0-\(count - 1)"
     }
 
     /// A veth NIC: the host side is `veth<vmid>i<N>`, joined to the bridge by lxc itself.
@@ -129,6 +162,8 @@ extension LXCHost {
     public static func probe(lxcPath: String, configDirectory: String, cgroupRoot: String) -> LXCHost {
         let includes = Set(FileIO.listDirectory(configDirectory))
         let unified = FileIO.exists(cgroupRoot + "/cgroup.controllers")
-        return LXCHost(lxcPath: lxcPath, configDirectory: configDirectory, availableIncludes: includes, cgroupVersion: unified ? 2 : 1)
+        return LXCHost(
+            lxcPath: lxcPath, configDirectory: configDirectory, availableIncludes: includes, cgroupVersion: unified ? 2 : 1,
+            cpuCount: ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -139,6 +139,7 @@ public enum FaroDaemon {
                 logger.info("VM \(vmid) is running; adopted")
             }
             await services.vms.startOnBoot { logger.info("\($0)") }
+            await services.containers.startOnBoot { logger.info("\($0)") }
             while !Task.isCancelled {
                 for vmid in (try? await services.vms.list()) ?? [] where await services.vms.reapIfGone(vmid) {
                     logger.info("VM \(vmid) is gone; cleaned up after it")

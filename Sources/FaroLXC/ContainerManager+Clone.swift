@@ -1,0 +1,181 @@
+import FaroModel
+import FaroStorage
+import FaroSupport
+import Foundation
+
+/// What `POST .../clone` asks for.
+public struct ContainerClone: Sendable {
+    public var source: VMID
+    public var target: VMID
+    /// Full copy; nil takes Proxmox's default (linked from a template, else full).
+    public var full: Bool?
+    public var hostname: String?
+    public var description: String?
+    /// Storage for full copies; nil keeps each volume's storage.
+    public var storage: String?
+
+    public init(source: VMID, target: VMID, full: Bool? = nil, hostname: String? = nil, description: String? = nil, storage: String? = nil) {
+        self.source = source
+        self.target = target
+        self.full = full
+        self.hostname = hostname
+        self.description = description
+        self.storage = storage
+    }
+}
+
+/// Templates and clones. A template's volumes become base volumes; a linked clone is a
+/// writable storage snapshot of them (btrfs), a full clone a file-by-file copy onto new volumes.
+extension ContainerManager {
+    /// Turns a stopped container without snapshots into a template.
+    public func convertToTemplate(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
+        let config = try await read(vmid).config
+        if config.isTemplate { throw LXCError.failed("CT \(vmid) is already a template") }
+        if try await state(vmid).running { throw LXCError.failed("CT \(vmid) is running - unable to convert to a template") }
+        if !config.snapshotNames.isEmpty { throw LXCError.failed("you can't convert a CT to a template if the CT has snapshots") }
+        try await withConfigLock(vmid, "disk") {
+            var renamed: [String: String] = [:]
+            for volume in Self.mountedVolumes(config.options) {
+                let (plugin, volname) = try await self.volume(volume)
+                renamed[volume] = "\(plugin.id):\(try await plugin.createBase(volname))"
+                log("converted '\(volume)' to base volume '\(renamed[volume]!)'")
+            }
+            let names = renamed
+            try await update(vmid) { config in
+                for key in ["rootfs"] + config.mountPoints.map({ "mp\($0.index)" }) {
+                    guard let text = config[key], var values = try? ContainerSchema.parse(key, text),
+                        let old = values["volume"], let new = names[old]
+                    else { continue }
+                    values["volume"] = new
+                    config[key] = ContainerSchema.print(key, values)
+                }
+                config["template"] = "1"
+            }
+        }
+    }
+
+    /// Reserves the new VMID, copies or links the volumes and writes the clone's config.
+    /// A failure frees the new volumes and the reserved config.
+    public func clone(_ request: ContainerClone, log: @Sendable (String) -> Void) async throws {
+        let source = try await read(request.source).config
+        let linked = !(request.full ?? !source.isTemplate)
+        if linked && !source.isTemplate { throw LXCError.failed("linked clone feature is only available for templates") }
+        if linked && request.storage != nil { throw LXCError.invalidOption("storage", "a linked clone stays on the template's storage") }
+        if !linked, try await state(request.source).running {
+            throw LXCError.failed("CT \(request.source) is running - a full clone needs a stopped container")
+        }
+        var config = ContainerConfig(options: source.options)
+        for key in ["lock", "parent", "template"] { config[key] = nil }
+        for key in config.options.keys where key.hasPrefix("unused") { config[key] = nil }
+        config.file.main.rawLXC = source.rawLXC
+        config.description = request.description ?? source.description
+        if let hostname = request.hostname { config["hostname"] = hostname }
+        for (index, var net) in config.networks {
+            net["hwaddr"] = nil
+            config["net\(index)"] = ContainerSchema.print("net\(index)", net)
+        }
+        assignMACAddresses(&config)
+        try await reserve(ContainerCreation(vmid: request.target, options: ["hostname": config.hostname(vmid: request.target)], template: ""))
+        var made: [String] = []
+        do {
+            for key in ["rootfs"] + config.mountPoints.map({ "mp\($0.index)" }) {
+                guard let text = config[key], var values = try? ContainerSchema.parse(key, text), let volume = values["volume"],
+                    Self.isStorageVolume(volume)
+                else { continue }
+                let copy = linked
+                    ? try await linkVolume(volume, to: request.target)
+                    : try await copyVolume(volume, size: values["size"], to: request.target, storage: request.storage, unprivileged: config.isUnprivileged, log: log)
+                made.append(copy)
+                log("\(key): '\(volume)' → '\(copy)'")
+                values["volume"] = copy
+                config[key] = ContainerSchema.print(key, values)
+            }
+            try await store.write(configPath(request.target), text: config.render(), ifRevision: nil)
+        } catch {
+            for volume in made.reversed() { try? await freeVolume(volume) }
+            try? await store.delete(configPath(request.target), ifRevision: nil)
+            throw error
+        }
+    }
+
+    func linkVolume(_ volume: String, to vmid: VMID) async throws -> String {
+        let (plugin, volname) = try await self.volume(volume)
+        return "\(plugin.id):\(try await plugin.linkedClone(volname, vmid: vmid))"
+    }
+
+    /// A new volume of the same size with a copy of every file (ownership, modes, xattrs kept).
+    func copyVolume(
+        _ volume: String, size: String?, to vmid: VMID, storage target: String?, unprivileged: Bool, log: @Sendable (String) -> Void
+    ) async throws -> String {
+        let (plugin, volname) = try await self.volume(volume)
+        let gib = Double(size.flatMap { Self.bytes($0) } ?? 0) / Double(1 << 30)
+        let (copy, _) = try await allocateVolume(storage: target ?? plugin.id, gib: gib, vmid: vmid, unprivileged: unprivileged, log: log)
+        do {
+            let (copyPlugin, copyName) = try await self.volume(copy)
+            try await withDirectory(plugin, volname, at: containerDirectory(vmid) + ".clone-source") { from in
+                try await withDirectory(copyPlugin, copyName, at: containerDirectory(vmid) + ".clone-target") { to in
+                    _ = try await runner.run(Command("cp", ["-a", "--sparse=always", from + "/.", to + "/"], timeout: .seconds(3600))).checked()
+                }
+            }
+        } catch {
+            try? await freeVolume(copy)
+            throw error
+        }
+        return copy
+    }
+
+    /// Runs `body` with a volume's files: a directory volume as it is, an image loop-mounted at `mountPoint`.
+    func withDirectory(_ plugin: any StoragePlugin, _ volname: String, at mountPoint: String, _ body: (String) async throws -> Void)
+        async throws
+    {
+        let path = try plugin.path(volname)
+        if FileIO.isDirectory(path) { return try await body(path) }
+        try FileIO.makeDirectory(mountPoint)
+        defer { rmdir(mountPoint) }
+        try await runner.checked(["mount", "-o", "loop", path, mountPoint])
+        do {
+            try await body(mountPoint)
+        } catch {
+            _ = try? await runner.run(["umount", mountPoint])
+            throw error
+        }
+        try await runner.checked(["umount", mountPoint])
+    }
+}
+
+extension ContainerManager {
+    /// Copies the volume of `key` (`rootfs` or `mpN`) of a stopped container to `storage`,
+    /// points the config at the copy, and frees the old volume with `delete` (else it stays
+    /// as `unusedN`). A failure frees the copy and leaves the config as it was.
+    public func moveVolume(_ vmid: VMID, key: String, storage target: String, delete: Bool, digest: String?, log: @Sendable (String) -> Void)
+        async throws
+    {
+        let (config, file) = try await read(vmid)
+        if let digest, digest != file.digest {
+            throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
+        }
+        guard let text = config[key], var values = try? ContainerSchema.parse(key, text), let volume = values["volume"],
+            Self.isStorageVolume(volume)
+        else { throw LXCError.invalidOption("volume", "no storage volume '\(key)' in CT \(vmid)") }
+        if try await state(vmid).running { throw LXCError.failed("CT \(vmid) is running - moving volumes needs a stopped container") }
+        if !config.snapshotNames.isEmpty { throw LXCError.failed("CT \(vmid) has snapshots - unable to move '\(key)'") }
+        try await withConfigLock(vmid, "disk") {
+            let copy = try await copyVolume(volume, size: values["size"], to: vmid, storage: target, unprivileged: config.isUnprivileged, log: log)
+            values["volume"] = copy
+            let moved = ContainerSchema.print(key, values)
+            do {
+                try await update(vmid) { config in config.set(key, moved) }
+            } catch {
+                try? await freeVolume(copy)
+                throw error
+            }
+            log("moved '\(volume)' to '\(copy)'")
+            guard delete else { return }
+            try await freeVolume(volume)
+            try await update(vmid) { config in
+                for (name, value) in config.options where name.hasPrefix("unused") && value == volume { config[name] = nil }
+            }
+            log("removed '\(volume)'")
+        }
+    }
+}

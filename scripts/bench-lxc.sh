@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# `make bench`: container start through the API (`POST .../status/start` until status/current
+# says running) against `lxc-start -d` of the same container, as a ratio. Figures go to stdout
+# and into BENCHMARKS.md. Benchmarks never fail the build. Needs root, lxc and a static busybox.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+faro=${FARO_BIN:-$here/.build/release/faro}
+runs=${BENCH_LXC_RUNS:-7}
+vmid=990
+root=$(mktemp -d /tmp/faro-bench-lxc-XXXXXX)
+lxcpath=$root/var/lib/faro/lxc
+daemon_pid=
+cleanup() {
+    lxc-stop -P "$lxcpath" -n "$vmid" --kill >/dev/null 2>&1
+    umount "$lxcpath/$vmid/rootfs" >/dev/null 2>&1
+    [[ -n "$daemon_pid" ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+    rm -rf "$root"
+}
+trap cleanup EXIT
+skip() { echo "bench-lxc: skipped, $1" >&2; exit 0; }
+[[ $(id -u) == 0 ]] || skip "containers need root"
+command -v lxc-start >/dev/null || skip "lxc is not installed"
+busybox=$(command -v busybox) || skip "busybox-static is not installed"
+chmod 755 "$root"
+
+# A busybox template: init runs one long sleep.
+staging=$root/staging
+mkdir -p "$staging"/{bin,sbin,etc,proc,sys,dev,tmp,root,run} "$root/var/lib/vz/template/cache"
+cp "$busybox" "$staging/bin/busybox"
+for applet in sh sleep mount hostname cat; do ln -s busybox "$staging/bin/$applet"; done
+ln -s ../bin/busybox "$staging/sbin/init"
+printf '::respawn:/bin/sleep 86400\n' >"$staging/etc/inittab"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$staging/etc/passwd"
+tar -czf "$root/var/lib/vz/template/cache/bench_1.0_amd64.tar.gz" --numeric-owner --owner=0 --group=0 -C "$staging" .
+
+coproc DAEMON { exec "$faro" daemon --root "$root" --node bench --listen 127.0.0.1:0 2>"$root/daemon.log"; }
+daemon_pid=$DAEMON_PID
+read -r line <&"${DAEMON[0]}"
+port=${line##*:}
+url=https://127.0.0.1:$port/api2/json/nodes/bench/lxc
+token_json=$("$faro" --root "$root" pveum user token add root@pam bench --privsep 0 --output-format json)
+secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])' <<<"$token_json")
+auth="Authorization: PVEAPIToken=root@pam!bench=$secret"
+api() { curl -sk --fail-with-body -H "$auth" "$@"; }
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['data']$1)"; }
+wait_status() {
+    # grep, not python: a poll must cost far less than the start it measures.
+    for _ in $(seq 3000); do api "$url/$vmid/status/current" | grep -Eq "\"status\": *\"$1\"" && return; sleep 0.01; done
+    echo "bench-lxc: CT $vmid never became $1" >&2; exit 1
+}
+wait_task() {
+    for _ in $(seq 1200); do [[ $(api "${url%/lxc}/tasks/$1/status" | field "['status']") == stopped ]] && return; sleep 0.05; done
+    echo "bench-lxc: task $1 did not finish" >&2; exit 1
+}
+
+upid=$(api -X POST -d vmid=$vmid -d ostemplate=local:vztmpl/bench_1.0_amd64.tar.gz -d rootfs=local:0 -d ostype=unmanaged "$url" | field "")
+wait_task "$upid"
+api "$url/$vmid/config" >/dev/null || { echo "bench-lxc: the container was not created" >&2; cat "$root/daemon.log" >&2; exit 1; }
+
+seconds() { date +%s.%N; }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+api_times=() lxc_times=()
+for _ in $(seq "$runs"); do
+    start=$(seconds)
+    api -X POST "$url/$vmid/status/start" >/dev/null
+    wait_status running
+    api_times+=("$(echo "$(seconds) - $start" | bc -l)")
+    wait_task "$(api -X POST "$url/$vmid/status/stop" | field "")"
+
+    # The same container by hand: the daemon left its lxc config; the rootfs is bind-mounted as at start.
+    mount --bind "$root/var/lib/vz/images/$vmid/subvol-$vmid-disk-0.subvol" "$lxcpath/$vmid/rootfs"
+    start=$(seconds)
+    lxc-start -P "$lxcpath" -n "$vmid" -d
+    until lxc-info -P "$lxcpath" -n "$vmid" -s | grep -q RUNNING; do sleep 0.01; done
+    lxc_times+=("$(echo "$(seconds) - $start" | bc -l)")
+    lxc-stop -P "$lxcpath" -n "$vmid" --kill
+    umount "$lxcpath/$vmid/rootfs"
+done
+api_median=$(printf '%s\n' "${api_times[@]}" | median)
+lxc_median=$(printf '%s\n' "${lxc_times[@]}" | median)
+ratio=$(echo "$api_median / $lxc_median" | bc -l | xargs printf "%.2f")
+ms() { echo "$1 * 1000" | bc -l | xargs printf "%.0f ms"; }
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
+report=$(cat <<REPORT
+## Container start ($(date -u +%Y-%m-%d), $machine)
+
+A privileged busybox container on the dir storage, median of $runs starts each, $(basename "$(dirname "$faro")") build.
+
+| measurement | result | target |
+|---|---|---|
+| \`POST .../status/start\` until status/current says running | $(ms "$api_median") | |
+| \`lxc-start -d\` of the same container until RUNNING | $(ms "$lxc_median") | |
+| ratio API / lxc-start | $ratio | <= 1.3 |
+REPORT
+)
+echo "$report"
+python3 - "$here/BENCHMARKS.md" "$report" <<'PY'
+import sys, re
+path, report = sys.argv[1], sys.argv[2]
+try:
+    text = open(path).read()
+except FileNotFoundError:
+    text = "# Faro benchmarks\n\nFigures from `make bench` on the project's machines. Each section is replaced when it is measured again.\n"
+heading = report.splitlines()[0].split(" (")[0]
+sections = re.split(r"(?m)^(?=## )", text)
+kept = [s for s in sections if not s.startswith(heading)]
+open(path, "w").write("".join(kept).rstrip() + "\n\n" + report + "\n")
+PY
