@@ -322,6 +322,37 @@ def test_convert_to_template_and_a_linked_clone_from_the_context_menu(browser, n
         assert node.cli("qm", "destroy", vmid).returncode == 0
 
 
+def test_datacenter_storage_add_edit_remove(browser, node, tmp_path):
+    login(browser, node, "admin", "admin-password")
+    browser.execute_script("location.hash = '#root:storage'")
+    css(browser, "#storages-add").click()
+    Select(field(browser, ".form-window", "type")).select_by_value("dir")
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".form-window [name='path']"))
+    set_field(browser, ".form-window", "storage", "guidir")
+    set_field(browser, ".form-window", "path", str(tmp_path))
+    set_field(browser, ".form-window", "content", "iso,backup")
+    submit_form(browser)
+    wait(browser, lambda d: "guidir" in grid_text(d))
+    stored = next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir")
+    assert stored["type"] == "dir" and stored["path"] == str(tmp_path) and set(stored["content"].split(",")) == {"iso", "backup"}
+
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "guidir" in r.text)
+    webdriver.ActionChains(browser).double_click(row).perform()
+    set_field(browser, ".form-window", "content", "iso")
+    set_field(browser, ".form-window", "enable", False)
+    submit_form(browser)
+    wait(browser, lambda d: next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir").get("disable") == 1)
+    assert next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir")["content"] == "iso"
+    screenshot(browser, "datacenter-storage")
+
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "guidir" in r.text)
+    row.click()
+    css(browser, "#storages-remove").click()
+    confirm(browser)
+    wait(browser, lambda d: not any(s["storage"] == "guidir" for s in pvesh(node, "get", "/storage")))
+
+
 def lxc_missing():
     if os.getuid() != 0:
         return "root"

@@ -392,4 +392,12 @@ export const galician = {
   'Other': 'Outro',
   'Loading…': 'Cargando…',
   'Console': 'Consola',
+  'Directory': 'Directorio',
+  'Volume group': 'Grupo de volumes',
+  'Thin Pool': 'Grupo fino (thin pool)',
+  'ID': 'ID',
+  'All (No restrictions)': 'Todos (sen restricións)',
+  'Enable': 'Activar',
+  'Path/Target': 'Ruta/Destino',
+  'Add: Storage': 'Engadir: almacenamento',
 };

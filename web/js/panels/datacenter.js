@@ -7,6 +7,7 @@ import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
 import { usersView, tokensView } from './access-users.js';
 import { poolsView } from './pools.js';
 import { searchView } from './search.js';
+import { storageConfigView } from './storage-config.js';
 
 function summary(host) {
   const box = h('div', { class: 'summary', id: 'datacenter-summary' });
@@ -45,6 +46,7 @@ export function datacenterPanel(container, { tab, onTab, onOpen }) {
     items: [
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { onOpen }) },
       { id: 'summary', label: t('Summary'), render: summary },
+      { id: 'storage', label: t('Storage'), render: storageConfigView },
       { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host) },
       sub('users', t('Users'), usersView),
       sub('tokens', t('API Tokens'), tokensView),
