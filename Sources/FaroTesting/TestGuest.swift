@@ -98,6 +98,9 @@ public struct TestGuest: Sendable {
         mount -t devtmpfs devtmpfs /dev
         insmod /lib/modules/evdev.ko
         insmod /lib/modules/button.ko
+        # devtmpfs makes the button's event node asynchronously; acpid only watches the
+        # nodes that exist when it starts.
+        for i in $(seq 50); do ls /dev/input/event* >/dev/null 2>&1 && break; sleep 0.1; done
         acpid -c /etc/acpi -l /dev/null
         (while true; do sh </dev/ttyS0 >/dev/ttyS0 2>&1; done) &
         echo \(readyMarker)
