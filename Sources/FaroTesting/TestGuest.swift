@@ -101,7 +101,9 @@ public struct TestGuest: Sendable {
         # devtmpfs makes the button's event node asynchronously; acpid only watches the
         # nodes that exist when it starts.
         for i in $(seq 50); do ls /dev/input/event* >/dev/null 2>&1 && break; sleep 0.1; done
-        acpid -c /etc/acpi -l /dev/null
+        acpid -f -c /etc/acpi -l /dev/null &
+        # The marker says the guest answers the power button, so wait until acpid holds it.
+        for i in $(seq 50); do ls -l /proc/$!/fd 2>/dev/null | grep -q /dev/input/event && break; sleep 0.1; done
         (while true; do sh </dev/ttyS0 >/dev/ttyS0 2>&1; done) &
         echo \(readyMarker)
         while true; do sleep 3600; done
