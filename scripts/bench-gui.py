@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 os.environ.setdefault("FARO_BIN", os.path.join(TOP, ".build", "release", "faro"))
 
 from conftest import Daemon  # noqa: E402  (FARO_BIN must be set first)
+import bench_report  # noqa: E402  (beside this script)
 
 GUESTS = 10_000
 PROBE_VMID = 90_000
@@ -199,14 +200,7 @@ def report(login_ms, keystroke_ms, status_s):
 
 
 def rewrite_section(text):
-    path = os.path.join(TOP, "BENCHMARKS.md")
-    try:
-        current = open(path).read()
-    except FileNotFoundError:
-        current = "# Faro benchmarks\n"
-    sections = current.split("\n## ")
-    kept = [sections[0]] + ["## " + section for section in sections[1:] if not ("## " + section).startswith(SECTION)]
-    open(path, "w").write("\n".join(part.rstrip() + "\n" for part in kept).rstrip() + "\n\n" + text + "\n")
+    bench_report.rewrite_section(os.path.join(TOP, "BENCHMARKS.md"), text)
 
 
 def main():

@@ -148,15 +148,4 @@ alternating runs; RSS of the daemon before and after starting $resident such VMs
 REPORT
 )
 echo "$report"
-python3 - "$here/BENCHMARKS.md" "$report" <<'PY'
-import sys, re
-path, report = sys.argv[1], sys.argv[2]
-try:
-    text = open(path).read()
-except FileNotFoundError:
-    text = "# Faro benchmarks\n\nFigures from `make bench` on the project's machines. Each section is replaced when it is measured again.\n"
-heading = report.splitlines()[0].split(" (")[0]
-sections = re.split(r"(?m)^(?=## )", text)
-kept = [s for s in sections if not s.startswith(heading)]
-open(path, "w").write("".join(kept).rstrip() + "\n\n" + report + "\n")
-PY
+python3 "$here/scripts/bench_report.py" "$here/BENCHMARKS.md" "$report"
