@@ -10,7 +10,7 @@ extension Handlers {
             _ = try await vms.read(id)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
             let user = request.identity.user
-            let socket = QemuCommandContext(vmid: id, runDir: await vms.runtime.runDir) { $0 }.vncSocket
+            let socket = vms.runtime.vncSocket(id)
             guard let console = await services.consoles.open(vmid: id, user: user, socketPath: socket) else {
                 throw APIError.failed("unable to find free port (\(ConsoleSessions.ports))")
             }

@@ -26,6 +26,9 @@ public actor QemuRuntime {
 
     public nonisolated func pidFile(_ vmid: Int) -> String { "\(runDir)/\(vmid).pid" }
     public nonisolated func qmpSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).qmp" }
+    public nonisolated func vncSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).vnc" }
+    /// The UEFI variables a `bios: ovmf` VM without `efidisk0` gets at each start.
+    public nonisolated func temporaryEFIVariables(_ vmid: Int) -> String { "\(runDir)/\(vmid).efivars" }
 
     public func process(_ vmid: Int) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
 
@@ -114,7 +117,7 @@ public actor QemuRuntime {
         let configured = nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) }
         await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
         removeRuntimeFiles(vmid)
-        FileIO.remove("\(runDir)/\(vmid).efivars")
+        FileIO.remove(temporaryEFIVariables(vmid))
         samples[vmid] = nil
         generation += 1
     }

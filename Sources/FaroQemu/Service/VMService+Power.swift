@@ -56,7 +56,7 @@ extension VMService {
         do {
             try FileIO.makeDirectory(runtime.runDir, mode: 0o750)
             try FileIO.writeAtomically(
-                QemuCommandContext(vmid: vmid, runDir: runtime.runDir) { $0 }.temporaryEFIVariables,
+                runtime.temporaryEFIVariables(vmid),
                 try FileIO.read(firmware.variablesTemplate), mode: 0o600)
         } catch {
             throw VMError.failed("unable to create the temporary EFI vars - \(error)")
