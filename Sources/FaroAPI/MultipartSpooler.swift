@@ -67,7 +67,7 @@ struct MultipartSpooler {
             // The first delimiter has no leading CRLF.
             parser.pending = [13, 10]
             for try await chunk in body {
-                try parser.feed(chunk.readableBytesView, upload: &upload, writer: &writer)
+                try parser.feed(chunk, upload: &upload, writer: &writer)
             }
             guard parser.state == .done else { throw MultipartError.malformed("unexpected end of body") }
             try writer?.finish()
@@ -90,8 +90,35 @@ struct MultipartSpooler {
 
         init(spooler: MultipartSpooler) { self.spooler = spooler }
 
-        mutating func feed(_ bytes: ByteBufferView, upload: inout SpooledUpload, writer: inout SpoolFile?) throws {
-            pending.append(contentsOf: bytes)
+        mutating func feed(_ chunk: ByteBuffer, upload: inout SpooledUpload, writer: inout SpoolFile?) throws {
+            if state == .body, isFile, try feedFileBody(chunk, upload: &upload, writer: &writer) { return }
+            pending.append(contentsOf: chunk.readableBytesView)
+            try parsePending(upload: &upload, writer: &writer)
+        }
+
+        /// The bulk of an upload: a chunk inside the file part without a delimiter goes from the
+        /// network buffer to the file; only a tail that could begin a delimiter is kept back.
+        /// Returns false, having consumed nothing of the chunk, where the general parser must look.
+        mutating func feedFileBody(_ chunk: ByteBuffer, upload: inout SpooledUpload, writer: inout SpoolFile?) throws -> Bool {
+            let delimiter = spooler.boundary
+            guard chunk.readableBytes >= delimiter.count else { return false }
+            if !pending.isEmpty {
+                // A delimiter that begins in the held-back tail ends within the chunk's first bytes.
+                let junction = pending + chunk.readableBytesView.prefix(delimiter.count)
+                if junction.withUnsafeBytes({ Self.find(delimiter, in: $0, from: 0) }) != nil { return false }
+                try emit(pending[...], upload: &upload, writer: &writer)
+                pending.removeAll(keepingCapacity: true)
+            }
+            guard chunk.withUnsafeReadableBytes({ Self.find(delimiter, in: $0, from: 0) }) == nil else { return false }
+            let safe = chunk.readableBytes - delimiter.count + 1
+            try writer!.write(chunk.getSlice(at: chunk.readerIndex, length: safe)!)
+            upload.size += safe
+            pending.append(contentsOf: chunk.readableBytesView.dropFirst(safe))
+            return true
+        }
+
+        /// Parses what `pending` holds as far as it can and keeps the rest for the next chunk.
+        mutating func parsePending(upload: inout SpooledUpload, writer: inout SpoolFile?) throws {
             var offset = 0
             while offset < pending.count, state != .done {
                 switch state {
@@ -124,15 +151,18 @@ struct MultipartSpooler {
                     state = .headers
                     headerBytes = []
                 case .headers:
-                    let end = Self.find([13, 10, 13, 10], in: pending, from: offset)
-                    let stop = end ?? pending.count
-                    headerBytes.append(contentsOf: pending[offset..<stop])
-                    guard headerBytes.count <= spooler.maxHeaderBytes else { throw MultipartError.tooLarge("part header") }
-                    guard let end else {
+                    // The blank line that ends the headers may straddle two chunks: look for it
+                    // in what was collected, from the last three bytes already there.
+                    let collected = headerBytes.count
+                    headerBytes.append(contentsOf: pending[offset...])
+                    guard let end = Self.find([13, 10, 13, 10], in: headerBytes, from: max(0, collected - 3)) else {
+                        guard headerBytes.count <= spooler.maxHeaderBytes else { throw MultipartError.tooLarge("part header") }
                         pending.removeAll()
                         return
                     }
-                    offset = end + 4
+                    guard end <= spooler.maxHeaderBytes else { throw MultipartError.tooLarge("part header") }
+                    offset += end + 4 - collected
+                    headerBytes.removeSubrange(end...)
                     try startPart(upload: &upload, writer: &writer)
                     state = .body
                 case .done:
@@ -194,31 +224,36 @@ struct MultipartSpooler {
 
         /// The first index of `needle` in `haystack` at or after `start`.
         static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-            guard haystack.count - start >= needle.count else { return nil }
-            return haystack.withUnsafeBufferPointer { hay in
-                needle.withUnsafeBufferPointer { pattern in
-                    var index = start
-                    let last = hay.count - pattern.count
-                    while index <= last {
-                        guard let hit = memchr(hay.baseAddress! + index, Int32(pattern[0]), last - index + 1) else { return nil }
-                        let position = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                        if memcmp(hay.baseAddress! + position, pattern.baseAddress!, pattern.count) == 0 { return position }
-                        index = position + 1
-                    }
-                    return nil
+            haystack.withUnsafeBytes { find(needle, in: $0, from: start) }
+        }
+
+        static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer, from start: Int) -> Int? {
+            guard hay.count - start >= needle.count else { return nil }
+            return needle.withUnsafeBufferPointer { pattern in
+                var index = start
+                let last = hay.count - pattern.count
+                while index <= last {
+                    guard let hit = memchr(hay.baseAddress! + index, Int32(pattern[0]), last - index + 1) else { return nil }
+                    let position = hay.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hay.baseAddress! + position, pattern.baseAddress!, pattern.count) == 0 { return position }
+                    index = position + 1
                 }
+                return nil
             }
         }
     }
 }
 
-/// A new hidden file in the spool directory. Writes are gathered into 1 MiB blocks, so a
-/// stream of small TLS records becomes few system calls.
+/// A new hidden file in the spool directory. Network buffers are queued as they are (no
+/// copy) and written with one `writev` per MiB, so a stream of TLS records becomes few system calls.
 struct SpoolFile {
     static let blockSize = 1 << 20
+    /// Stays below IOV_MAX (1024) with room to spare.
+    static let maxQueued = 256
     let path: String
     let fd: Int32
-    private var buffer: [UInt8] = []
+    private var queued: [ByteBuffer] = []
+    private var queuedBytes = 0
 
     init(directory: String) throws {
         var template = Array("\(directory)/.upload-XXXXXX".utf8CString)
@@ -226,35 +261,62 @@ struct SpoolFile {
         guard fd >= 0 else { throw MultipartError.io("unable to create upload file in '\(directory)' - \(String(cString: strerror(errno)))") }
         self.fd = fd
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        buffer.reserveCapacity(Self.blockSize)
+        queued.reserveCapacity(Self.maxQueued)
     }
 
     mutating func write(_ bytes: ArraySlice<UInt8>) throws {
-        if buffer.count + bytes.count > Self.blockSize { try flush() }
-        if bytes.count >= Self.blockSize { try writeAll(bytes) } else { buffer.append(contentsOf: bytes) }
+        try write(ByteBuffer(bytes: bytes))
     }
 
-    /// Writes what is buffered and closes the file.
+    mutating func write(_ bytes: ByteBuffer) throws {
+        guard bytes.readableBytes > 0 else { return }
+        queued.append(bytes)
+        queuedBytes += bytes.readableBytes
+        if queuedBytes >= Self.blockSize || queued.count >= Self.maxQueued { try flush() }
+    }
+
+    /// Writes what is queued and closes the file.
     mutating func finish() throws {
         try flush()
         close()
     }
 
     private mutating func flush() throws {
-        try writeAll(buffer[...])
-        buffer.removeAll(keepingCapacity: true)
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(queued.count)
+        try Self.withVectors(queued[...], &vectors) { try writeAll(&$0) }
+        queued.removeAll(keepingCapacity: true)
+        queuedBytes = 0
     }
 
-    private func writeAll(_ bytes: ArraySlice<UInt8>) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw MultipartError.io("unable to write upload - \(String(cString: strerror(errno)))")
-                }
-                offset += written
+    /// Runs `body` with an iovec per buffer, each pointer valid for the whole call.
+    private static func withVectors(
+        _ buffers: ArraySlice<ByteBuffer>, _ vectors: inout [iovec], _ body: (inout [iovec]) throws -> Void
+    ) throws {
+        guard let first = buffers.first else { return try body(&vectors) }
+        try first.withUnsafeReadableBytes { bytes in
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count))
+            try withVectors(buffers.dropFirst(), &vectors, body)
+        }
+    }
+
+    /// `writev` until every vector is written, resuming after short writes.
+    private func writeAll(_ vectors: inout [iovec]) throws {
+        var start = 0
+        while start < vectors.count {
+            let written = vectors[start...].withUnsafeBufferPointer { Glibc.writev(fd, $0.baseAddress, Int32($0.count)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw MultipartError.io("unable to write upload - \(String(cString: strerror(errno)))")
+            }
+            var remaining = written
+            while start < vectors.count, remaining >= vectors[start].iov_len {
+                remaining -= vectors[start].iov_len
+                start += 1
+            }
+            if remaining > 0 {
+                vectors[start].iov_base += remaining
+                vectors[start].iov_len -= remaining
             }
         }
     }
