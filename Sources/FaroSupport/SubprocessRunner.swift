@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Subprocess
 import SystemPackage
 
@@ -39,8 +42,11 @@ public struct SubprocessRunner: CommandRunner {
     }
 
     private func runToEnd(_ command: Command) async throws(CommandError) -> CommandResult {
-        let executable: Executable =
-            command.executable.contains("/") ? .path(FilePath(command.executable)) : .name(command.executable)
+        // swift-subprocess would look a bare name up by trying a whole spawn (a fork of this
+        // large process) for each PATH entry in turn: several forks, milliseconds, per command.
+        let path = command.executable.contains("/") ? command.executable : Executables.path(of: command.executable)
+        guard let path else { throw .notFound(command) }
+        let executable = Executable.path(FilePath(path))
         let directory = command.workingDirectory.map { FilePath($0) }
         do {
             let outcome: (TerminationStatus, [UInt8], [UInt8])
@@ -79,4 +85,19 @@ public struct SubprocessRunner: CommandRunner {
         case .signaled(let signal): return .signalled(signal)
         }
     }
+}
+
+/// Looks programs up in `PATH` the way a shell does.
+public enum Executables {
+    public static func path(of name: String) -> String? {
+        let search = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        for directory in search.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    public static func inPath(_ name: String) -> Bool { path(of: name) != nil }
 }

@@ -1,16 +1,6 @@
 import FaroSupport
 import Foundation
 
-/// Looks up programs the way a shell would, for skip decisions in tests.
-public enum Executables {
-    public static func path(of name: String) -> String? {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
-    }
-
-    public static func inPath(_ name: String) -> Bool { path(of: name) != nil }
-}
-
 /// Just enough ELF reading to tell a static executable (no program interpreter) from one
 /// that needs a dynamic loader, which would not run in a bare initramfs.
 public enum ELFFile {
