@@ -12,7 +12,7 @@ extension ContainerManager {
         if try await isMounted(target) { return }
         let source = try plugin.path(volname)
         if FileIO.isDirectory(source) {
-            try await runner.checked(["mount", "--bind", source, target])
+            try FileIO.bindMount(source, at: target)
         } else {
             try await runner.checked(["mount", "-o", "loop", source, target])
         }
@@ -24,7 +24,7 @@ extension ContainerManager {
     }
 
     func isMounted(_ path: String) async throws -> Bool {
-        try await runner.run(["mountpoint", "-q", path]).succeeded
+        FileIO.isMountPoint(path)
     }
 
     /// Mounts the rootfs named in the config.

@@ -28,7 +28,7 @@ extension FileStorage {
         }
         if let mountFlag = definition["is_mountpoint"], mountFlag != "0", mountFlag != "no" {
             let mountPoint = StorageDefinition.flag(mountFlag) ? base : mountFlag
-            guard Self.isMountPoint(mountPoint) else {
+            guard FileIO.isMountPoint(mountPoint) else {
                 throw StorageError.io("unable to activate storage '\(id)' - directory is expected to be a mount point but is not mounted: '\(mountPoint)'")
             }
         }
@@ -37,12 +37,6 @@ extension FileStorage {
         for content in definition.content(default: [.images, .rootdir]) {
             try FileIO.makeDirectory(layout.directory(content == .rootdir ? .images : content))
         }
-    }
-
-    static func isMountPoint(_ path: String) -> Bool {
-        guard let here = FileIO.realPath(path), here != "/" else { return path == "/" }
-        let parent = here.split(separator: "/").dropLast().joined(separator: "/")
-        return FileIO.deviceID(here) != FileIO.deviceID("/" + parent)
     }
 
     public func status() async throws -> StorageStatus {

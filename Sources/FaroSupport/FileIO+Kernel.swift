@@ -16,3 +16,48 @@ extension FileIO {
         guard written == bytes.count else { throw FileError("write", path: path, errno: written < 0 ? errno : EIO) }
     }
 }
+
+extension FileIO {
+    /// Whether something is mounted at `path`, from this process's mount table (what
+    /// `mountpoint -q` answers, without a program start).
+    public static func isMountPoint(_ path: String) -> Bool {
+        guard let resolved = realPath(path), let table = try? readText("/proc/self/mountinfo") else { return false }
+        return mountPoints(mountInfo: table).contains(resolved)
+    }
+
+    /// The mount points in a `/proc/*/mountinfo` text (the fifth field, with the kernel's
+    /// octal escapes for space, tab, newline and backslash undone).
+    public static func mountPoints(mountInfo: String) -> Set<String> {
+        var result: Set<String> = []
+        for line in mountInfo.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 5)
+            guard fields.count >= 5 else { continue }
+            result.insert(unescapeMountField(fields[4]))
+        }
+        return result
+    }
+
+    static func unescapeMountField(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var bytes: [UInt8] = []
+        let utf8 = Array(field.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "\\"), index + 3 < utf8.count,
+                let value = UInt8(String(decoding: utf8[index + 1...index + 3], as: UTF8.self), radix: 8)
+            {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(utf8[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `mount --bind source target` as one system call.
+    public static func bindMount(_ source: String, at target: String) throws(FileError) {
+        guard mount(source, target, nil, UInt(MS_BIND), nil) == 0 else { throw FileError("bind-mount '\(source)' at", path: target, errno: errno) }
+    }
+}

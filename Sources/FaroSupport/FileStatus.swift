@@ -67,11 +67,3 @@ extension FileIO {
     }
 }
 
-extension FileIO {
-    /// The device a path lives on (for mount-point checks), or nil.
-    public static func deviceID(_ path: String) -> UInt64? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return UInt64(info.st_dev)
-    }
-}

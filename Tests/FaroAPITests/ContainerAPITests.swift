@@ -18,7 +18,7 @@ import Testing
     /// What this machine lacks for real containers, or nil.
     static var missing: String? {
         if getuid() != 0 { return "root (containers need it)" }
-        for tool in ["lxc-start", "lxc-attach", "lxc-info", "lxc-stop", "mountpoint"] where !Executables.inPath(tool) {
+        for tool in ["lxc-start", "lxc-attach", "lxc-info", "lxc-stop"] where !Executables.inPath(tool) {
             return "\(tool) (Debian package lxc)"
         }
         return BusyboxTemplate.missing
