@@ -35,19 +35,19 @@ sleep 2
 
 # `showcmd` is root@pam's alone, which the local socket is (the token is not).
 showcmd=$("$faro" --root "$root" qm showcmd 900)
-figures=$(python3 - "$root" "$port" "root@pam!bench=$secret" "$daemon_pid" "$runs" "$resident" "$showcmd" <<'PY'
-import json, os, shlex, socket, ssl, statistics, subprocess, sys, time, urllib.request
+figures=$(PYTHONPATH="$here/scripts" python3 - "$root" "$port" "root@pam!bench=$secret" "$daemon_pid" "$runs" "$resident" "$showcmd" <<'PY'
+import json, os, shlex, socket, statistics, subprocess, sys, time
+from bench_client import KeepAliveAPI
 
 root, port, token, showcmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[7]
 daemon_pid, runs, resident = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-base = f"https://127.0.0.1:{port}/api2/json/nodes/bench/qemu"
-context = ssl._create_unverified_context()
 run_dir = f"{root}/run/faro/qemu"
 
+api_client = KeepAliveAPI(port, token, base="/api2/json/nodes/bench/qemu")
+api_client.warm()
+
 def api(method, path):
-    request = urllib.request.Request(base + path, method=method, headers={"Authorization": f"PVEAPIToken={token}"})
-    with urllib.request.urlopen(request, context=context) as reply:
-        return json.load(reply)["data"]
+    return api_client.call(method, path)
 
 def qmp_running(path):
     """True once the monitor at `path` answers query-status with running."""
@@ -139,7 +139,7 @@ report=$(cat <<REPORT
 ## VM start and daemon memory per VM ($(date -u +%Y-%m-%d), $machine)
 
 $build; a 64 MiB TCG VM without disks, time until QMP \`query-status\` says \`running\`, median of $runs
-alternating runs; RSS of the daemon before and after starting $resident such VMs and asking for their status.
+alternating runs, API calls over one kept-alive HTTPS connection; RSS of the daemon before and after starting $resident such VMs and asking for their status.
 
 | measurement | result | target |
 |---|---|---|
