@@ -21,7 +21,10 @@ extension Handlers {
             }
         }
         table.on(.post, ct + "/move_volume") { request in try await moveContainerVolume(request, services) }
-        table.on(.post, ct + "/mount") { request in .json(.string(try await containers.mountOnHost(containerID(request)))) }
+        table.on(.post, ct + "/mount") { request in
+            let rootfs = try await containers.mountOnHost(containerID(request))
+            return .json(.string(rootfs))
+        }
         table.on(.post, ct + "/unmount") { request in
             try await containers.unmountFromHost(containerID(request))
             return .null

@@ -27,9 +27,10 @@ extension ContainerManager {
                 }
             } catch {
                 try? await releaseHostMounts(vmid)
-                if var (current, currentFile) = try? await read(vmid), current.lock == "mounted" {
-                    current["lock"] = nil
-                    try? await write(vmid, current, replacing: currentFile)
+                if let reread = try? await read(vmid), reread.config.lock == "mounted" {
+                    var unlocked = reread.config
+                    unlocked["lock"] = nil
+                    try? await write(vmid, unlocked, replacing: reread.file)
                 }
                 throw error
             }

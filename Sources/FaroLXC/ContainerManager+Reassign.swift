@@ -35,7 +35,8 @@ extension ContainerManager {
             throw LXCError.failed("Moving an unused volume to a used one is not possible")
         }
         let (source, sourceFile) = try await read(move.source)
-        guard let (target, targetFile) = try? await read(move.target) else { throw LXCError.failed("could not find CT \(move.target)") }
+        guard let loaded = try? await read(move.target) else { throw LXCError.failed("could not find CT \(move.target)") }
+        let (target, targetFile) = loaded
         if let lock = source.lock { throw LXCError.locked(move.source, lock) }
         if let lock = target.lock { throw LXCError.locked(move.target, lock) }
         if source.isTemplate || target.isTemplate { throw LXCError.failed("Can't move volumes from or to template CT") }
@@ -50,7 +51,7 @@ extension ContainerManager {
         if target[move.targetKey] != nil || target.pendingValues[move.targetKey] != nil {
             throw LXCError.failed("Target volume key '\(move.targetKey)' is already in use for container '\(move.target)'")
         }
-        let values = move.key.hasPrefix("unused") ? ["volume": text] : try ContainerSchema.parse(move.key, text)
+        let values = try move.key.hasPrefix("unused") ? ["volume": text] : ContainerSchema.parse(move.key, text)
         guard let volume = values["volume"] else { throw LXCError.failed("Volume '\(move.key)' has no associated image") }
         let inSnapshots = source.snapshotNames.compactMap { source.file[section: $0] }.contains { section in
             section.options.contains { ContainerConfig.volume(of: $0.key, $0.value) == volume }
@@ -94,7 +95,8 @@ extension ContainerManager {
             log("removing volume '\(move.key)' from container '\(move.source)' config")
             try await write(move.source, changed, replacing: sourceFile)
             do {
-                var (target, targetFile) = try await read(move.target)
+                let (loaded, targetFile) = try await read(move.target)
+                var target = loaded
                 if try await state(move.target).running && move.targetKey.hasPrefix("mp") {
                     target.queue(move.targetKey, newEntry)
                 } else {
