@@ -56,7 +56,7 @@ import Testing
             }
 
             let qdiscs = try await host(["tc", "qdisc", "show", "dev", "veth264i0"])
-            #expect(qdiscs.contains("qdisc htb 1: root") && qdiscs.contains("qdisc ingress ffff:"), qdiscs)
+            #expect(qdiscs.contains("qdisc htb 1: root") && qdiscs.contains("qdisc ingress ffff:"), "\(qdiscs)")
             for device in ["veth264i0", "ifb264i0"] {
                 let classes = try await host(["tc", "class", "show", "dev", device])
                 #expect(classes.contains("rate 8388Kbit"), "rate=1 is 1 MiB/s both ways: \(device) \(classes)")
@@ -76,7 +76,7 @@ import Testing
 
             // A live rate change reshapes the veth.
             let current = try await api.call(client, .get, ct + "/config").data["net0"]?.stringValue ?? ""
-            #expect(current.contains("rate=1"), current)
+            #expect(current.contains("rate=1"), "\(current)")
             let faster = current.replacingOccurrences(of: "rate=1", with: "rate=2")
             #expect(try await api.call(client, .put, ct + "/config", "net0=" + ContainerChangeAPITests.encoded(faster)).status == .ok)
             #expect(try await host(["tc", "class", "show", "dev", "veth264i0"]).contains("rate 16777Kbit"))
@@ -90,7 +90,7 @@ import Testing
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
                 "vmid=265&ostemplate=\(ContainerChangeAPITests.template)&rootfs=local:0&ostype=alpine&net0=\(tagged)") == "OK")
             let refused = try await api.runTask(node, client, .post, "/nodes/testnode/lxc/265/status/start")
-            #expect(refused.contains("bridge '\(plain)' is not VLAN aware"), refused)
+            #expect(refused.contains("bridge '\(plain)' is not VLAN aware"), "\(refused)")
             #expect(try await !node.services.containers.state(VMID(265)!).running)
             #expect(try await api.runTask(node, client, .delete, "/nodes/testnode/lxc/265") == "OK")
         }
