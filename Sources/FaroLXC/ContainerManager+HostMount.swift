@@ -59,7 +59,8 @@ extension ContainerManager {
 
     /// Unmounts every mount below the rootfs mount point on the host, deepest first.
     func unmountBelowRootfs(_ vmid: VMID) async throws {
-        let prefix = rootfsMountPoint(vmid) + "/"
+        // The kernel lists normalized paths; the lxc path may hold `//` or symbolic links.
+        let prefix = (FileIO.realPath(rootfsMountPoint(vmid)) ?? rootfsMountPoint(vmid)) + "/"
         let mounted = Self.mountTargets(((try? FileIO.readTextIfExists(procRoot + "/self/mounts")) ?? nil) ?? "")
         for target in mounted.filter({ $0.hasPrefix(prefix) }).sorted(by: { $0.count > $1.count }) {
             try await runner.checked(["umount", target])
