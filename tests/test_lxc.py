@@ -173,3 +173,52 @@ def test_changes_files_snapshots_and_clones(daemon, tmp_path):
         for vmid in ("302", "303"):
             subprocess.run(["lxc-stop", "-P", lxcpath, "-n", vmid, "--kill"], capture_output=True)
             subprocess.run(["umount", os.path.join(lxcpath, vmid, "rootfs")], capture_output=True)
+
+
+def is_mounted(path):
+    """Bind mounts too, which os.path.ismount misses on the same file system."""
+    return subprocess.run(["mountpoint", "-q", path]).returncode == 0
+
+
+@pytest.mark.skipif(missing() is not None, reason=f"real containers need {missing()}")
+def test_pct_mount_unmount_and_move_volume_to_another_container(daemon):
+    """pct mount puts the rootfs and its mount points on the host under the lxc path with
+    lock 'mounted'; pct unmount takes them away; pct move-volume --target-vmid hands a mount
+    point to another container."""
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    lxcpath = os.path.join(daemon.root, "var/lib/faro/lxc")
+    rootfs = os.path.join(lxcpath, "304", "rootfs")
+    try:
+        for vmid, extra in (("304", ["--mp0", "local:0,mp=/srv/data"]), ("305", [])):
+            created = daemon.cli("pct", "create", vmid, "local:vztmpl/bbox_1.0_amd64.tar.gz", "--rootfs", "local:0",
+                                 "--ostype", "alpine", *extra)
+            assert created.returncode == 0, created.stderr
+        mounted = daemon.cli("pct", "mount", "304")
+        assert mounted.returncode == 0, mounted.stderr
+        assert mounted.stdout == rootfs + "\n"
+        assert is_mounted(rootfs) and is_mounted(os.path.join(rootfs, "srv/data"))
+        with open(os.path.join(rootfs, "srv/data/note"), "w") as handle:
+            handle.write("from the host\n")
+        assert "lock: mounted\n" in daemon.cli("pct", "config", "304").stdout
+        again = daemon.cli("pct", "mount", "304")
+        assert again.returncode != 0 and "CT 304 is locked (mounted)" in again.stderr
+        assert daemon.cli("pct", "unmount", "304").returncode == 0
+        assert not is_mounted(rootfs)
+        assert "lock" not in daemon.cli("pct", "config", "304").stdout
+
+        refused = daemon.cli("pct", "move-volume", "304", "rootfs", "--target-vmid", "305")
+        assert refused.returncode != 0 and "Cannot move to/from 'rootfs'" in refused.stderr, refused.stderr
+        moved = daemon.cli("pct", "move-volume", "304", "mp0", "--target-vmid", "305", "--target-volume", "mp2")
+        assert moved.returncode == 0, moved.stderr
+        assert "mp0" not in daemon.cli("pct", "config", "304").stdout
+        assert "mp2: local:305/subvol-305-disk-1.subvol,mp=/srv/data\n" in daemon.cli("pct", "config", "305").stdout
+        note = os.path.join(daemon.root, "var/lib/vz/images/305/subvol-305-disk-1.subvol/note")
+        assert open(note).read() == "from the host\n"
+        for vmid in ("304", "305"):
+            assert daemon.cli("pct", "destroy", vmid).returncode == 0
+    finally:
+        for vmid in ("304", "305"):
+            subprocess.run(["umount", "-R", os.path.join(lxcpath, vmid, "rootfs")], capture_output=True)

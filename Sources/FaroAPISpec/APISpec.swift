@@ -15,7 +15,7 @@ public struct APISpec: Sendable {
     public static let faro = APISpec(
         methods: rootMethods + clusterMethods + nodeMethods + nodeConfigMethods + taskMethods + accessMethods + poolMethods + storageMethods
             + nodeStorageMethods + qemuMethods + qemuStatusMethods + qemuSnapshotMethods + qemuConsoleMethods + qemuAgentMethods + qemuDiskMethods
-            + lxcMethods + lxcSnapshotMethods)
+            + lxcMethods + lxcSnapshotMethods + lxcHostMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {
         tree.match(path)?.node.methods[verb]

@@ -75,7 +75,17 @@ extension APISpec {
                     "target": Schema.string("Target node.", format: "pve-node").optional(),
                     "bwlimit": Schema.number("Override I/O bandwidth limit (in KiB/s).", minimum: 0).optional(),
                 ]),
-                returns: task, permissions: check(["VM.Clone"]), protected: true, proxyTo: "node"),
+                returns: task,
+                permissions: .check(
+                    .and([
+                        .privileges(path: vmidPath, ["VM.Clone"]),
+                        .or([
+                            .privileges(path: "/vms/{newid}", ["VM.Allocate"]),
+                            .privileges(path: "/pool/{pool}", ["VM.Allocate"], requireParam: "pool"),
+                        ]),
+                    ]),
+                    note: "Every storage the clone allocates on also needs 'Datastore.AllocateSpace'."),
+                protected: true, proxyTo: "node"),
             APIMethod(
                 .put, ct + "/resize", name: "resize_vm", description: "Resize a container mount point.",
                 parameters: params.adding([
@@ -86,7 +96,7 @@ extension APISpec {
                 returns: task, permissions: check(["VM.Config.Disk"]), protected: true, proxyTo: "node"),
             APIMethod(
                 .post, ct + "/move_volume", name: "move_volume",
-                description: "Move a rootfs-/mp-volume to a different storage (to another container is not supported by Faro yet).",
+                description: "Move a rootfs-/mp-volume to a different storage, or an mp-/unused-volume to another container of this node.",
                 parameters: params.adding([
                     "volume": Schema.enumeration(disks + (0..<ContainerSchema.maxMountPoints).map { "unused\($0)" }, "Volume which will be moved."),
                     "storage": Schema.string("Target Storage.", format: "pve-storage-id").optional(),
@@ -97,7 +107,10 @@ extension APISpec {
                     "target-digest": Schema.string("Prevent changes if the target's config file has a different SHA1 digest.", maxLength: 40).optional(),
                     "bwlimit": Schema.number("Override I/O bandwidth limit (in KiB/s).", minimum: 0).optional(),
                 ]),
-                returns: task, permissions: check(["VM.Config.Disk"]), protected: true, proxyTo: "node"),
+                returns: task,
+                permissions: .check(.privileges(path: vmidPath, ["VM.Config.Disk"]),
+                    note: "Also 'Datastore.AllocateSpace' on the target storage, or 'VM.Config.Disk' on the target container."),
+                protected: true, proxyTo: "node"),
             APIMethod(
                 .post, ct + "/status/suspend", name: "vm_suspend", description: "Suspend the container (freeze its processes).",
                 parameters: params, returns: task, permissions: check(["VM.PowerMgmt"]), protected: true, proxyTo: "node"),

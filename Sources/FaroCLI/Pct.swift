@@ -31,7 +31,12 @@ public enum Pct {
         CLICommand("clone", .post, ct + "/clone", positional: ["vmid", "newid"], fixed: local, output: .task),
         CLICommand("template", .post, ct + "/template", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("resize", .put, ct + "/resize", positional: ["vmid", "disk", "size"], fixed: local, output: .task),
-        CLICommand("move-volume", .post, ct + "/move_volume", positional: ["vmid", "volume", "storage"], fixed: local, output: .task),
+        CLICommand("move-volume", .post, ct + "/move_volume", positional: ["vmid", "volume", "storage"], fixed: local, output: .task,
+            optionalPositional: ["storage"]),
+        CLICommand("move_volume", .post, ct + "/move_volume", positional: ["vmid", "volume", "storage"], fixed: local, output: .task,
+            optionalPositional: ["storage"]),
+        CLICommand("mount", .post, ct + "/mount", positional: ["vmid"], fixed: local, output: .text),
+        CLICommand("unmount", .post, ct + "/unmount", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("unlock", .put, ct + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock"], output: .quiet),
     ])
 

@@ -13,14 +13,20 @@ public struct ContainerClone: Sendable {
     public var description: String?
     /// Storage for full copies; nil keeps each volume's storage.
     public var storage: String?
+    /// Clone the state of this snapshot instead of the current one (a full copy).
+    public var snapname: String?
 
-    public init(source: VMID, target: VMID, full: Bool? = nil, hostname: String? = nil, description: String? = nil, storage: String? = nil) {
+    public init(
+        source: VMID, target: VMID, full: Bool? = nil, hostname: String? = nil, description: String? = nil, storage: String? = nil,
+        snapname: String? = nil
+    ) {
         self.source = source
         self.target = target
         self.full = full
         self.hostname = hostname
         self.description = description
         self.storage = storage
+        self.snapname = snapname
     }
 }
 
@@ -54,16 +60,41 @@ extension ContainerManager {
         }
     }
 
-    /// Reserves the new VMID, copies or links the volumes and writes the clone's config.
-    /// A failure frees the new volumes and the reserved config.
-    public func clone(_ request: ContainerClone, log: @Sendable (String) -> Void) async throws {
-        let source = try await read(request.source).config
+    /// The config a clone starts from (the snapshot's with `snapname`) and whether it links;
+    /// throws what Proxmox refuses. The handler calls it before it starts the task.
+    public func checkClone(_ request: ContainerClone) async throws -> (source: ContainerConfig, linked: Bool) {
+        var source = try await read(request.source).config
+        if let snapname = request.snapname {
+            guard source.snapshotNames.contains(snapname), let section = source.file[section: snapname] else {
+                throw LXCError.invalidOption("snapname", "snapshot '\(snapname)' does not exist")
+            }
+            var options = section.options
+            for key in ["snaptime", "snapstate", "vmstate"] { options[key] = nil }
+            var snapshot = ContainerConfig(options: options, description: section.description)
+            snapshot.file.main.rawLXC = section.rawLXC
+            source = snapshot
+        }
         let linked = !(request.full ?? !source.isTemplate)
         if linked && !source.isTemplate { throw LXCError.failed("linked clone feature is only available for templates") }
         if linked && request.storage != nil { throw LXCError.invalidOption("storage", "a linked clone stays on the template's storage") }
-        if !linked, try await state(request.source).running {
-            throw LXCError.failed("CT \(request.source) is running - a full clone needs a stopped container")
+        // A snapshot does not change while the container runs, so it can be copied any time.
+        if !linked, request.snapname == nil, try await state(request.source).running {
+            throw LXCError.failed("CT \(request.source) is running - a full clone needs a stopped container or a snapshot")
         }
+        if try await store.read(configPath(request.target)) != nil { throw LXCError.alreadyExists(request.target) }
+        return (source, linked)
+    }
+
+    /// The storages a clone allocates on: `storage`, else those of the volumes it copies or links.
+    public func cloneStorages(_ request: ContainerClone, source: ContainerConfig) throws -> Set<String> {
+        if let storage = request.storage { return [storage] }
+        return Set(Self.mountedVolumes(source.options).compactMap { try? VolumeID(parsing: $0).storage })
+    }
+
+    /// Reserves the new VMID, copies or links the volumes and writes the clone's config.
+    /// A failure frees the new volumes and the reserved config.
+    public func clone(_ request: ContainerClone, log: @Sendable (String) -> Void) async throws {
+        let (source, linked) = try await checkClone(request)
         var config = ContainerConfig(options: source.options)
         for key in ["lock", "parent", "template"] { config[key] = nil }
         for key in config.options.keys where key.hasPrefix("unused") { config[key] = nil }
@@ -84,7 +115,9 @@ extension ContainerManager {
                 else { continue }
                 let copy = linked
                     ? try await linkVolume(volume, to: request.target)
-                    : try await copyVolume(volume, size: values["size"], to: request.target, storage: request.storage, unprivileged: config.isUnprivileged, log: log)
+                    : try await copyVolume(
+                        volume, snapshot: request.snapname, size: values["size"], to: request.target, storage: request.storage,
+                        unprivileged: config.isUnprivileged, log: log)
                 made.append(copy)
                 log("\(key): '\(volume)' → '\(copy)'")
                 values["volume"] = copy
@@ -103,17 +136,20 @@ extension ContainerManager {
         return "\(plugin.id):\(try await plugin.linkedClone(volname, vmid: vmid))"
     }
 
-    /// A new volume of the same size with a copy of every file (ownership, modes, xattrs kept).
+    /// A new volume of the same size with a copy of every file (ownership, modes, xattrs kept),
+    /// as they are now or as they were at `snapshot`.
     func copyVolume(
-        _ volume: String, size: String?, to vmid: VMID, storage target: String?, unprivileged: Bool, log: @Sendable (String) -> Void
+        _ volume: String, snapshot: String? = nil, size: String?, to vmid: VMID, storage target: String?, unprivileged: Bool,
+        log: @Sendable (String) -> Void
     ) async throws -> String {
         let (plugin, volname) = try await self.volume(volume)
+        let sourcePath = try snapshot.map { try plugin.snapshotPath(volname, snapshot: $0) } ?? plugin.path(volname)
         let gib = Double(size.flatMap { Self.bytes($0) } ?? 0) / Double(1 << 30)
         let (copy, _) = try await allocateVolume(storage: target ?? plugin.id, gib: gib, vmid: vmid, unprivileged: unprivileged, log: log)
         do {
             let (copyPlugin, copyName) = try await self.volume(copy)
-            try await withDirectory(plugin, volname, at: containerDirectory(vmid) + ".clone-source") { from in
-                try await withDirectory(copyPlugin, copyName, at: containerDirectory(vmid) + ".clone-target") { to in
+            try await withDirectory(sourcePath, readOnly: snapshot != nil, at: containerDirectory(vmid) + ".clone-source") { from in
+                try await withDirectory(try copyPlugin.path(copyName), at: containerDirectory(vmid) + ".clone-target") { to in
                     _ = try await runner.run(Command("cp", ["-a", "--sparse=always", from + "/.", to + "/"], timeout: .seconds(3600))).checked()
                 }
             }
@@ -124,15 +160,15 @@ extension ContainerManager {
         return copy
     }
 
-    /// Runs `body` with a volume's files: a directory volume as it is, an image loop-mounted at `mountPoint`.
-    func withDirectory(_ plugin: any StoragePlugin, _ volname: String, at mountPoint: String, _ body: (String) async throws -> Void)
+    /// Runs `body` with a volume's files: a directory volume as it is, an image loop-mounted at
+    /// `mountPoint` (read-only without replaying its journal for a snapshot, which cannot change).
+    func withDirectory(_ path: String, readOnly: Bool = false, at mountPoint: String, _ body: (String) async throws -> Void)
         async throws
     {
-        let path = try plugin.path(volname)
         if FileIO.isDirectory(path) { return try await body(path) }
         try FileIO.makeDirectory(mountPoint)
         defer { rmdir(mountPoint) }
-        try await runner.checked(["mount", "-o", "loop", path, mountPoint])
+        try await runner.checked(["mount", "-o", readOnly ? "loop,ro,noload" : "loop", path, mountPoint])
         do {
             try await body(mountPoint)
         } catch {

@@ -57,8 +57,9 @@ extension ContainerManager {
         return mounts
     }
 
-    /// Unmounts the loop-mounted mount point images and the rootfs.
+    /// Unmounts what `pct mount` put below the rootfs, the loop-mounted mount point images and the rootfs.
     func unmountAll(_ vmid: VMID) async throws {
+        try await unmountBelowRootfs(vmid)
         for name in FileIO.listDirectory(containerDirectory(vmid)) where name.hasPrefix("mp") {
             let target = containerDirectory(vmid) + "/" + name
             if try await isMounted(target) { try await runner.checked(["umount", target]) }

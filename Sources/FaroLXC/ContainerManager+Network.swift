@@ -3,21 +3,28 @@ import FaroSupport
 
 /// NIC changes on a running container. The host side of each veth is `veth<vmid>i<N>`; a new
 /// pair is made on the host, its peer moved into the container's network namespace, renamed
-/// and addressed there with the host's `ip` (run through `nsenter`).
+/// and addressed there with the host's `ip` (run through `nsenter`). A change of `firewall`,
+/// `tag` or `trunks` makes the pair anew; `rate` is reshaped in place.
 extension ContainerManager {
     func hotplugNetwork(_ vmid: VMID, index: Int, old: [String: String]?, new: [String: String]?, pid: Int) async throws {
         let hostSide = "veth\(vmid)i\(index)"
         guard let new else {
             if FileIO.exists("\(sysRoot)/class/net/\(hostSide)") { try await runner.checked(["ip", "link", "del", hostSide]) }
+            await unplugFirewallBridge(vmid, index: index)
             return
         }
-        guard let old, ["name", "hwaddr", "mtu", "type"].allSatisfy({ old[$0] == new[$0] }) else {
+        guard let old, ["name", "hwaddr", "mtu", "type", "firewall", "tag", "trunks"].allSatisfy({ old[$0] == new[$0] }) else {
             if old != nil { try await runner.checked(["ip", "link", "del", hostSide]) }
+            await unplugFirewallBridge(vmid, index: index)
             try await addNetwork(vmid, index: index, new, pid: pid)
             return
         }
+        if old["rate"] != new["rate"] { try await shape(hostSide, rate: new["rate"]) }
         if old["bridge"] != new["bridge"] {
-            if let bridge = new["bridge"] {
+            if new["firewall"] == "1" {
+                await unplugFirewallBridge(vmid, index: index)
+                if let bridge = new["bridge"] { try await plugFirewallBridge(vmid, index: index, new, bridge: bridge) }
+            } else if let bridge = new["bridge"] {
                 try await runner.checked(["ip", "link", "set", "dev", hostSide, "master", bridge])
             } else {
                 try await runner.checked(["ip", "link", "set", "dev", hostSide, "nomaster"])
@@ -44,11 +51,19 @@ extension ContainerManager {
             if let hwaddr = net["hwaddr"] { rename += ["address", hwaddr] }
             try await inside(pid, rename)
             try await inside(pid, ["ip", "link", "set", "dev", name, "up"])
-            if let bridge = net["bridge"] { try await runner.checked(["ip", "link", "set", "dev", hostSide, "master", bridge]) }
+            if let bridge = net["bridge"] {
+                let config = ContainerConfig(options: ["net\(index)": ContainerSchema.print("net\(index)", net)])
+                try await plugNetworks(vmid, config: config)
+                let master = net["firewall"] == "1" ? LXCConfig.firewallBridge(vmid: vmid, index: index) : bridge
+                try await runner.checked(["ip", "link", "set", "dev", hostSide, "master", master])
+                if net["firewall"] != "1" { try await setVLANs(hostSide, net) }
+            }
+            try await shape(hostSide, rate: net["rate"])
             if net["link_down"] != "1" { try await runner.checked(["ip", "link", "set", "dev", hostSide, "up"]) }
             try await configureAddresses(net, pid: pid)
         } catch {
             _ = try? await runner.run(["ip", "link", "del", hostSide])
+            await unplugFirewallBridge(vmid, index: index)
             throw error
         }
     }

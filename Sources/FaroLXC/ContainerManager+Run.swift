@@ -43,7 +43,8 @@ extension ContainerManager {
     func startLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
         var (config, file) = try await read(vmid)
         if config.isTemplate { throw LXCError.isTemplate(vmid) }
-        if let lock = config.lock { throw LXCError.locked(vmid, lock) }
+        // A container mounted on the host (`pct mount`) may still start, as Proxmox allows.
+        if let lock = config.lock, lock != "mounted" { throw LXCError.locked(vmid, lock) }
         if try await state(vmid).running { throw LXCError.failed("CT \(vmid) already running") }
         if config.hasPending {
             config.applyPending()
@@ -59,13 +60,22 @@ extension ContainerManager {
             let mounts = try await mountPointMounts(vmid, config: config)
             let lxcConfig = LXCConfig.render(config, vmid: vmid, host: host, mounts: mounts)
             try FileIO.writeAtomically(containerDirectory(vmid) + "/config", Array(lxcConfig.utf8))
+            try await plugNetworks(vmid, config: config)
             let result = try await runner.run(Command(
                 "lxc-start", ["-P", host.lxcPath, "-n", "\(vmid)", "-d", "-o", logFile, "-l", "WARN"], timeout: .seconds(60)))
             guard result.succeeded else {
                 let detail = (try? FileIO.readTextIfExists(logFile)).flatMap { $0 }?.split(separator: "\n").suffix(3).joined(separator: "\n")
                 throw LXCError.failed("startup for container '\(vmid)' failed" + (detail.map { ": " + $0 } ?? ""))
             }
+            do {
+                try await shapeNetworks(vmid, config: config)
+            } catch {
+                // A NIC without its limits must not run, as a failed network hook stops a Proxmox start.
+                _ = try? await runner.run(lxc("lxc-stop", vmid, ["--kill"]))
+                throw error
+            }
         } catch {
+            await unplugNetworks(vmid, config: config)
             try? await unmountAll(vmid)
             throw error
         }
@@ -79,7 +89,7 @@ extension ContainerManager {
             guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
             try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
             await powerChanges.record()
-            try await unmountAll(vmid)
+            try await cleanUpAfterStop(vmid)
         }
     }
 
@@ -94,6 +104,12 @@ extension ContainerManager {
             throw LXCError.failed("shutdown of CT \(vmid) timed out" + (result.succeeded ? "" : ": " + result.errorOutput))
         }
         await powerChanges.record()
+        try await cleanUpAfterStop(vmid)
+    }
+
+    /// What a stopped container leaves on the host: its firewall bridges and mounts.
+    func cleanUpAfterStop(_ vmid: VMID) async throws {
+        if let config = try? await read(vmid).config { await unplugNetworks(vmid, config: config) }
         try await unmountAll(vmid)
     }
 

@@ -138,15 +138,27 @@ public struct ContainerSetup: Sendable {
 
     func write(_ relative: String, _ text: String, mode: mode_t = 0o644) throws {
         let path = try checkedPath(relative)
+        try makeDirectories(relative.split(separator: "/").dropLast())
+        try FileIO.writeAtomically(path, Array(text.utf8), mode: mode)
+        lchown(path, owner, owner)
+    }
+
+    /// Creates the missing directories of `relative` (owned by the container's root) and
+    /// returns its host path, refusing a symbolic link on the way.
+    public func directory(_ relative: String) throws -> String {
+        let path = try checkedPath(relative)
+        try makeDirectories(relative.split(separator: "/"))
+        return path
+    }
+
+    private func makeDirectories(_ components: some Sequence<Substring>) throws {
         var directory = rootfs
-        for component in relative.split(separator: "/").dropLast() {
+        for component in components {
             directory += "/" + component
             if !FileIO.exists(directory) {
                 try FileIO.makeDirectory(directory, mode: 0o755)
                 lchown(directory, owner, owner)
             }
         }
-        try FileIO.writeAtomically(path, Array(text.utf8), mode: mode)
-        lchown(path, owner, owner)
     }
 }

@@ -12,6 +12,9 @@ public protocol FileStorage: StoragePlugin {
     func imagePath(_ volume: ParsedVolume) -> String
     /// The image volume names of one guest present on disk.
     func imageVolumeNames(owner: VMID) -> [String]
+    /// The file system entry that holds an image volume and moves with it (the image itself
+    /// unless the plugin wraps it).
+    func volumeEntry(_ volume: ParsedVolume) -> String
 }
 
 extension FileStorage {

@@ -13,6 +13,8 @@ public struct StorageCapabilities: OptionSet, Sendable, Hashable {
     public static let subvolumes = StorageCapabilities(rawValue: 1 << 3)
     /// Holds files (ISO images, templates, backups, snippets) at paths.
     public static let files = StorageCapabilities(rawValue: 1 << 4)
+    /// Guest volumes can be given to another guest (`renameVolume`).
+    public static let renameVolumes = StorageCapabilities(rawValue: 1 << 5)
 }
 
 /// What every plugin gets from the node: the tools it runs and where the node lives.
@@ -58,6 +60,10 @@ public protocol StoragePlugin: Sendable {
     func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String
     /// Where to read an image volume as it is now, or as it was at `snapshot`.
     func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource
+    /// The read-only file or directory holding a volume as it was at `snapshot`.
+    func snapshotPath(_ volname: String, snapshot: String) throws -> String
+    /// Gives a guest volume to `vmid` under the next free disk name of that guest; returns the new name.
+    func renameVolume(_ volname: String, to vmid: VMID) async throws -> String
 }
 
 extension StoragePlugin {
@@ -70,6 +76,8 @@ extension StoragePlugin {
     public func deleteSnapshot(_ volname: String, name: String) async throws { throw unsupported("snapshot delete") }
     public func createBase(_ volname: String) async throws -> String { throw unsupported("creating a base volume") }
     public func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String { throw unsupported("linked clone") }
+    public func snapshotPath(_ volname: String, snapshot: String) throws -> String { throw unsupported("reading a snapshot of '\(volname)'") }
+    public func renameVolume(_ volname: String, to vmid: VMID) async throws -> String { throw unsupported("rename") }
 
     public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
         guard snapshot == nil else { throw unsupported("reading a snapshot of '\(volname)'") }

@@ -51,6 +51,19 @@ import Testing
             """, vmid: 102, cgroupVersion: 1)
     }
 
+    /// `tag` and `trunks` become lxc's VLAN options of the veth on the bridge; a firewalled NIC
+    /// joins its `fwbr` bridge instead and leaves the VLANs to the start; `rate` is tc's, not lxc's.
+    @Test func vlanFirewallAndRateNICs() throws {
+        try check("nics-vlan-firewall", """
+            memory: 128
+            net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:01,tag=5,trunks=7;10-12,rate=1.5
+            net1: name=eth1,bridge=vmbr0,hwaddr=BC:24:11:00:00:02,firewall=1,tag=6
+            net2: name=eth2,hwaddr=BC:24:11:00:00:03,tag=9
+            ostype: alpine
+            rootfs: local:104/subvol-104-disk-0.subvol
+            """, vmid: 104, cgroupVersion: 2)
+    }
+
     @Test func largeMemoryKeepsHighBelowMaxByOneHundredTwentyEightMiB() throws {
         let config = ContainerConfig(options: ["memory": "16384", "ostype": "alpine"])
         let host = LXCHost(lxcPath: "/l", configDirectory: "/c", availableIncludes: ["common.conf"], cgroupVersion: 2)

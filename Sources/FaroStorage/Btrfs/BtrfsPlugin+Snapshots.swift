@@ -80,14 +80,21 @@ extension BtrfsPlugin {
         return "\(baseVMID)/\(base.name)/\(vmid)/\(fileName)"
     }
 
+    /// A subvolume's snapshot is the read-only subvolume `<subvolume>@<name>`; a raw image's
+    /// the `disk.raw` inside it.
+    public func snapshotPath(_ volname: String, snapshot: String) throws -> String {
+        let (volume, subvolume) = try imageSubvolume(volname)
+        let copy = subvolume + "@" + snapshot
+        guard FileIO.isDirectory(copy) else { throw StorageError.io("snapshot '\(snapshot)' of '\(volname)' does not exist") }
+        return volume.format == "raw" ? copy + "/disk.raw" : copy
+    }
+
     /// A raw image at a snapshot is the `disk.raw` inside the read-only snapshot subvolume.
     public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
         let (volume, subvolume) = try imageSubvolume(volname)
         guard volume.format == "raw" else { throw unsupported("reading '\(volname)' as an image") }
         guard let snapshot else { return ImageSource(path: subvolume + "/disk.raw", format: "raw") }
-        let copy = subvolume + "@" + snapshot
-        guard FileIO.isDirectory(copy) else { throw StorageError.io("snapshot '\(snapshot)' of '\(volname)' does not exist") }
-        return ImageSource(path: copy + "/disk.raw", format: "raw")
+        return ImageSource(path: try snapshotPath(volname, snapshot: snapshot), format: "raw")
     }
 }
 

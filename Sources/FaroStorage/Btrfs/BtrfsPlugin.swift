@@ -16,7 +16,7 @@ public struct BtrfsPlugin: StoragePlugin, FileStorage {
     public let definition: StorageDefinition
     public let context: StorageContext
     public let layout: FileLayout
-    public var capabilities: StorageCapabilities { [.snapshots, .linkedClones, .thinProvisioning, .subvolumes, .files] }
+    public var capabilities: StorageCapabilities { [.snapshots, .linkedClones, .thinProvisioning, .subvolumes, .files, .renameVolumes] }
 
     public init(definition: StorageDefinition, context: StorageContext) throws(StorageError) {
         self.definition = definition
@@ -42,6 +42,9 @@ public struct BtrfsPlugin: StoragePlugin, FileStorage {
     public func imagePath(_ volume: ParsedVolume) -> String {
         volume.format == "raw" ? subvolume(volume) + "/disk.raw" : subvolume(volume)
     }
+
+    /// A volume moves with its subvolume.
+    public func volumeEntry(_ volume: ParsedVolume) -> String { subvolume(volume) }
 
     public func imageVolumeNames(owner: VMID) -> [String] {
         let directory = layout.directory(.images) + "/\(owner)"

@@ -18,7 +18,7 @@ public struct DirPlugin: StoragePlugin, FileStorage {
     public let definition: StorageDefinition
     public let context: StorageContext
     public let layout: FileLayout
-    public var capabilities: StorageCapabilities { [.snapshots, .linkedClones, .thinProvisioning, .subvolumes, .files] }
+    public var capabilities: StorageCapabilities { [.snapshots, .linkedClones, .thinProvisioning, .subvolumes, .files, .renameVolumes] }
 
     public init(definition: StorageDefinition, context: StorageContext) throws(StorageError) {
         self.definition = definition

@@ -1,0 +1,88 @@
+import FaroModel
+import FaroSupport
+
+/// `pct mount` / `pct unmount`: the container's file systems on the host for maintenance.
+/// The rootfs goes where a start mounts it (`<lxcpath>/<vmid>/rootfs`), each mount point
+/// below it at its `mp=` path, and `lock: mounted` keeps every other operation but start and
+/// stop away until `pct unmount`.
+extension ContainerManager {
+    /// Mounts everything and sets the lock; returns the rootfs mount point. A failure
+    /// unmounts what it mounted and leaves the config as it was.
+    public func mountOnHost(_ vmid: VMID) async throws -> String {
+        try await store.withLock(lockName(vmid)) {
+            let (config, file) = try await read(vmid)
+            if let lock = config.lock { throw LXCError.locked(vmid, lock) }
+            var locked = config
+            locked["lock"] = "mounted"
+            try await write(vmid, locked, replacing: file)
+            do {
+                try FileIO.makeDirectory(containerDirectory(vmid))
+                try await mountRootfs(vmid, config: config)
+                let setup = setup(config, vmid: vmid)
+                // Parents before children, so a mount point never hides a deeper one.
+                for mount in try await mountPointMounts(vmid, config: config).sorted(by: { $0.target < $1.target }) {
+                    let target = try setup.directory(mount.target)
+                    if try await isMounted(target) { continue }
+                    try await runner.checked(["mount", "--bind"] + (mount.readOnly ? ["-o", "ro"] : []) + [mount.source, target])
+                }
+            } catch {
+                try? await releaseHostMounts(vmid)
+                if let reread = try? await read(vmid), reread.config.lock == "mounted" {
+                    var unlocked = reread.config
+                    unlocked["lock"] = nil
+                    try? await write(vmid, unlocked, replacing: reread.file)
+                }
+                throw error
+            }
+            return rootfsMountPoint(vmid)
+        }
+    }
+
+    /// Unmounts what `mountOnHost` mounted and removes the `mounted` lock. The file systems a
+    /// running container uses stay; only the mount points below its rootfs go.
+    public func unmountFromHost(_ vmid: VMID) async throws {
+        try await store.withLock(lockName(vmid)) {
+            let (config, file) = try await read(vmid)
+            if let lock = config.lock, lock != "mounted" { throw LXCError.locked(vmid, lock) }
+            try await releaseHostMounts(vmid)
+            guard config.lock != nil else { return }
+            var unlocked = config
+            unlocked["lock"] = nil
+            try await write(vmid, unlocked, replacing: file)
+        }
+    }
+
+    /// All of a stopped container's mounts; of a running one only those below its rootfs.
+    func releaseHostMounts(_ vmid: VMID) async throws {
+        if try await state(vmid).running { try await unmountBelowRootfs(vmid) } else { try await unmountAll(vmid) }
+    }
+
+    /// Unmounts every mount below the rootfs mount point on the host, deepest first.
+    func unmountBelowRootfs(_ vmid: VMID) async throws {
+        // The kernel lists normalized paths; the lxc path may hold `//` or symbolic links.
+        let prefix = (FileIO.realPath(rootfsMountPoint(vmid)) ?? rootfsMountPoint(vmid)) + "/"
+        let mounted = Self.mountTargets(((try? FileIO.readTextIfExists(procRoot + "/self/mounts")) ?? nil) ?? "")
+        for target in mounted.filter({ $0.hasPrefix(prefix) }).sorted(by: { $0.count > $1.count }) {
+            try await runner.checked(["umount", target])
+        }
+    }
+
+    /// The mount targets of a `/proc/mounts` text, with its octal escapes (`\040`) decoded.
+    static func mountTargets(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 1 else { return nil }
+            var bytes: [UInt8] = []
+            var rest = Substring(fields[1]).utf8[...]
+            while let byte = rest.popFirst() {
+                if byte == UInt8(ascii: "\\"), rest.count >= 3, let code = UInt8(String(decoding: rest.prefix(3), as: UTF8.self), radix: 8) {
+                    bytes.append(code)
+                    rest = rest.dropFirst(3)
+                } else {
+                    bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
