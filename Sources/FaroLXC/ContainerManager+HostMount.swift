@@ -61,28 +61,9 @@ extension ContainerManager {
     func unmountBelowRootfs(_ vmid: VMID) async throws {
         // The kernel lists normalized paths; the lxc path may hold `//` or symbolic links.
         let prefix = (FileIO.realPath(rootfsMountPoint(vmid)) ?? rootfsMountPoint(vmid)) + "/"
-        let mounted = Self.mountTargets(((try? FileIO.readTextIfExists(procRoot + "/self/mounts")) ?? nil) ?? "")
+        let mounted = FileIO.mountPoints(mountInfo: ((try? FileIO.readTextIfExists(procRoot + "/self/mountinfo")) ?? nil) ?? "")
         for target in mounted.filter({ $0.hasPrefix(prefix) }).sorted(by: { $0.count > $1.count }) {
             try await runner.checked(["umount", target])
-        }
-    }
-
-    /// The mount targets of a `/proc/mounts` text, with its octal escapes (`\040`) decoded.
-    static func mountTargets(_ text: String) -> [String] {
-        text.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ")
-            guard fields.count > 1 else { return nil }
-            var bytes: [UInt8] = []
-            var rest = Substring(fields[1]).utf8[...]
-            while let byte = rest.popFirst() {
-                if byte == UInt8(ascii: "\\"), rest.count >= 3, let code = UInt8(String(decoding: rest.prefix(3), as: UTF8.self), radix: 8) {
-                    bytes.append(code)
-                    rest = rest.dropFirst(3)
-                } else {
-                    bytes.append(byte)
-                }
-            }
-            return String(decoding: bytes, as: UTF8.self)
         }
     }
 }
