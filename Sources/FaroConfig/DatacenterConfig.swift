@@ -15,7 +15,7 @@ public struct DatacenterConfig: Sendable, Equatable {
         self.options = options
     }
 
-    /// An absent file is an empty config.
+    /// Empty text (no file in the store yet) is an empty config.
     public init(parsing text: String) throws(GuestConfigError) {
         let file = try GuestConfigFile.parse(text)
         self.init(description: file.main.description, options: file.main.options)
