@@ -85,7 +85,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The VM and CT option schemas live with the guest code; the declarations reuse them.
-        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroQemu", "FaroLXC"], swiftSettings: swiftSettings),
+        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroQemu", "FaroLXC"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPI",
             dependencies: [
@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroAccess", "FaroQemu",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

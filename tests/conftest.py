@@ -32,6 +32,16 @@ class Daemon:
         """Runs `faro --root ROOT <args>` and returns the completed process."""
         return subprocess.run([FARO, "--root", self.root, *args], capture_output=True, text=True, input=input)
 
+    def pveum(self, *commands):
+        """Runs `faro pveum` once per argument list, each of which must succeed."""
+        for args in commands:
+            result = self.cli("pveum", *args)
+            assert result.returncode == 0, result.stderr
+
+    def add_admin(self, user="admin@pve", password="admin-password"):
+        """A `pve` user with the Administrator role on /, for the browser tests' logins."""
+        self.pveum(["user", "add", user, "--password", password], ["acl", "modify", "/", "--users", user, "--roles", "Administrator"])
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)

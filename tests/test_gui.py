@@ -52,14 +52,11 @@ def gui():
     seed_finished_task(root)
     node = Daemon(root, web_root=WEB_ROOT)
     try:
-        for args in (["user", "add", "admin@pve", "--password", "admin-password"],
-                     ["acl", "modify", "/", "--users", "admin@pve", "--roles", "Administrator"],
-                     ["user", "add", "viewer@pve", "--password", "viewer-password"],
-                     ["acl", "modify", "/vms/100", "--users", "viewer@pve", "--roles", "PVEAuditor"],
-                     ["pool", "add", "web", "--comment", "web servers"],
-                     ["pool", "modify", "web", "--vms", "100,101"]):
-            result = node.cli("pveum", *args)
-            assert result.returncode == 0, result.stderr
+        node.add_admin()
+        node.pveum(["user", "add", "viewer@pve", "--password", "viewer-password"],
+                   ["acl", "modify", "/vms/100", "--users", "viewer@pve", "--roles", "PVEAuditor"],
+                   ["pool", "add", "web", "--comment", "web servers"],
+                   ["pool", "modify", "web", "--vms", "100,101"])
         yield node
     finally:
         node.stop()

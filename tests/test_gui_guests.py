@@ -29,10 +29,7 @@ def node():
     build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
     daemon = Daemon(root, web_root=os.path.join(os.path.dirname(__file__), "..", "web"))
     try:
-        for args in (["user", "add", "admin@pve", "--password", "admin-password"],
-                     ["acl", "modify", "/", "--users", "admin@pve", "--roles", "Administrator"]):
-            result = daemon.cli("pveum", *args)
-            assert result.returncode == 0, result.stderr
+        daemon.add_admin()
         yield daemon
     finally:
         for vmid in (100, 201, 202):

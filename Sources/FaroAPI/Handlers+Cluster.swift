@@ -29,9 +29,9 @@ extension Handlers {
                 if used.contains(wanted) { throw APIError(status: 400, "VM \(wanted) already exists") }
                 return .json(.string(String(wanted)))
             }
-            // Proxmox's default next-id range: 100 up to (excluding) 1000000.
-            guard let free = (100..<1_000_000).first(where: { !used.contains($0) }) else {
-                throw APIError.failed("unable to get any free VMID in range [100, 999999]")
+            let range = try await datacenterConfig(services.store).1.nextIDRange
+            guard let free = range.first(where: { !used.contains($0) }) else {
+                throw APIError.failed("unable to get any free VMID in range [\(range.lowerBound), \(range.upperBound)]")
             }
             return .json(.string(String(free)))
         }

@@ -29,13 +29,6 @@ extension Handlers {
                 "repoid": .string(FaroVersion.repoID),
             ])
         }
-        table.on(.get, "/nodes/{node}/time") { _ in
-            let now = services.clock()
-            return .json([
-                "time": .int(now), "localtime": .int(now + HostFacts.localOffset(at: now)),
-                "timezone": .string(services.host.timezone()),
-            ])
-        }
     }
 
     static func nodeStatus(_ services: NodeServices) async -> JSONValue {

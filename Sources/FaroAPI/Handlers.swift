@@ -7,8 +7,10 @@ public enum Handlers {
         var table = HandlerTable()
         registerRoot(&table, services, spec: spec)
         registerCluster(&table, services)
+        registerClusterOptions(&table, services)
         registerNodes(&table, services)
         registerNodeConfig(&table, services)
+        registerNodeSystem(&table, services)
         registerTasks(&table, services)
         registerLogin(&table, services, spec: spec)
         registerUsers(&table, services)
@@ -38,9 +40,11 @@ public enum Handlers {
     static func registerRoot(_ table: inout HandlerTable, _ services: NodeServices, spec: APISpec) {
         table.on(.get, "/") { _ in index(spec, path: "/", key: "subdir") }
         table.on(.get, "/version") { _ in
-            .json([
+            // Proxmox's datacenter `console` choice; `applet` is an old name for html5.
+            let console = try await datacenterConfig(services.store).1.options["console"].map { $0 == "applet" ? "html5" : $0 }
+            return .json([
                 "version": .string(FaroVersion.compatibleVersion), "release": .string(FaroVersion.compatibleRelease),
-                "repoid": .string(FaroVersion.repoID), "console": "html5", "faro": .string(FaroVersion.faro),
+                "repoid": .string(FaroVersion.repoID), "console": .string(console ?? "html5"), "faro": .string(FaroVersion.faro),
             ])
         }
         table.on(.get, "/cluster") { _ in index(spec, path: "/cluster", key: "name") }

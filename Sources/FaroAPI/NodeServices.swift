@@ -22,6 +22,8 @@ public struct NodeServices: Sendable {
     public let storage: StorageService
     public let vms: VMService
     public let containers: ContainerManager
+    /// The node's resolv.conf, hosts file and time zone, under its root.
+    public let systemFiles: NodeSystemFiles
     /// VNC consoles prepared by `vncproxy`, waiting for or bridged to their websocket.
     public let consoles = ConsoleSessions()
     public let logger: Logger
@@ -38,7 +40,8 @@ public struct NodeServices: Sendable {
         runner: any CommandRunner = SubprocessRunner(), storageTypes: [StoragePluginType] = StorageTypes.builtIn,
         kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
         qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
-        cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config"
+        cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config",
+        zoneinfoDirectory: String = "/usr/share/zoneinfo"
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -53,6 +56,7 @@ public struct NodeServices: Sendable {
         self.certificateFingerprint = certificateFingerprint
         self.clock = clock
         self.runner = runner
+        self.systemFiles = NodeSystemFiles(paths: paths, zoneinfoDirectory: zoneinfoDirectory)
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
         self.containers = ContainerManager(

@@ -53,18 +53,6 @@ extension APISpec {
                 permissions: .anyUser(filter: nil),
                 proxyTo: "node"
             ),
-            APIMethod(
-                .get, "/nodes/{node}/time", name: "time",
-                description: "The node's clock and time zone.",
-                parameters: nodeOnly,
-                returns: .object([
-                    "time": .integer("Seconds since the epoch (UTC).", minimum: 1_297_163_644),
-                    "localtime": .integer("Seconds since the epoch, shifted to the node's local time.", minimum: 1_297_163_644),
-                    "timezone": .string("The node's time zone."),
-                ]),
-                permissions: .check(.privileges(path: "/nodes/{node}", ["Sys.Audit"])),
-                proxyTo: "node"
-            ),
         ]
     }
 

@@ -16,7 +16,7 @@ extension APISpec {
                     "version": .string("The Proxmox VE compatible manager version of this node."),
                     "release": .string("The Proxmox VE compatible point release (`x.y`)."),
                     "repoid": .string("Short revision id of this build.", pattern: "[0-9a-fA-F]{8,64}"),
-                    "console": Common.field(.enumeration(["applet", "vv", "html5", "xtermjs"]), "The default console viewer."),
+                    "console": Common.field(.enumeration(["applet", "vv", "html5", "xtermjs"]), "The default console viewer: the datacenter `console` option, html5 when unset."),
                     "faro": Common.field(.string(), "The Faro version of this node."),
                 ]),
                 permissions: .anyUser(filter: nil)

@@ -105,7 +105,7 @@ extension ContainerManager {
             net["hwaddr"] = nil
             config["net\(index)"] = ContainerSchema.print("net\(index)", net)
         }
-        assignMACAddresses(&config)
+        try await assignMACAddresses(&config)
         try await reserve(ContainerCreation(vmid: request.target, options: ["hostname": config.hostname(vmid: request.target)], template: ""))
         var made: [String] = []
         do {

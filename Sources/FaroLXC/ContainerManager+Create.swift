@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroModel
 import FaroStorage
 import FaroSupport
@@ -47,7 +48,7 @@ extension ContainerManager {
         var undo: [() async -> Void] = [{ try? await store.delete(configPath(vmid), ifRevision: nil) }]
         do {
             var config = ContainerConfig(options: creation.options)
-            assignMACAddresses(&config)
+            try await assignMACAddresses(&config)
             try config.check(isRoot: true)
             let (templatePath, archive) = try await templateArchive(creation.template)
             if config["rootfs"] == nil { config["rootfs"] = "\(creation.storage):4" }
@@ -97,15 +98,14 @@ extension ContainerManager {
         return (path, archive)
     }
 
-    /// NICs without `hwaddr` get a random one under Proxmox's prefix (BC:24:11), so the
+    /// NICs without `hwaddr` get a random one under the datacenter's `mac_prefix`, so the
     /// address stays the same across starts.
-    func assignMACAddresses(_ config: inout ContainerConfig) {
-        for (index, var net) in config.networks where net["hwaddr"] == nil {
-            let tail = (0..<3).map { _ in
-                let hex = String(UInt8.random(in: 0...255), radix: 16, uppercase: true)
-                return hex.count == 1 ? "0" + hex : hex
-            }
-            net["hwaddr"] = (["BC", "24", "11"] + tail).joined(separator: ":")
+    func assignMACAddresses(_ config: inout ContainerConfig) async throws {
+        let missing = config.networks.filter { $0.values["hwaddr"] == nil }
+        guard !missing.isEmpty else { return }
+        let datacenter = try DatacenterConfig(parsing: await store.read(DatacenterConfig.storePath)?.text ?? "")
+        for (index, var net) in missing {
+            net["hwaddr"] = datacenter.randomMAC()
             config["net\(index)"] = ContainerSchema.print("net\(index)", net)
         }
     }

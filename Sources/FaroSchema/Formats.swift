@@ -49,6 +49,7 @@ public enum Formats {
         "pve-realm": { realm($0) ? nil : "invalid realm name '\($0)'" },
         "pve-tag": { tag($0) ? nil : "invalid tag '\($0)'" },
         "mac-addr": { macAddress($0) ? nil : "value does not look like a valid unicast MAC address" },
+        "mac-prefix": { macPrefix($0) ? nil : "value does not look like a valid unicast MAC address prefix" },
         "ipv4": { IPAddress.parseV4($0) == nil ? "value does not look like a valid IPv4 address" : nil },
         "ipv6": { IPAddress.parseV6($0) == nil ? "value does not look like a valid IPv6 address" : nil },
         "ip": { IPAddress.parse($0) == nil ? "value does not look like a valid IP address" : nil },
@@ -133,6 +134,17 @@ public enum Formats {
         let parts = s.lowercased().split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else { return false }
         return "02468ace".contains(parts[0].last!)
+    }
+
+    /// One to three whole bytes of a unicast address, optionally followed by half a byte
+    /// (`BC:24:11`, `BC:24:11:0`), so at least two and a half random bytes remain.
+    static func macPrefix(_ s: String) -> Bool {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard let first = parts.first, first.count == 2, "02468ace".contains(first.lowercased().last!) else { return false }
+        let whole = parts.prefix(while: { $0.count == 2 })
+        let rest = parts.dropFirst(whole.count)
+        guard whole.count <= 3, rest.count <= 1, rest.allSatisfy({ $0.count == 1 }) else { return false }
+        return parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     static func cidr(_ s: String, v4: Bool, v6: Bool) -> String? {

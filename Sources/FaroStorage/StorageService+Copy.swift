@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroModel
 import FaroSchema
 
@@ -44,14 +45,24 @@ extension StorageService {
 
     /// The rate limit (bytes per second) for `operation` (`clone`, `move`, ...): the request's
     /// `override` in KiB/s (0 means none), else the lowest `bwlimit` that the storages involved
-    /// set for the operation or as their `default`.
-    public func bandwidthLimit(_ operation: String, storages: [any StoragePlugin], override: Int?) -> UInt64? {
+    /// set for the operation or as their `default`; the datacenter's `bwlimit` counts too when
+    /// a storage sets none.
+    public func bandwidthLimit(
+        _ operation: String, storages: [any StoragePlugin], override: Int?, datacenter: DatacenterConfig = DatacenterConfig()
+    ) -> UInt64? {
         if let override { return override > 0 ? UInt64(override) * 1024 : nil }
-        let limits = storages.compactMap { plugin -> Double? in
+        let pick = { (values: [String: String]) in (values[operation] ?? values["default"]).flatMap(Double.init) }
+        let storageLimits = storages.map { plugin -> Double? in
             guard let text = plugin.definition["bwlimit"],
                 let values = try? PropertyString.parse(text, keys: Self.bandwidthKeys)
             else { return nil }
-            return (values[operation] ?? values["default"]).flatMap(Double.init)
+            return pick(values)
+        }
+        var limits = storageLimits.compactMap { $0 }
+        if storageLimits.isEmpty || storageLimits.contains(where: { $0 == nil }),
+            let global = datacenter.propertyValues("bwlimit").flatMap(pick)
+        {
+            limits.append(global)
         }
         return limits.filter { $0 > 0 }.min().map { UInt64(($0 * 1024).rounded(.up)) }
     }

@@ -114,8 +114,11 @@ import Crypto
 
 extension StoreFile {
     /// SHA-1 of the file's bytes in hex: the `digest` Proxmox's config APIs return and check.
-    public var digest: String {
-        Insecure.SHA1.hash(data: data).map { byte in
+    public var digest: String { Self.digest(of: data) }
+
+    /// The same digest for bytes that live elsewhere (a node's hosts file).
+    public static func digest(of bytes: [UInt8]) -> String {
+        Insecure.SHA1.hash(data: bytes).map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex
         }.joined()

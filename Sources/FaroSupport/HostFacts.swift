@@ -2,17 +2,15 @@
 import Glibc
 #endif
 
-/// Where host facts are read from. Production uses `/proc`, `/sys` and `/etc`; tests point
-/// these at fixture directories.
+/// Where host facts are read from. Production uses `/proc` and `/sys`; tests point these at
+/// fixture directories. (The node's own `/etc` files are `NodeSystemFiles`, under its root.)
 public struct HostSources: Sendable {
     public var proc: String
     public var sys: String
-    public var etc: String
 
-    public init(proc: String = "/proc", sys: String = "/sys", etc: String = "/etc") {
+    public init(proc: String = "/proc", sys: String = "/sys") {
         self.proc = proc
         self.sys = sys
-        self.etc = etc
     }
 }
 
@@ -178,28 +176,6 @@ public struct HostFacts: Sendable {
         return KernelInfo(
             sysname: field(name.sysname), release: field(name.release), version: field(name.version),
             machine: field(name.machine))
-    }
-
-    public func timezone() -> String {
-        if let zone = try? FileIO.readTextIfExists(sources.etc + "/timezone") {
-            let trimmed = zone.split(separator: "\n").first.map(String.init) ?? ""
-            if !trimmed.isEmpty { return trimmed }
-        }
-        var buffer = [Int8](repeating: 0, count: 512)
-        let count = readlink(sources.etc + "/localtime", &buffer, buffer.count - 1)
-        if count > 0 {
-            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if let range = target.firstRange(of: "zoneinfo/") { return String(target[range.upperBound...]) }
-        }
-        return "UTC"
-    }
-
-    /// Offset of local time from UTC in seconds, at `time`.
-    public static func localOffset(at time: Int) -> Int {
-        var seconds = time_t(time)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        return Int(parts.tm_gmtoff)
     }
 
     /// Start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`).

@@ -93,6 +93,18 @@ import Testing
             "DELETE /nodes/{node}/tasks/{upid}": ["node": true, "upid": true],
             "GET /nodes/{node}/status": ["node": true],
             "GET /nodes/{node}/time": ["node": true],
+            "PUT /nodes/{node}/time": ["node": true, "timezone": true],
+            "GET /nodes/{node}/dns": ["node": true],
+            "PUT /nodes/{node}/dns": ["node": true, "search": true, "dns1": false, "dns2": false, "dns3": false],
+            "GET /nodes/{node}/hosts": ["node": true],
+            "POST /nodes/{node}/hosts": ["node": true, "data": true, "digest": false],
+            "GET /nodes/{node}/syslog": ["node": true, "start": false, "limit": false, "since": false, "until": false, "service": false],
+            "GET /cluster/options": [:],
+            "PUT /cluster/options": Dictionary(uniqueKeysWithValues: [
+                "bwlimit", "consent-text", "console", "crs", "delete", "description", "email_from", "fencing", "ha", "http_proxy",
+                "keyboard", "language", "mac_prefix", "max_workers", "migration", "migration_unsecure", "next-id", "notify",
+                "registered-tags", "replication", "tag-style", "u2f", "user-tag-access", "webauthn",
+            ].map { ($0, false) }),
             "GET /version": [:], "GET /nodes": [:], "GET /cluster/status": [:], "GET /cluster/tasks": [:],
         ]
         for (id, parameters) in expected {

@@ -19,7 +19,7 @@ struct TestNode {
     let services: NodeServices
     let access: AccessService
 
-    init() async throws {
+    init(runner: any CommandRunner = SubprocessRunner()) async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
         store = try SQLiteConfigStore(path: directory.file("config.db"))
@@ -32,7 +32,7 @@ struct TestNode {
         services = NodeServices(
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
-            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 })
+            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 }, runner: runner)
     }
 
     func remove() { directory.remove() }
@@ -48,6 +48,15 @@ struct TestNode {
         return APIResponder(
             spec: spec, handlers: handlers ?? Handlers.table(services, spec: spec), authenticator: authenticator,
             authorizer: services.authorizer, settings: settings)
+    }
+
+    /// A responder for `user` (logged in with a ticket) after granting it `role` on `path`.
+    func responder(as user: String, role: String, on path: String) async throws -> APIResponder {
+        try await access.updateConfig { config in
+            config.users[user] = UserConfig.User()
+            config.setACL(path: path, members: [.user(user)], roles: [role], propagate: true, delete: false)
+        }
+        return responder(authenticator: FixedAuthenticator(Identity(user: UserID(user)!, method: .ticket)))
     }
 
     func test<Value: Sendable>(
@@ -66,4 +75,17 @@ extension TestResponse {
 
 extension ByteBuffer {
     init(text: String) { self.init(string: text) }
+}
+
+extension TestClientProtocol {
+    /// One API call below `/api2/json` with form-encoded parameters (the query string for GET
+    /// and DELETE), as the GUI and proxmoxer send them.
+    func call(_ method: HTTPRequest.Method, _ path: String, _ parameters: [String: String] = [:]) async throws -> TestResponse {
+        let body = QemuAPITests.encode(parameters)
+        let inQuery = method == .get || method == .delete
+        return try await execute(
+            uri: "/api2/json" + path + (inQuery && !body.isEmpty ? "?" + body : ""), method: method,
+            headers: [.contentType: "application/x-www-form-urlencoded"], body: inQuery ? nil : ByteBuffer(string: body)
+        ) { $0 }
+    }
 }

@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroModel
 import FaroStorage
 import FaroStore
@@ -26,6 +27,10 @@ struct StorageCopyTests {
             \tformat qcow2
             \tbwlimit default=100
 
+            dir: plain
+            \tpath \(directory.file("plain"))
+            \tcontent images
+
             """)
         let context = StorageContext(runner: SubprocessRunner(), nodeName: "test", paths: NodePaths(root: directory.path))
         try await body(StorageService(store: store, context: context, types: StorageTypes.builtIn), directory)
@@ -49,6 +54,19 @@ struct StorageCopyTests {
             #expect(service.bandwidthLimit("clone", storages: [fast, slow], override: nil) == 100 * 1024)
             #expect(service.bandwidthLimit("clone", storages: [fast, slow], override: 0) == nil)
             #expect(service.bandwidthLimit("clone", storages: [fast], override: 10) == 10 * 1024)
+        }
+    }
+
+    @Test func theDatacenterLimitCountsWhereAStorageSetsNone() async throws {
+        try await withService { service, _ in
+            let fast = try await service.plugin("fast"), plain = try await service.plugin("plain")
+            let datacenter = DatacenterConfig(options: ["bwlimit": "clone=50,default=4096"])
+            #expect(service.bandwidthLimit("clone", storages: [plain], override: nil) == nil)
+            #expect(service.bandwidthLimit("clone", storages: [plain], override: nil, datacenter: datacenter) == 50 * 1024)
+            #expect(service.bandwidthLimit("move", storages: [plain], override: nil, datacenter: datacenter) == 4096 * 1024)
+            #expect(service.bandwidthLimit("clone", storages: [fast], override: nil, datacenter: datacenter) == 2048 * 1024)
+            #expect(service.bandwidthLimit("clone", storages: [fast, plain], override: nil, datacenter: datacenter) == 50 * 1024)
+            #expect(service.bandwidthLimit("clone", storages: [plain], override: 0, datacenter: datacenter) == nil)
         }
     }
 

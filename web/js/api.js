@@ -51,6 +51,16 @@ function encode(params) {
 
 /** One API call; resolves to the `data` member, rejects with an APIError. */
 export async function request(method, path, params) {
+  return (await send(method, path, params))?.data ?? null;
+}
+
+/** A GET of a paged list: resolves to { data, total } (total: all entries, not only this page). */
+export async function getPage(path, params) {
+  const body = await send('GET', path, params);
+  return { data: body?.data ?? [], total: Number(body?.total ?? 0) };
+}
+
+async function send(method, path, params) {
   let url = base + path;
   const options = { method, headers: {}, credentials: 'same-origin' };
   if (method === 'GET' || method === 'DELETE') {
@@ -68,7 +78,7 @@ export async function request(method, path, params) {
     if (response.status === 401 && session.username) endSession();
     throw new APIError(response.status, message, body && body.errors);
   }
-  return body ? body.data : null;
+  return body;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { h, icon, clear } from './dom.js';
 
 /**
- * items: [{ id, label, render(host), when }]; render may return a cleanup function that runs
+ * items: [{ id, label, render(host), when, sub }]; `sub` indents an entry below the one before
+ * it (Datacenter → Permissions → Users). render may return a cleanup function that runs
  * when another entry or another object is shown. An entry with `when` (a promise of a
  * boolean, e.g. whether the API serves it) appears once that resolves to true.
  */
@@ -11,7 +12,7 @@ export function renderPanel(container, { title, iconName, items, selected, onTab
   let cleanup = null;
   const body = h('div', { class: 'panel-body', id: 'panel-body', tabindex: '-1' });
   const buttons = items.map((item) => h('button', {
-    type: 'button', role: 'tab', class: 'side-item', id: `side-${item.id}`, dataset: { tab: item.id },
+    type: 'button', role: 'tab', class: item.sub ? 'side-item sub' : 'side-item', id: `side-${item.id}`, dataset: { tab: item.id },
     onclick: () => show(item.id, true), hidden: item.when ? true : null,
   }, item.label));
   items.forEach((item, index) => { if (item.when) item.when.then((available) => { buttons[index].hidden = !available; }); });
@@ -51,6 +52,9 @@ export function renderPanel(container, { title, iconName, items, selected, onTab
   show(selected);
   return () => { if (cleanup) cleanup(); };
 }
+
+/** A side-menu entry indented below the one before it. */
+export const subItem = (id, label, render) => ({ id, label, render, sub: true });
 
 /** A titled box of key/value rows, as on Proxmox's summary pages. */
 export function infoBox(title, rows) {

@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroModel
 import FaroStorage
 import FaroStore
@@ -24,10 +25,11 @@ extension VMService {
             }
         }
         let disks = try await cloneDisks(base, full: full, request: request)
+        let datacenter = try await self.datacenter()
         var plan = VMClonePlan(
-            source: vmid, newid: request.newid, config: try newCloneConfig(base, vmid: vmid, request: request), disks: disks,
-            snapshot: request.snapname)
-        plan.bytesPerSecond = try await cloneBandwidth(disks, sourceDisks: base, override: request.bwlimit)
+            source: vmid, newid: request.newid, config: try newCloneConfig(base, vmid: vmid, request: request, datacenter: datacenter),
+            disks: disks, snapshot: request.snapname)
+        plan.bytesPerSecond = try await cloneBandwidth(disks, override: request.bwlimit, datacenter: datacenter)
         do {
             try await store.create(configPath(request.newid), data: Array("lock: clone\n".utf8))
         } catch StoreError.alreadyExists, StoreError.vmidInUse {
@@ -90,13 +92,13 @@ extension VMService {
         return disks
     }
 
-    func cloneBandwidth(_ disks: [VMClonePlan.Disk], sourceDisks base: VMConfig, override: Int?) async throws -> UInt64? {
+    func cloneBandwidth(_ disks: [VMClonePlan.Disk], override: Int?, datacenter: DatacenterConfig) async throws -> UInt64? {
         var involved: [any StoragePlugin] = []
         for disk in disks {
             involved.append(try await storage.plugin(try VolumeID(parsing: disk.volume).storage))
             if case .full(let target, _) = disk.copy { involved.append(try await storage.plugin(target)) }
         }
-        return storage.bandwidthLimit("clone", storages: involved, override: override)
+        return storage.bandwidthLimit("clone", storages: involved, override: override, datacenter: datacenter)
     }
 
     /// The task part: copies or links every disk, then writes the new config in place of the

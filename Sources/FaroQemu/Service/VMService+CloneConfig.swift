@@ -8,7 +8,7 @@ extension VMService {
 
     /// The source's options with a new name, description, MACs, SMBIOS UUID, vmgenid and
     /// `meta`; no pending changes, snapshots or `unused[n]`.
-    func newCloneConfig(_ base: VMConfig, vmid: Int, request: VMCloneRequest) throws -> VMConfig {
+    func newCloneConfig(_ base: VMConfig, vmid: Int, request: VMCloneRequest, datacenter: DatacenterConfig) throws -> VMConfig {
         var config = VMConfig()
         for (key, value) in base.options where !Self.uninheritedOptions.contains(key) && !key.hasPrefix("unused") {
             config[key] = value
@@ -16,7 +16,7 @@ extension VMService {
         config.description = request.description ?? base.description
         config["name"] = request.name ?? "Copy-of-VM-\(base["name"] ?? String(vmid))"
         for var net in try base.nets() {
-            net.macAddress = Self.generatedMAC()
+            net.macAddress = datacenter.randomMAC()
             config[net.key] = net.text
         }
         config["smbios1"] = Self.withNewUUID(base["smbios1"])

@@ -79,7 +79,7 @@ extension VMService {
         let plan = try await planMove(vmid, move)
         let source = try await storage.plugin(plan.volume.storage)
         let target = try await storage.plugin(plan.target)
-        let rate = storage.bandwidthLimit("move", storages: [source, target], override: move.bwlimit)
+        let rate = storage.bandwidthLimit("move", storages: [source, target], override: move.bwlimit, datacenter: try await datacenter())
         let running = await isRunning(vmid)
         let live = !plan.key.hasPrefix("unused") && running
         log("moving '\(plan.volume)' to storage '\(plan.target)' as \(plan.format.rawValue)\(live ? " (live, by QEMU)" : "")")

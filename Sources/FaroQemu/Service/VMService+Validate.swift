@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroModel
 import FaroSchema
 import FaroStorage
@@ -13,28 +14,27 @@ extension VMService {
         if key == "args", !isRoot { throw VMError.parameter(key, "only root can set 'args' config") }
         if let (bus, _) = VMOptions.splitIndexed(key) {
             if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
-            if bus == "net" { return try validateNet(key, value, vmid: vmid) }
+            if bus == "net" { return try await validateNet(key, value, vmid: vmid) }
         }
         if key == Drive.efiDiskKey { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
         if key == "vmgenid", value == "1" { return UUID().uuidString.lowercased() }
         return value
     }
 
-    func validateNet(_ key: String, _ value: String, vmid: Int) throws -> String {
+    func validateNet(_ key: String, _ value: String, vmid: Int) async throws -> String {
         var net: NetDevice
         do {
             net = try NetDevice(key: key, text: value)
         } catch {
             throw VMError.parameter(key, Self.message(error))
         }
-        if net.macAddress == nil { net.macAddress = Self.generatedMAC() }
+        if net.macAddress == nil { net.macAddress = try await datacenter().randomMAC() }
         return net.text
     }
 
-    /// `BC:24:11` (the prefix Proxmox uses) plus three random bytes.
-    static func generatedMAC() -> String {
-        let bytes = (0..<3).map { _ in UInt8.random(in: 0...255) }
-        return (["BC", "24", "11"] + bytes.map { String(format: "%02X", $0) }).joined(separator: ":")
+    /// `datacenter.cfg`, for the MAC prefix of new NICs.
+    func datacenter() async throws -> DatacenterConfig {
+        try DatacenterConfig(parsing: await store.read(DatacenterConfig.storePath)?.text ?? "")
     }
 
     static func message(_ error: VMConfigError) -> String {

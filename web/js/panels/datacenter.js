@@ -1,9 +1,10 @@
-// The Datacenter panel: Search, Summary and the Permissions entries.
+// The Datacenter panel: Search, Summary, Options, Storage and the Permissions entries.
 import { h, clear, formatBytes } from '../dom.js';
 import { t } from '../i18n.js';
 import * as resources from '../resources.js';
-import { renderPanel, infoBox, usageBar } from '../panel.js';
+import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
 import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
+import { datacenterOptionsView } from './datacenter-options.js';
 import { usersView, tokensView } from './access-users.js';
 import { poolsView } from './pools.js';
 import { searchView } from './search.js';
@@ -40,24 +41,20 @@ function summary(host) {
 }
 
 export function datacenterPanel(container, { tab, onTab, onOpen }) {
-  const sub = (id, label, render) => ({ id, label, render, sub: true });
-  const panel = renderPanel(container, {
+  return renderPanel(container, {
     title: t('Datacenter'), iconName: 'datacenter', selected: tab || 'summary', onTab,
     items: [
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { onOpen }) },
       { id: 'summary', label: t('Summary'), render: summary },
+      { id: 'options', label: t('Options'), render: datacenterOptionsView },
       { id: 'storage', label: t('Storage'), render: storageConfigView },
       { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host) },
-      sub('users', t('Users'), usersView),
-      sub('tokens', t('API Tokens'), tokensView),
-      sub('groups', t('Groups'), groupsView),
-      sub('pools', t('Pools'), poolsView),
-      sub('roles', t('Roles'), rolesView),
-      sub('realms', t('Realms'), realmsView),
+      subItem('users', t('Users'), usersView),
+      subItem('tokens', t('API Tokens'), tokensView),
+      subItem('groups', t('Groups'), groupsView),
+      subItem('pools', t('Pools'), poolsView),
+      subItem('roles', t('Roles'), rolesView),
+      subItem('realms', t('Realms'), realmsView),
     ],
   });
-  for (const id of ['users', 'tokens', 'groups', 'pools', 'roles', 'realms']) {
-    container.querySelector(`#side-${id}`).classList.add('sub');
-  }
-  return panel;
 }

@@ -1,10 +1,9 @@
 // A guest's Options: one row per setting with its value (pending values marked), edited in
 // a small dialog per row. The tables say which settings VMs and containers have.
-import { formDialog, showError } from '../dialog.js';
-import { h } from '../dom.js';
+import { formDialog } from '../dialog.js';
 import { effective, loadConfig, updateConfig } from '../guest-config.js';
-import { Grid } from '../grid.js';
 import { t } from '../i18n.js';
+import { propertyGrid } from '../property-grid.js';
 
 const yes = () => t('Yes');
 const no = () => t('No');
@@ -76,30 +75,17 @@ function editOption(entry, option, item, digest, reload) {
 
 export function optionsView(host, entry) {
   const options = entry.type === 'qemu' ? qemuOptions() : lxcOptions();
-  const gridHost = h('div', { class: 'grid-host' });
-  const edit = h('button', { type: 'button', id: 'options-edit', disabled: true }, t('Edit'));
-  host.append(h('div', { class: 'toolbar' }, edit), gridHost);
   let config = { items: new Map(), digest: null };
-  const open = (row) => { if (row && !row.option.readOnly) editOption(entry, row.option, config.items.get(row.key), config.digest, reload); };
-  const grid = new Grid(gridHost, {
-    label: t('Options'), rowKey: (row) => row.key, onActivate: open,
-    onSelectionChange: (rows) => { edit.disabled = !rows.length || rows[0].option.readOnly; },
-    columns: [
-      { key: 'label', label: t('Option'), width: '240px' },
-      { key: 'value', label: t('Value'), render: (row) => h('span', { class: row.pending ? 'pending' : '' }, row.value) },
-    ],
-  });
-  edit.addEventListener('click', () => open(grid.selected()[0]));
-  async function reload() {
-    try {
+  propertyGrid(host, {
+    id: 'options', label: t('Options'),
+    load: async () => {
       config = await loadConfig(entry);
-      grid.setRows(options.map((option) => {
+      return options.map((option) => {
         const item = config.items.get(option.key);
-        return { key: option.key, label: option.label, option, value: shown(option, item), pending: Boolean(item && (item.pending !== undefined || item.delete)) };
-      }));
-    } catch (failure) {
-      showError(failure);
-    }
-  }
-  reload();
+        return { key: option.key, label: option.label, option, readOnly: option.readOnly, value: shown(option, item),
+          pending: Boolean(item && (item.pending !== undefined || item.delete)) };
+      });
+    },
+    edit: (row, reload) => editOption(entry, row.option, config.items.get(row.key), config.digest, reload),
+  });
 }

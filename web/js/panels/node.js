@@ -1,12 +1,14 @@
 // A node's panel: Search, Summary (GET /nodes/{node}/status), Notes (description in
-// /nodes/{node}/config, Markdown) and Task History (GET /nodes/{node}/tasks).
+// /nodes/{node}/config, Markdown), System (DNS, Hosts, Time, Syslog) and Task History
+// (GET /nodes/{node}/tasks).
 import * as api from '../api.js';
 import { formDialog } from '../dialog.js';
 import { h, clear, formatBytes, formatPercent, formatDuration } from '../dom.js';
 import { t } from '../i18n.js';
 import { renderMarkdown } from '../markdown.js';
-import { renderPanel, infoBox, usageBar } from '../panel.js';
+import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
 import { taskHistoryView } from '../tasks.js';
+import { dnsView, hostsView, syslogView, timeView } from './node-system.js';
 import { searchView } from './search.js';
 
 const nodePath = (node) => `/nodes/${encodeURIComponent(node)}`;
@@ -77,6 +79,12 @@ export function nodePanel(container, node, { tab, onTab, onOpen }) {
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { node, onOpen }) },
       { id: 'summary', label: t('Summary'), render: (host) => summary(host, node) },
       { id: 'notes', label: t('Notes'), render: (host) => notes(host, node) },
+      // Like Proxmox's System entry, which opens its first sub-entry (DNS here: Faro has no Network view yet).
+      { id: 'system', label: t('System'), render: (host) => dnsView(host, node) },
+      subItem('dns', t('DNS'), (host) => dnsView(host, node)),
+      subItem('hosts', t('Hosts'), (host) => hostsView(host, node)),
+      subItem('time', t('Time'), (host) => timeView(host, node)),
+      subItem('syslog', t('Syslog'), (host) => syslogView(host, node)),
       { id: 'tasks', label: t('Task History'), render: (host) => taskHistoryView(host, node) },
     ],
   });
