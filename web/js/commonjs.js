@@ -11,22 +11,24 @@ function resolve(from, name) {
   return url.href;
 }
 
+/** The sources of `entry` and of every module it requires, directly or not (cycles too). */
 async function fetchGraph(entry) {
   const sources = new Map();
-  const pending = new Map();
-  const visit = (url) => {
-    if (!pending.has(url)) {
-      pending.set(url, (async () => {
-        const response = await fetch(url, { credentials: 'same-origin' });
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        const source = await response.text();
-        sources.set(url, source);
-        await Promise.all([...source.matchAll(requirePattern)].map((match) => visit(resolve(url, match[1]))));
-      })());
-    }
-    return pending.get(url);
+  const inFlight = new Set();
+  const start = (url) => {
+    if (sources.has(url)) return;
+    sources.set(url, null);
+    const task = fetch(url, { credentials: 'same-origin' }).then(async (response) => {
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      const source = await response.text();
+      sources.set(url, source);
+      for (const match of source.matchAll(requirePattern)) start(resolve(url, match[1]));
+    });
+    inFlight.add(task);
+    task.then(() => inFlight.delete(task), () => inFlight.delete(task));
   };
-  await visit(entry);
+  start(entry);
+  while (inFlight.size) await Promise.all([...inFlight]);
   return sources;
 }
 
@@ -37,7 +39,7 @@ export async function loadCommonJS(url) {
   const modules = new Map();
   const load = (moduleURL) => {
     if (modules.has(moduleURL)) return modules.get(moduleURL).exports;
-    if (!sources.has(moduleURL)) throw new Error(`module not loaded: ${moduleURL}`);
+    if (!sources.get(moduleURL)) throw new Error(`module not loaded: ${moduleURL}`);
     const module = { exports: {} };
     modules.set(moduleURL, module);
     // eslint-disable-next-line no-new-func -- the module's own code, served by this daemon

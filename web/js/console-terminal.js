@@ -33,7 +33,8 @@ export function terminalConsole({ screen, path, show }) {
 
   async function open() {
     const Terminal = await xterm();
-    terminal = new Terminal({ cursorBlink: true, scrollback: 5000, fontFamily: 'monospace' });
+    // The DOM renderer keeps the text in the page, for screen readers, selection and tests.
+    terminal = new Terminal({ cursorBlink: true, scrollback: 5000, fontFamily: 'monospace', rendererType: 'dom' });
     terminal.open(screen);
     terminal.fit();
     terminal.on('data', (data) => send(`0:${encoder.encode(data).length}:${data}`));
