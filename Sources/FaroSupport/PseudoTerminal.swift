@@ -25,17 +25,25 @@ public struct PseudoTerminal: Sendable {
     public let secondary: Int32
     public let secondaryPath: String
 
+    /// Linux's ioctls for /dev/ptmx (`_IOR('T', 0x30, int)`, `_IOW('T', 0x31, int)`), which the
+    /// Glibc module does not export, nor posix_openpt and unlockpt, which wrap them.
+    static let getNumber: UInt = 0x8004_5430
+    static let setLock: UInt = 0x4004_5431
+
     /// Opens a new pair set to `size`.
     public static func open(size: TerminalSize = .standard) throws(PseudoTerminalError) -> PseudoTerminal {
-        let primary = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard primary >= 0 else { throw .system("posix_openpt", errno) }
-        var name = [CChar](repeating: 0, count: 128)
-        guard grantpt(primary) == 0, unlockpt(primary) == 0, ptsname_r(primary, &name, name.count) == 0 else {
+        let primary = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard primary >= 0 else { throw .system("open /dev/ptmx", errno) }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard withUnsafeMutablePointer(to: &unlock, { ioctl(primary, setLock, $0) }) == 0,
+            withUnsafeMutablePointer(to: &number, { ioctl(primary, getNumber, $0) }) == 0
+        else {
             let code = errno
             close(primary)
-            throw .system("unlockpt", code)
+            throw .system("unlock /dev/ptmx", code)
         }
-        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = "/dev/pts/\(number)"
         let secondary = Glibc.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard secondary >= 0 else {
             let code = errno
