@@ -50,8 +50,8 @@ public struct ConsoleGateway: Sendable {
 
     /// termproxy's first line: the console's own user with a ticket for it.
     public func authenticates(_ console: ConsoleSessions.Console, user: String, ticket: String) async -> Bool {
-        user == console.user.description
-            && (await access.verifyConsoleTicket(ticket, for: console.user, path: console.path, port: console.port))
+        guard user == console.user.description else { return false }
+        return await access.verifyConsoleTicket(ticket, for: console.user, path: console.path, port: console.port)
     }
 
     /// The bridge is up; `close` ends it if the console task is aborted.
