@@ -25,11 +25,24 @@ def token(daemon, name):
     return prox, f"Authorization: PVEAPIToken=root@pam!{name}={secret}"
 
 
+OPEN = []
+
+
+@pytest.fixture(autouse=True)
+def close_sockets(daemon):
+    """A failed test must not leave a console connected: the daemon would wait for it."""
+    yield
+    while OPEN:
+        OPEN.pop().close()
+
+
 def connect(daemon, path, proxy, header):
     query = urllib.parse.urlencode({"port": proxy["port"], "vncticket": proxy["ticket"]})
-    return websocket.create_connection(
+    socket = websocket.create_connection(
         f"wss://127.0.0.1:{daemon.port}/api2/json/nodes/pytest/{path}vncwebsocket?{query}", header=[header],
         subprotocols=["binary"], sslopt={"cert_reqs": ssl.CERT_NONE}, timeout=15)
+    OPEN.append(socket)
+    return socket
 
 
 def read_until(socket, needle, timeout=20):
@@ -38,7 +51,10 @@ def read_until(socket, needle, timeout=20):
     deadline = time.time() + timeout
     while needle.encode() not in seen:
         assert time.time() < deadline, f"{needle!r} did not appear in {seen!r}"
-        seen += socket.recv()
+        try:
+            seen += socket.recv()
+        except websocket.WebSocketTimeoutException:
+            raise AssertionError(f"{needle!r} did not appear in {seen!r}")
     return seen.decode(errors="replace")
 
 
@@ -114,9 +130,16 @@ def test_container_console_over_websocket(daemon):
         socket.close()
         assert wait_task(prox, proxy["upid"], timeout=10)["exitstatus"] == "OK"
 
-        # cmode shell: a login shell inside through lxc-attach; input may arrive split.
+        # cmode shell (a change that waits for the next start): a shell inside through
+        # lxc-attach; input may arrive split.
+        assert wait_task(prox, node.lxc(VMID).status.stop.post())["exitstatus"] == "OK"
         node.lxc(VMID).config.put(cmode="shell")
+        assert wait_task(prox, node.lxc(VMID).status.start.post())["exitstatus"] == "OK"
         proxy, socket = open_terminal(daemon, prox, header, f"lxc/{VMID}/", node.lxc(VMID))
+        # busybox's line editor asks where the cursor is, as xterm.js would answer.
+        read_until(socket, "\x1b[6n")
+        socket.send_binary(typed("\x1b[1;5R"))
+        time.sleep(0.5)  # keys that come in the same read as the answer are dropped by busybox, as a person types later
         whole = typed("echo shell-$((7*6)) $TERM\r")
         socket.send_binary(whole[:3])
         socket.send_binary(whole[3:])

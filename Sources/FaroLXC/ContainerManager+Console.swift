@@ -14,12 +14,12 @@ extension ContainerManager {
     }
 
     /// Per `cmode`: `tty` attaches to a free tty of the container (its getty), `console` to
-    /// /dev/console, `shell` runs root's login shell inside (`lxc-attach`), keeping TERM so
-    /// programs there know the terminal.
+    /// /dev/console, `shell` runs root's shell inside (`lxc-attach`) with TERM set for the
+    /// browser's terminal (lxc would say `linux`).
     public func consoleCommand(_ vmid: VMID, mode: String) -> [String] {
         switch mode {
         case "console": return lxc("lxc-console", vmid, ["-t", "0"])
-        case "shell": return lxc("lxc-attach", vmid, ["--clear-env", "--keep-var", "TERM"])
+        case "shell": return lxc("lxc-attach", vmid, ["--clear-env", "--set-var", "TERM=xterm-256color"])
         default: return lxc("lxc-console", vmid)
         }
     }
