@@ -11,7 +11,7 @@ from test_gui import browser, css, login, open_side, screenshot, select_tree, tr
 from test_lxc import build_template
 
 if webdriver is not None:
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
@@ -495,6 +495,8 @@ def test_container_panel_snapshots_rename_console_and_storage_permissions(browse
     created = node.cli("pct", "create", str(vmid), "local:vztmpl/bbox_1.0_amd64.tar.gz", "--rootfs", "local:0",
                        "--hostname", "panelct", "--ostype", "alpine", "--memory", "96")
     assert created.returncode == 0, created.stderr
+    # Another user: an entry on /storage/local for admin@pve itself would replace its Administrator there.
+    assert node.cli("pveum", "user", "add", "datauser@pve").returncode == 0
     try:
         login(browser, node, "admin", "admin-password")
         wait(browser, lambda d: f"{vmid} (panelct)" in tree_labels(d), timeout=20)
@@ -508,10 +510,19 @@ def test_container_panel_snapshots_rename_console_and_storage_permissions(browse
 
         assert node.cli("pct", "start", str(vmid)).returncode == 0
         open_side(browser, "summary")
-        console = css(browser, "#guest-console", timeout=20)
-        wait(browser, lambda d: d.find_element(By.ID, "guest-console").get_attribute("disabled") is None, timeout=20)
         before = set(browser.window_handles)
-        console.click()
+
+        def click_console(driver):
+            # The action bar repaints when the status changes; click the button that is there now.
+            try:
+                button = driver.find_element(By.ID, "guest-console")
+                if button.get_attribute("disabled") is not None:
+                    return False
+                button.click()
+                return True
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+        wait(browser, click_console, timeout=20)
         wait(browser, lambda d: len(set(d.window_handles) - before) == 1)
         main = browser.current_window_handle
         browser.switch_to.window((set(browser.window_handles) - before).pop())
@@ -524,12 +535,12 @@ def test_container_panel_snapshots_rename_console_and_storage_permissions(browse
         open_side(browser, "permissions")
         css(browser, "#acl-add-user").click()
         assert field(browser, ".form-window", "path").get_attribute("value") == "/storage/local"
-        set_field(browser, ".form-window", "member", "admin@pve")
+        set_field(browser, ".form-window", "member", "datauser@pve")
         set_field(browser, ".form-window", "roles", "PVEDatastoreUser")
         submit_form(browser)
         wait(browser, lambda d: "PVEDatastoreUser" in grid_text(d))
         acl = pvesh(node, "get", "/access/acl")
-        assert {"path": "/storage/local", "ugid": "admin@pve", "roleid": "PVEDatastoreUser", "type": "user", "propagate": 1} in acl
+        assert {"path": "/storage/local", "ugid": "datauser@pve", "roleid": "PVEDatastoreUser", "type": "user", "propagate": 1} in acl
         screenshot(browser, "storage-permissions")
         row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "PVEDatastoreUser" in r.text][0]
         row.click()
@@ -547,3 +558,4 @@ def test_container_panel_snapshots_rename_console_and_storage_permissions(browse
     finally:
         subprocess.run(["lxc-stop", "-P", lxcpath, "-n", str(vmid), "--kill"], capture_output=True)
         node.cli("pct", "destroy", str(vmid))
+        node.cli("pveum", "user", "delete", "datauser@pve")
