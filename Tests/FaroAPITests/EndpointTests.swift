@@ -30,7 +30,7 @@ import Testing
             }
             try await client.execute(uri: "/api2/json/nodes/testnode", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["config", "lxc", "qemu", "scan", "status", "storage", "tasks", "time", "version"])
+                #expect(names == ["config", "lxc", "qemu", "scan", "status", "storage", "tasks", "termproxy", "time", "version", "vncwebsocket"])
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 #expect(response.data.arrayValue?.count == 4)

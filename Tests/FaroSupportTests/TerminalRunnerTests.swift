@@ -52,7 +52,8 @@ import Testing
         let started = ContinuousClock.now
         let termination = try await TerminalRunner().run(["/bin/sleep", "60"], environment: [:]) { primary in close(primary) }
         #expect(termination == .signalled(SIGHUP))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // sleep would last 60 s; a loaded machine may take a while to spawn and reap it.
+        #expect(ContinuousClock.now - started < .seconds(45))
     }
 
     @Test func aMissingProgramFails() async throws {
