@@ -16,6 +16,9 @@ packages+=(lxc)
 packages+=(chromium chromium-driver)
 # The VM console in the browser: Debian's noVNC, served by the daemon below /novnc/.
 packages+=(novnc)
+# The container console and node shell in the browser: Debian's xterm.js. Bookworm's libjs-xterm
+# has the stylesheet and addons but only a stub of the library, whose modules come from node-xterm.
+packages+=(libjs-xterm node-xterm)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()

@@ -11,7 +11,7 @@ from test_gui import browser, css, login, open_side, screenshot, select_tree, tr
 from test_lxc import build_template
 
 if webdriver is not None:
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
@@ -481,3 +481,78 @@ def test_a_phone_sized_viewport_keeps_panels_and_wizards_on_screen(browser, node
         browser.find_element(By.CSS_SELECTOR, "#create-vm .window-close").click()
     finally:
         browser.set_window_size(1366, 900)
+
+
+@pytest.mark.skipif(lxc_missing() is not None, reason=f"containers need {lxc_missing()}")
+def test_container_panel_snapshots_rename_console_and_storage_permissions(browser, node):
+    """A container's panel lists Snapshots, its title follows a new host name, a running one
+    offers Console (the xterm.js window); a storage's Permissions add and remove an ACL; the
+    node's Shell refuses a pve user in Proxmox's words."""
+    vmid, lxcpath = 240, os.path.join(node.root, "var/lib/faro/lxc")
+    created = node.cli("pct", "create", str(vmid), "local:vztmpl/bbox_1.0_amd64.tar.gz", "--rootfs", "local:0",
+                       "--hostname", "panelct", "--ostype", "alpine", "--memory", "96")
+    assert created.returncode == 0, created.stderr
+    # Another user: an entry on /storage/local for admin@pve itself would replace its Administrator there.
+    assert node.cli("pveum", "user", "add", "datauser@pve").returncode == 0
+    try:
+        login(browser, node, "admin", "admin-password")
+        wait(browser, lambda d: f"{vmid} (panelct)" in tree_labels(d), timeout=20)
+        select_tree(browser, f"lxc/{vmid}")
+        css(browser, "#side-snapshots")
+        open_side(browser, "snapshots")
+        wait(browser, lambda d: "NOW" in grid_text(d) or "current" in grid_text(d))
+
+        pvesh(node, "set", f"/nodes/pytest/lxc/{vmid}/config", "--hostname", "renamedct")
+        wait(browser, lambda d: "(renamedct)" in d.find_element(By.ID, "panel-title").text, timeout=10)
+
+        assert node.cli("pct", "start", str(vmid)).returncode == 0
+        open_side(browser, "summary")
+        before = set(browser.window_handles)
+
+        def click_console(driver):
+            # The action bar repaints when the status changes; click the button that is there now.
+            try:
+                button = driver.find_element(By.ID, "guest-console")
+                if button.get_attribute("disabled") is not None:
+                    return False
+                button.click()
+                return True
+            except (StaleElementReferenceException, NoSuchElementException):
+                return False
+        wait(browser, click_console, timeout=20)
+        wait(browser, lambda d: len(set(d.window_handles) - before) == 1)
+        main = browser.current_window_handle
+        browser.switch_to.window((set(browser.window_handles) - before).pop())
+        wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-console") == "connected", timeout=30)
+        assert f"console=lxc&node=pytest&vmid={vmid}" in browser.current_url
+        browser.close()
+        browser.switch_to.window(main)
+
+        select_tree(browser, "storage/pytest/local")
+        open_side(browser, "permissions")
+        css(browser, "#acl-add-user").click()
+        assert field(browser, ".form-window", "path").get_attribute("value") == "/storage/local"
+        set_field(browser, ".form-window", "member", "datauser@pve")
+        set_field(browser, ".form-window", "roles", "PVEDatastoreUser")
+        submit_form(browser)
+        wait(browser, lambda d: "PVEDatastoreUser" in grid_text(d))
+        acl = pvesh(node, "get", "/access/acl")
+        assert {"path": "/storage/local", "ugid": "datauser@pve", "roleid": "PVEDatastoreUser", "type": "user", "propagate": 1} in acl
+        screenshot(browser, "storage-permissions")
+        row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "PVEDatastoreUser" in r.text][0]
+        row.click()
+        css(browser, "#acl-remove").click()
+        confirm(browser)
+        wait(browser, lambda d: "PVEDatastoreUser" not in grid_text(d))
+        assert not [e for e in pvesh(node, "get", "/access/acl") if e["path"] == "/storage/local"]
+
+        select_tree(browser, "node/pytest")
+        open_side(browser, "shell")
+        browser.switch_to.frame(css(browser, "#node-shell"))
+        wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-console") == "error", timeout=20)
+        assert "realm != pam" in browser.find_element(By.ID, "console-status").text
+        browser.switch_to.default_content()
+    finally:
+        subprocess.run(["lxc-stop", "-P", lxcpath, "-n", str(vmid), "--kill"], capture_output=True)
+        node.cli("pct", "destroy", str(vmid))
+        node.cli("pveum", "user", "delete", "datauser@pve")

@@ -18,8 +18,8 @@ def missing():
     return None
 
 
-def build_template(path):
-    """A busybox rootfs as a .tar.gz vztmpl."""
+def build_template(path, inittab=""):
+    """A busybox rootfs as a .tar.gz vztmpl; `inittab` adds lines to its /etc/inittab."""
     staging = tempfile.mkdtemp(prefix="faro-bbox-")
     try:
         for directory in ("bin", "sbin", "etc/init.d", "etc/network", "proc", "sys", "dev", "tmp", "root", "run"):
@@ -29,7 +29,7 @@ def build_template(path):
             os.symlink("busybox", os.path.join(staging, "bin", applet))
         os.symlink("../bin/busybox", os.path.join(staging, "sbin/init"))
         files = {
-            "etc/inittab": "::sysinit:/etc/init.d/rcS\n::respawn:/bin/sleep 86400\n",
+            "etc/inittab": "::sysinit:/etc/init.d/rcS\n::respawn:/bin/sleep 86400\n" + inittab,
             "etc/init.d/rcS": "#!/bin/sh\nmount -t proc proc /proc\n",
             "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
         }

@@ -5,10 +5,12 @@ import Hummingbird
 import NIOCore
 
 /// Decides whether a websocket upgrade may open a console: the request must be `GET
-/// /api2/json/nodes/<this node>/qemu/<vmid>/vncwebsocket?port=&vncticket=` from an
-/// authenticated caller with `VM.Console` on the VM, whose console ticket matches the caller,
-/// the VM and the port, for a console `vncproxy` prepared and nobody has claimed yet.
-/// Everything else is not upgraded and gets the normal API answer.
+/// /api2/json/nodes/<this node>/{qemu|lxc}/<vmid>/vncwebsocket?port=&vncticket=` (or
+/// `/nodes/<this node>/vncwebsocket` for the node's shell) from an authenticated caller with
+/// `VM.Console` on the guest (`Sys.Console` on the node), whose console ticket matches the
+/// caller, the guest (node) and the port, for a console of the route's kind that `vncproxy`
+/// or `termproxy` prepared and nobody has claimed yet. Everything else is not upgraded and
+/// gets the normal API answer.
 public struct ConsoleGateway: Sendable {
     let nodeName: String
     let consoles: ConsoleSessions
@@ -24,6 +26,15 @@ public struct ConsoleGateway: Sendable {
         authorizer = services.authorizer
     }
 
+    /// What a websocket route opens.
+    struct Target: Equatable {
+        /// The ACL path of the guest or node.
+        let path: String
+        let privilege: String
+        /// termproxy's terminal rather than a VM's VNC screen.
+        let terminal: Bool
+    }
+
     /// The console to bridge, or nil to answer the request as a plain API call.
     public func console(for head: HTTPRequest, channel: (any Channel)?) async -> ConsoleSessions.Console? {
         guard head.method == .get, let target = Self.target(head.path ?? "", node: nodeName) else { return nil }
@@ -31,10 +42,16 @@ public struct ConsoleGateway: Sendable {
         let query = request.uri.queryParameters
         guard let port = query["port"].flatMap({ Int(String($0)) }), let ticket = query["vncticket"].map(String.init),
             case .authenticated(let identity) = await authenticator.authenticate(request, channel: channel),
-            await authorizer.has(identity, "VM.Console", on: "/vms/\(target)"),
-            await access.verifyConsoleTicket(ticket, for: identity.user, path: "/vms/\(target)", port: port)
+            await authorizer.has(identity, target.privilege, on: target.path),
+            await access.verifyConsoleTicket(ticket, for: identity.user, path: target.path, port: port)
         else { return nil }
-        return await consoles.claim(port: port, vmid: target, user: identity.user)
+        return await consoles.claim(port: port, path: target.path, user: identity.user, terminal: target.terminal)
+    }
+
+    /// termproxy's first line: the console's own user with a ticket for it.
+    public func authenticates(_ console: ConsoleSessions.Console, user: String, ticket: String) async -> Bool {
+        guard user == console.user.description else { return false }
+        return await access.verifyConsoleTicket(ticket, for: console.user, path: console.path, port: console.port)
     }
 
     /// The bridge is up; `close` ends it if the console task is aborted.
@@ -46,12 +63,15 @@ public struct ConsoleGateway: Sendable {
         await consoles.disconnected(port: console.port)
     }
 
-    /// The VMID in `/api2/json/nodes/<node>/qemu/<vmid>/vncwebsocket?...`.
-    static func target(_ path: String, node: String) -> Int? {
+    /// The console a websocket path asks for: `/api2/json/nodes/<node>/qemu/<vmid>/vncwebsocket`
+    /// (VNC), `.../lxc/<vmid>/vncwebsocket` or `/api2/json/nodes/<node>/vncwebsocket` (terminals).
+    static func target(_ path: String, node: String) -> Target? {
         let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 8, parts[1] == "api2", parts[2] == "json", parts[3] == "nodes", parts[4] == node,
-            parts[5] == "qemu", parts[7] == "vncwebsocket", let vmid = Int(parts[6])
+        guard parts.count >= 6, parts[0] == "", parts[1] == "api2", parts[2] == "json", parts[3] == "nodes", parts[4] == node,
+            parts.last == "vncwebsocket"
         else { return nil }
-        return vmid
+        if parts.count == 6 { return Target(path: "/nodes/\(node)", privilege: "Sys.Console", terminal: true) }
+        guard parts.count == 8, parts[5] == "qemu" || parts[5] == "lxc", let vmid = VMID(String(parts[6])) else { return nil }
+        return Target(path: "/vms/\(vmid)", privilege: "VM.Console", terminal: parts[5] == "lxc")
     }
 }

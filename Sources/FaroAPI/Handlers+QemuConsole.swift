@@ -9,34 +9,51 @@ extension Handlers {
             let id = vmid(request)
             _ = try await vms.read(id)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
-            let user = request.identity.user
-            let socket = vms.runtime.vncSocket(id)
-            guard let console = await services.consoles.open(vmid: id, user: user, socketPath: socket) else {
-                throw APIError.failed("unable to find free port (\(ConsoleSessions.ports))")
-            }
-            do {
-                let password = ConsolePassword.generate()
+            let password = ConsolePassword.generate()
+            let opened = try await openConsole(
+                services, request, path: "/vms/\(id)", endpoint: .vnc(socketPath: vms.runtime.vncSocket(id)),
+                task: ("vncproxy", "\(id)"), what: "VM \(id)"
+            ) {
                 try await vms.runtime.withMonitor(id) { client in
                     try await client.execute("set_password", arguments: ["protocol": "vnc", "password": .string(password)])
                     try await client.execute("expire_password", arguments: ["protocol": "vnc", "time": "+40"])
                 }
-                let ticket = try await services.access.consoleTicket(for: user, path: "/vms/\(id)", port: console.port)
-                let certificate = (try? FileIO.readText(services.paths.sslCertificate)) ?? ""
-                let upid = try await services.tasks.start(type: "vncproxy", id: "\(id)", user: user.description) { log in
-                    log.log("console for VM \(id) on port \(console.port)")
-                    try await services.consoles.follow(port: console.port)
-                }
-                return .json([
-                    "user": .string(user.description), "ticket": .string(ticket), "cert": .string(certificate),
-                    "port": .int(console.port), "upid": .string(upid.description), "password": .string(password),
-                ])
-            } catch {
-                await services.consoles.remove(port: console.port)
-                throw error
             }
+            let certificate = (try? FileIO.readText(services.paths.sslCertificate)) ?? ""
+            return .json(.object(opened.merging(["cert": .string(certificate), "password": .string(password)]) { _, new in new }))
         }
-        table.on(.get, "/nodes/{node}/qemu/{vmid}/vncwebsocket") { _ in
-            throw APIError(status: 400, "vncwebsocket needs a websocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+        table.on(.get, "/nodes/{node}/qemu/{vmid}/vncwebsocket") { _ in throw needsUpgrade }
+    }
+
+    static let needsUpgrade = APIError(
+        status: 400, "vncwebsocket needs a websocket upgrade (Connection: Upgrade, Upgrade: websocket)")
+
+    /// Reserves a console port for the caller, runs `prepare` (which may set up the other end),
+    /// signs the console ticket for the caller, the ACL `path` and the port, and starts the
+    /// console task, which lives until the websocket closes (or none comes in 40 s). Returns
+    /// Proxmox's `user`, `ticket`, `port` and `upid`.
+    static func openConsole(
+        _ services: NodeServices, _ request: APIRequest, path: String, endpoint: ConsoleSessions.Console.Endpoint,
+        task: (type: String, id: String), what: String, prepare: () async throws -> Void = {}
+    ) async throws -> [String: JSONValue] {
+        let user = request.identity.user
+        guard let console = await services.consoles.open(path: path, user: user, endpoint: endpoint) else {
+            throw APIError.failed("unable to find free port (\(ConsoleSessions.ports))")
+        }
+        do {
+            try await prepare()
+            let ticket = try await services.access.consoleTicket(for: user, path: path, port: console.port)
+            let upid = try await services.tasks.start(type: task.type, id: task.id, user: user.description) { log in
+                log.log("console for \(what) on port \(console.port)")
+                try await services.consoles.follow(port: console.port)
+            }
+            return [
+                "user": .string(user.description), "ticket": .string(ticket), "port": .int(console.port),
+                "upid": .string(upid.description),
+            ]
+        } catch {
+            await services.consoles.remove(port: console.port)
+            throw error
         }
     }
 }

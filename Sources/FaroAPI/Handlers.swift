@@ -25,6 +25,7 @@ public enum Handlers {
         registerQemuStatus(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
+        registerTermproxy(&table, services)
         registerQemuAgent(&table, services)
         registerQemuDisks(&table, services)
         registerLXC(&table, services)

@@ -39,15 +39,22 @@ extension HTTPServerBuilder {
                     guard let console = await gateway.console(for: head, channel: channel) else { return .dontUpgrade }
                     try await channel.pipeline.removeHandler(name: ConsoleUpgradeChannel.reasonHandlerName).get()
                     var headers = HTTPFields()
-                    // noVNC asks for the `binary` subprotocol and closes a socket that does not confirm it.
+                    // noVNC (and Proxmox's xterm.js client) ask for the `binary` subprotocol and close a
+                    // socket that does not confirm it.
                     if let asked = head.headerFields[.secWebSocketProtocol], asked.split(separator: ",").contains(where: {
                         $0.trimmingCharacters(in: .whitespaces) == "binary"
                     }) {
                         headers[.secWebSocketProtocol] = "binary"
                     }
                     return .upgrade(headers) { inbound, outbound, context in
-                        await ConsoleBridge(console: console, gateway: gateway, group: channel.eventLoop)
-                            .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                        switch console.endpoint {
+                        case .vnc(let socketPath):
+                            await ConsoleBridge(console: console, socketPath: socketPath, gateway: gateway, group: channel.eventLoop)
+                                .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                        case .terminal(let argv):
+                            await TerminalBridge(console: console, argv: argv, gateway: gateway, group: channel.eventLoop)
+                                .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                        }
                     }
                 })
         }
@@ -58,13 +65,14 @@ extension HTTPServerBuilder {
 /// either side ends.
 struct ConsoleBridge {
     let console: ConsoleSessions.Console
+    let socketPath: String
     let gateway: ConsoleGateway
     let group: any EventLoopGroup
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
         defer { Task { await gateway.disconnected(console) } }
         do {
-            let vnc = try await ClientBootstrap(group: group).connect(unixDomainSocketPath: console.socketPath) { channel in
+            let vnc = try await ClientBootstrap(group: group).connect(unixDomainSocketPath: socketPath) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
             let vncChannel = vnc.channel
@@ -83,7 +91,7 @@ struct ConsoleBridge {
             }
             try? await outbound.close(.normalClosure, reason: nil)
         } catch {
-            logger.debug("console \(console.port) of VM \(console.vmid) ended: \(error)")
+            logger.debug("console \(console.port) of \(console.path) ended: \(error)")
             try? await outbound.close(.unexpectedServerError, reason: "\(error)")
         }
     }

@@ -6,12 +6,16 @@ import Hummingbird
 import NIOCore
 
 /// Everything outside `/api2`: files of the web GUI from the web root, or, without one, a
-/// short page that points to the API and its OpenAPI document. Debian's noVNC (the console's
-/// VNC client) is served below `/novnc/`.
+/// short page that points to the API and its OpenAPI document. The browser libraries of the
+/// consoles come from Debian packages, each below its own prefix: noVNC (`novnc`, the VM
+/// console) below `/novnc/`, xterm.js (the terminal consoles) below `/xterm/` (`libjs-xterm`:
+/// stylesheet and addons) and `/xterm-lib/` (`node-xterm`: the library's modules).
 struct StaticContent: HTTPResponder {
     typealias Context = FaroRequestContext
     let webRoot: String?
-    var noVNCDirectory = "/usr/share/novnc"
+    var libraries = [
+        "novnc": "/usr/share/novnc", "xterm": "/usr/share/javascript/xterm", "xterm-lib": "/usr/share/nodejs/xterm/lib",
+    ]
 
     static let types: [String: String] = [
         "html": "text/html;charset=UTF-8", "js": "text/javascript;charset=UTF-8", "mjs": "text/javascript;charset=UTF-8",
@@ -31,9 +35,8 @@ struct StaticContent: HTTPResponder {
         guard !segments.isEmpty, segments.allSatisfy({ segment in
             !segment.hasPrefix(".") && segment.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         }) else { return notFound() }
-        let file = segments.first == "novnc"
-            ? noVNCDirectory + "/" + segments.dropFirst().joined(separator: "/")
-            : webRoot + "/" + segments.joined(separator: "/")
+        let file = libraries[String(segments[0])].map { $0 + "/" + segments.dropFirst().joined(separator: "/") }
+            ?? webRoot + "/" + segments.joined(separator: "/")
         guard !FileIO.isDirectory(file), let bytes = try? FileIO.read(file) else { return notFound() }
         let ext = String(segments.last!.split(separator: ".").last ?? "")
         return Response(

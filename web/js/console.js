@@ -1,18 +1,18 @@
-// The VNC console of a VM in its own window (`/console.html?console=kvm&node=N&vmid=ID`):
-// vncproxy prepares a one-time VNC password and a ticket, then Debian's noVNC connects to
-// vncwebsocket on this same port. The session comes from the GUI's ticket cookie.
-import RFB from '../novnc/core/rfb.js';
-import { post, resume } from './api.js';
+// A console in its own window, as Proxmox opens them: `/console.html?console=kvm&node=N&vmid=ID`
+// shows a VM's screen (noVNC), `console=lxc&node=N&vmid=ID` a container's console and
+// `console=shell&node=N` the node's shell (both xterm.js). The session comes from the GUI's
+// ticket cookie.
+import { resume } from './api.js';
 import { t } from './i18n.js';
 
 const params = new URLSearchParams(location.search);
+const kind = params.get('console');
 const node = params.get('node');
 const vmid = params.get('vmid');
+const name = params.get('vmname') || vmid;
 const screen = document.getElementById('console-screen');
 const status = document.getElementById('console-status');
-const cad = document.getElementById('console-cad');
 const reconnect = document.getElementById('console-reconnect');
-let rfb = null;
 
 function show(text, state = 'info') {
   status.textContent = text;
@@ -20,40 +20,35 @@ function show(text, state = 'info') {
   document.body.dataset.console = state;
 }
 
-async function connect() {
-  if (rfb) rfb.disconnect();
-  rfb = null;
-  cad.disabled = true;
-  show(t('Connecting…'));
-  try {
-    const proxy = await post(`/nodes/${encodeURIComponent(node)}/qemu/${encodeURIComponent(vmid)}/vncproxy`, { websocket: 1 });
-    const query = new URLSearchParams({ port: proxy.port, vncticket: proxy.ticket });
-    const url = `wss://${location.host}/api2/json/nodes/${encodeURIComponent(node)}/qemu/${encodeURIComponent(vmid)}`
-      + `/vncwebsocket?${query}`;
-    rfb = new RFB(screen, url, { credentials: { password: proxy.password }, wsProtocols: ['binary'] });
-    rfb.scaleViewport = true;
-    rfb.addEventListener('connect', () => { cad.disabled = false; show(t('Connected'), 'connected'); });
-    rfb.addEventListener('disconnect', (event) => {
-      cad.disabled = true;
-      show(event.detail.clean ? t('Disconnected') : t('Connection lost'), event.detail.clean ? 'disconnected' : 'error');
-    });
-    rfb.addEventListener('securityfailure', (event) => show(t('Authentication failed: {0}', event.detail.reason || ''), 'error'));
-  } catch (error) {
-    show(error.message, 'error');
-  }
-}
+const guestPath = (type) => `/nodes/${encodeURIComponent(node)}/${type}/${encodeURIComponent(vmid)}`;
+const kinds = {
+  kvm: vmid && {
+    title: t('VM {0} ({1}) on node {2}', vmid, name, node), window: t('VM {0} - Console', vmid),
+    open: async () => (await import('./console-vnc.js')).vncConsole({ screen, node, vmid, show, cad: document.getElementById('console-cad') }),
+  },
+  lxc: vmid && {
+    title: t('CT {0} ({1}) on node {2}', vmid, name, node), window: t('CT {0} - Console', vmid),
+    open: async () => (await import('./console-terminal.js')).terminalConsole({ screen, path: guestPath('lxc'), show }),
+  },
+  shell: {
+    title: t('Shell on node {0}', node), window: t('{0} - Shell', node),
+    open: async () => (await import('./console-terminal.js')).terminalConsole({ screen, path: `/nodes/${encodeURIComponent(node)}`, show }),
+  },
+};
+const chosen = node && kinds[kind];
 
-cad.textContent = t('Ctrl-Alt-Del');
 reconnect.textContent = t('Reconnect');
-cad.addEventListener('click', () => rfb && rfb.sendCtrlAltDel());
-reconnect.addEventListener('click', connect);
-document.getElementById('console-title').textContent = t('VM {0} ({1}) on node {2}', vmid, params.get('vmname') || vmid, node);
-document.title = t('VM {0} - Console', vmid);
-
-if (!node || !vmid || params.get('console') !== 'kvm') {
-  show(t('Only VM consoles (console=kvm) can be opened here.'), 'error');
-} else if (await resume()) {
-  connect();
+document.body.dataset.kind = kind || '';
+if (!chosen) {
+  show(t('Unknown console: console=kvm or lxc with node and vmid, or console=shell with node.'), 'error');
 } else {
-  show(t('Not logged in: log in to the web interface first.'), 'error');
+  document.getElementById('console-title').textContent = chosen.title;
+  document.title = chosen.window;
+  if (await resume()) {
+    const connect = await chosen.open();
+    reconnect.addEventListener('click', connect);
+    connect();
+  } else {
+    show(t('Not logged in: log in to the web interface first.'), 'error');
+  }
 }

@@ -67,10 +67,16 @@ async function cloneGuest(entry) {
   });
 }
 
-/** The VM's screen in its own window (noVNC), as Proxmox opens it. */
+/** A console in its own window, as Proxmox opens it: `params` says which (console.js). */
+export function openConsoleWindow(params, name) {
+  const terminal = params.console !== 'kvm';
+  window.open(`/console.html?${new URLSearchParams(params)}`, name, terminal ? 'width=900,height=560' : 'width=1024,height=800');
+}
+
+/** The guest's console: a VM's screen (noVNC) or a container's terminal (xterm.js). */
 export function openConsole(entry) {
-  const query = new URLSearchParams({ console: 'kvm', node: entry.node, vmid: entry.vmid, vmname: entry.name || '' });
-  window.open(`/console.html?${query}`, `console-${entry.vmid}`, 'width=1024,height=800');
+  const kind = entry.type === 'qemu' ? 'kvm' : 'lxc';
+  openConsoleWindow({ console: kind, node: entry.node, vmid: entry.vmid, vmname: entry.name || '' }, `console-${entry.vmid}`);
 }
 
 async function convertToTemplate(entry) {
@@ -85,7 +91,8 @@ async function convertToTemplate(entry) {
 export async function guestActions(entry) {
   const base = `/nodes/{node}/${entry.type}/{vmid}`;
   const [canClone, canTemplate, canConsole] = await Promise.all([
-    api.hasMethod('POST', `${base}/clone`), api.hasMethod('POST', `${base}/template`), api.hasMethod('POST', `${base}/vncproxy`),
+    api.hasMethod('POST', `${base}/clone`), api.hasMethod('POST', `${base}/template`),
+    api.hasMethod('POST', `${base}/${entry.type === 'qemu' ? 'vncproxy' : 'termproxy'}`),
   ]);
   const power = (action, enabled) => ({ id: action, label: t(powerLabels[action]), enabled, run: () => confirmedPower(entry, action) });
   const live = !isTemplate(entry);

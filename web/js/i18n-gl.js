@@ -239,7 +239,7 @@ export const galician = {
   'Stop all VMs and Containers': 'Deter todas as MV e contedores',
   'Update package database': 'Actualizar a base de datos de paquetes',
   'Download': 'Descargar',
-  // The VM console window.
+  // The console windows (VM, container, node shell).
   'Connecting…': 'Conectando…',
   'Connected': 'Conectado',
   'Disconnected': 'Desconectado',
@@ -249,7 +249,14 @@ export const galician = {
   'Reconnect': 'Volver conectar',
   'VM {0} ({1}) on node {2}': 'MV {0} ({1}) no nodo {2}',
   'VM {0} - Console': 'MV {0} - Consola',
-  'Only VM consoles (console=kvm) can be opened here.': 'Aquí só se poden abrir consolas de MV (console=kvm).',
+  'CT {0} ({1}) on node {2}': 'CT {0} ({1}) no nodo {2}',
+  'CT {0} - Console': 'CT {0} - Consola',
+  'Shell on node {0}': 'Intérprete de ordes no nodo {0}',
+  '{0} - Shell': '{0} - Intérprete de ordes',
+  'Unknown console: console=kvm or lxc with node and vmid, or console=shell with node.':
+    'Consola descoñecida: console=kvm ou lxc con node e vmid, ou console=shell con node.',
+  'Shell': 'Intérprete de ordes',
+  'Open in a new window': 'Abrir nunha xanela nova',
   'Not logged in: log in to the web interface first.': 'Sen sesión: entre primeiro na interface web.',
   '/dev/console': '/dev/console',
   'ACPI support': 'Compatibilidade con ACPI',

@@ -14,9 +14,9 @@ import { lxcDNS, lxcNetwork, lxcResources } from './lxc-resources.js';
 import { hardwareView } from './qemu-hardware.js';
 import { snapshotsView } from './snapshots.js';
 
-const buttonIds = ['start', 'shutdown', 'stop', 'reboot'];
+const buttonIds = ['start', 'shutdown', 'stop', 'reboot', 'console'];
 
-/** Start, Shutdown, Stop, Reboot as buttons; the rest under More. Follows the live status. */
+/** Start, Shutdown, Stop, Reboot, Console as buttons; the rest under More. Follows the live status. */
 function actionBar(id) {
   const bar = h('div', { class: 'toolbar', id: 'guest-actions' });
   let seen = null;
@@ -107,10 +107,20 @@ function menuItems(entry, id) {
     { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared];
 }
 
-function render(container, id, entry, { tab, onTab }) {
+function panelTitle(entry) {
   const kind = entry.type === 'lxc' ? t('Container') : t('Virtual Machine');
-  const title = `${kind} ${entry.vmid} (${entry.name || ''}) ${t('on node')} '${entry.node}'`;
-  return renderPanel(container, { title, iconName: entry.type, selected: tab || 'summary', onTab, items: menuItems(entry, id) });
+  return `${kind} ${entry.vmid} (${entry.name || ''}) ${t('on node')} '${entry.node}'`;
+}
+
+/** The panel; its title follows the guest's name (a rename arrives through the resource stream). */
+function render(container, id, entry, { tab, onTab }) {
+  const close = renderPanel(container, { title: panelTitle(entry), iconName: entry.type, selected: tab || 'summary', onTab, items: menuItems(entry, id) });
+  const heading = container.querySelector('#panel-title');
+  const unsubscribe = resources.subscribe(() => {
+    const current = resources.find(id);
+    if (current && heading.textContent !== panelTitle(current)) heading.textContent = panelTitle(current);
+  });
+  return () => { unsubscribe(); close(); };
 }
 
 /** The panel appears once the resource stream knows the guest (right after a reload it may not yet). */

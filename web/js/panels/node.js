@@ -1,8 +1,10 @@
 // A node's panel: Search, Summary (GET /nodes/{node}/status), Notes (description in
-// /nodes/{node}/config, Markdown), System (DNS, Hosts, Time, Syslog) and Task History
+// /nodes/{node}/config, Markdown), Shell (the console window embedded), System (DNS, Hosts,
+// Time, Syslog) and Task History
 // (GET /nodes/{node}/tasks).
 import * as api from '../api.js';
 import { formDialog } from '../dialog.js';
+import { openConsoleWindow } from '../guest-actions.js';
 import { h, clear, formatBytes, formatPercent, formatDuration } from '../dom.js';
 import { t } from '../i18n.js';
 import { renderMarkdown } from '../markdown.js';
@@ -72,6 +74,15 @@ function notes(host, node) {
   load();
 }
 
+/** The node's shell (xterm.js through termproxy), in the panel as in Proxmox, or in its own window. */
+function shell(host, node) {
+  const params = { console: 'shell', node };
+  const frame = h('iframe', { class: 'shell-frame', id: 'node-shell', title: t('Shell'), src: `/console.html?${new URLSearchParams(params)}` });
+  const detach = h('button', { type: 'button', id: 'shell-window', onclick: () => openConsoleWindow(params, `shell-${node}`) },
+    t('Open in a new window'));
+  host.append(h('div', { class: 'toolbar' }, detach), frame);
+}
+
 export function nodePanel(container, node, { tab, onTab, onOpen }) {
   return renderPanel(container, {
     title: t('Node {0}', `'${node}'`), iconName: 'node', selected: tab || 'summary', onTab,
@@ -79,6 +90,7 @@ export function nodePanel(container, node, { tab, onTab, onOpen }) {
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { node, onOpen }) },
       { id: 'summary', label: t('Summary'), render: (host) => summary(host, node) },
       { id: 'notes', label: t('Notes'), render: (host) => notes(host, node) },
+      { id: 'shell', label: t('Shell'), render: (host) => shell(host, node), when: api.hasMethod('POST', '/nodes/{node}/termproxy') },
       // Like Proxmox's System entry, which opens its first sub-entry (DNS here: Faro has no Network view yet).
       { id: 'system', label: t('System'), render: (host) => dnsView(host, node) },
       subItem('dns', t('DNS'), (host) => dnsView(host, node)),
