@@ -18,6 +18,7 @@ extension ContainerManager {
     /// `lxc-info`: RUNNING with the init pid, or stopped (also when lxc has never seen it).
     public func state(_ vmid: VMID) async throws -> ContainerState {
         guard FileIO.exists(containerDirectory(vmid) + "/config") else { return ContainerState(running: false) }
+        if monitorListens(vmid) == false { return ContainerState(running: false) }
         let result = try await runner.run(lxc("lxc-info", vmid, ["-s", "-p"]))
         guard result.succeeded else { return ContainerState(running: false) }
         var state = ContainerState(running: false)
@@ -29,6 +30,28 @@ extension ContainerManager {
             if parts[0] == "PID" { state.pid = Int(parts[1]) }
         }
         return state
+    }
+
+    /// Whether the container's lxc monitor holds its command socket (`@<lxcpath>/<vmid>/command`
+    /// in the network namespace's unix socket table): without it nothing runs, and a stopped
+    /// container costs no `lxc-info`. nil where that name cannot be known: an lxc path that is
+    /// not canonical (lxc may spell it otherwise), or one so long that lxc hashes the name.
+    func monitorListens(_ vmid: VMID) -> Bool? {
+        let socket = "@\(host.lxcPath)/\(vmid)/command"
+        guard socket.utf8.count < 100, FileIO.realPath(host.lxcPath) == host.lxcPath,
+            let table = try? FileIO.readText(procRoot + "/net/unix")
+        else { return nil }
+        return Self.unixSocketNames(table).contains(socket)
+    }
+
+    /// The bound names in a `/proc/net/unix` text (its last column, where there is one).
+    static func unixSocketNames(_ table: String) -> Set<String> {
+        var names: Set<String> = []
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true)
+            if fields.count >= 8 { names.insert(String(fields[7])) }
+        }
+        return names
     }
 
     /// Writes the lxc config from the CT config, mounts the rootfs and starts the container
