@@ -19,8 +19,9 @@ class KeepAliveAPI:
         self.connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=context, timeout=60)
         self.connection.connect()
 
-    def call(self, method, path, params=None):
+    def call(self, method, path, params=None, base=None):
         """Sends one request (form-encoded `params` for POST/PUT) and returns `data`."""
+        url = (self.base if base is None else base) + path
         body, headers = None, dict(self.headers)
         if params:
             body = "&".join(f"{key}={value}" for key, value in params.items())
@@ -29,7 +30,7 @@ class KeepAliveAPI:
             if self.connection is None:
                 self._connect()
             try:
-                self.connection.request(method, self.base + path, body=body, headers=headers)
+                self.connection.request(method, url, body=body, headers=headers)
                 reply = self.connection.getresponse()
                 payload = reply.read()
                 break
@@ -45,4 +46,4 @@ class KeepAliveAPI:
 
     def warm(self):
         """Opens the connection before anything is timed."""
-        self.call("GET", "/version")
+        self.call("GET", "/api2/json/version", base="")

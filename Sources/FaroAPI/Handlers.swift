@@ -42,7 +42,9 @@ public enum Handlers {
         table.on(.get, "/") { _ in index(spec, path: "/", key: "subdir") }
         table.on(.get, "/version") { _ in
             // Proxmox's datacenter `console` choice; `applet` is an old name for html5.
-            let console = try await datacenterConfig(services.store).1.options["console"].map { $0 == "applet" ? "html5" : $0 }
+            let console = try await services.consoleViewer.value(services.store) {
+                try await datacenterConfig(services.store).1.options["console"].map { $0 == "applet" ? "html5" : $0 }
+            }
             return .json([
                 "version": .string(FaroVersion.compatibleVersion), "release": .string(FaroVersion.compatibleRelease),
                 "repoid": .string(FaroVersion.repoID), "console": .string(console ?? "html5"), "faro": .string(FaroVersion.faro),

@@ -26,6 +26,8 @@ public struct NodeServices: Sendable {
     public let systemFiles: NodeSystemFiles
     /// VNC consoles prepared by `vncproxy`, waiting for or bridged to their websocket.
     public let consoles = ConsoleSessions()
+    /// The datacenter.cfg `console` viewer, for `/version`.
+    public let consoleViewer = StoreDerived<String?>()
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
