@@ -50,7 +50,15 @@ import Testing
 
     @Test func endingTheSessionHangsUpTheProgram() async throws {
         let started = ContinuousClock.now
-        let termination = try await TerminalRunner().run(["/bin/sleep", "60"], environment: [:]) { primary in close(primary) }
+        // The session ends once the program runs on the terminal (closed before that, setsid
+        // itself fails to take the terminal and exits 1).
+        let termination = try await TerminalRunner().run(["/bin/sh", "-c", "echo ready; exec /bin/sleep 60"], environment: [:]) { primary in
+            var seen = ""
+            var byte: UInt8 = 0
+            var poller = pollfd(fd: primary, events: Int16(POLLIN), revents: 0)
+            while !seen.contains("ready"), poll(&poller, 1, 30_000) > 0, read(primary, &byte, 1) == 1 { seen.append(Character(UnicodeScalar(byte))) }
+            close(primary)
+        }
         #expect(termination == .signalled(SIGHUP))
         // sleep would last 60 s; a loaded machine may take a while to spawn and reap it.
         #expect(ContinuousClock.now - started < .seconds(45))
