@@ -260,7 +260,14 @@ def test_bulk_start_and_stop_from_the_search_view(browser, node):
     screenshot(browser, "search-bulk")
     css(browser, "#bulk-stop").click()
     confirm(browser)
-    wait(browser, lambda d: {vm["status"] for vm in pvesh(node, "get", "/nodes/pytest/qemu") if vm["vmid"] in (201, 202)} == {"stopped"}, timeout=60)
+    try:
+        wait(browser, lambda d: {vm["status"] for vm in pvesh(node, "get", "/nodes/pytest/qemu") if vm["vmid"] in (201, 202)} == {"stopped"}, timeout=60)
+    except Exception:
+        # Seen once under load: say what the guests and the last tasks were doing.
+        print("guests:", [(vm["vmid"], vm["status"]) for vm in pvesh(node, "get", "/nodes/pytest/qemu")])
+        print("tasks:", [(t.get("type"), t.get("id"), t.get("status")) for t in pvesh(node, "get", "/nodes/pytest/tasks")][:10])
+        print("daemon log:", open(os.path.join(node.root, "daemon.log")).read()[-3000:])
+        raise
 
 
 def test_the_context_menu_works_from_the_keyboard(browser, node):
