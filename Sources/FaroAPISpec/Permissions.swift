@@ -52,3 +52,19 @@ public enum Permissions: Sendable {
         }
     }
 }
+
+extension Permissions {
+    /// Cloning a VM or container (Proxmox's rule for both): `VM.Clone` on the source, and
+    /// `VM.Allocate` on the new VMID or on the pool the clone joins.
+    static func guestClone(sourcePath: String) -> Permissions {
+        .check(
+            .and([
+                .privileges(path: sourcePath, ["VM.Clone"]),
+                .or([
+                    .privileges(path: "/vms/{newid}", ["VM.Allocate"]),
+                    .privileges(path: "/pool/{pool}", ["VM.Allocate"], requireParam: "pool"),
+                ]),
+            ]),
+            note: "Every storage the clone allocates on also needs 'Datastore.AllocateSpace'.")
+    }
+}

@@ -76,15 +76,7 @@ extension APISpec {
                     "bwlimit": Schema.number("Override I/O bandwidth limit (in KiB/s).", minimum: 0).optional(),
                 ]),
                 returns: task,
-                permissions: .check(
-                    .and([
-                        .privileges(path: vmidPath, ["VM.Clone"]),
-                        .or([
-                            .privileges(path: "/vms/{newid}", ["VM.Allocate"]),
-                            .privileges(path: "/pool/{pool}", ["VM.Allocate"], requireParam: "pool"),
-                        ]),
-                    ]),
-                    note: "Every storage the clone allocates on also needs 'Datastore.AllocateSpace'."),
+                permissions: .guestClone(sourcePath: vmidPath),
                 protected: true, proxyTo: "node"),
             APIMethod(
                 .put, ct + "/resize", name: "resize_vm", description: "Resize a container mount point.",

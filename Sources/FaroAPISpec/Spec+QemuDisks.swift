@@ -53,15 +53,7 @@ extension APISpec {
                 .post, "/nodes/{node}/qemu/{vmid}/clone", name: "clone_vm",
                 description: "Create a copy of a VM or template (full or linked); runs as a task.",
                 parameters: cloneParameters, returns: .string("The task's UPID."),
-                permissions: .check(
-                    .and([
-                        .privileges(path: vmidPath, ["VM.Clone"]),
-                        .or([
-                            .privileges(path: "/vms/{newid}", ["VM.Allocate"]),
-                            .privileges(path: "/pool/{pool}", ["VM.Allocate"], requireParam: "pool"),
-                        ]),
-                    ]),
-                    note: "Copies onto a storage also need 'Datastore.AllocateSpace' there."),
+                permissions: .guestClone(sourcePath: vmidPath),
                 protected: true, proxyTo: "node"
             ),
             APIMethod(
