@@ -3,6 +3,14 @@ SHELL := /bin/bash
 ROOT ?= $(CURDIR)/data
 LISTEN ?= 0.0.0.0:8006
 SWIFT ?= swift
+# Release builds: the Swift runtime and Foundation linked in (no shared Swift libraries to map),
+# optimised for size, and lld placing the code a running daemon uses together at the front
+# (scripts/faro.order, written by scripts/link-order.py), so that the pages it maps are mostly
+# code it runs. Relative relocations packed (DT_RELR) and no exported symbol table: the loader
+# reads kilobytes instead of megabytes of them at start.
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xswiftc -Osize -Xcc -ffunction-sections \
+	-Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/scripts/faro.order -Xlinker --no-warn-symbol-ordering
 
 .PHONY: all deps build release run test bench format clean
 
@@ -15,7 +23,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product faro
+	$(SWIFT) build $(RELEASE_FLAGS) --product faro
 
 run: release
 	@scripts/run.sh "$(ROOT)" "$(LISTEN)"
@@ -32,7 +40,7 @@ test: deps
 
 bench: deps
 	@scripts/install-deps.sh --bench
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 	@scripts/bench.sh
 	@scripts/bench-vm.sh
 	@scripts/bench-lxc.sh

@@ -15,43 +15,40 @@ extension ContainerManager {
         [tool, "-P", host.lxcPath, "-n", "\(vmid)"] + arguments
     }
 
-    /// `lxc-info`: RUNNING with the init pid, or stopped (also when lxc has never seen it).
+    /// RUNNING with the init pid, or stopped (also when lxc has never seen it). Asked of the
+    /// monitor's command socket, which is what `lxc-info` does, without starting a program;
+    /// through `lxc-info` only where lxc hashes the socket's name (an lxc path too long for it).
     public func state(_ vmid: VMID) async throws -> ContainerState {
         guard FileIO.exists(containerDirectory(vmid) + "/config") else { return ContainerState(running: false) }
-        if monitorListens(vmid) == false { return ContainerState(running: false) }
+        guard let monitor = monitorSocket(vmid) else { return try await stateFromLXCInfo(vmid) }
+        guard let state = try await monitor.state() else {
+            // A monitor that holds its socket but is busy (a start or stop in progress) counts
+            // as running, as Proxmox counts a container whose command socket exists.
+            return ContainerState(running: true)
+        }
+        guard state.isRunning else { return ContainerState(running: false) }
+        return ContainerState(running: true, pid: try await monitor.initPID())
+    }
+
+    /// The monitor's socket. lxc names it after the lxc path exactly as its tools were given it
+    /// (`-P`, always `host.lxcPath` here), less trailing slashes.
+    func monitorSocket(_ vmid: VMID) -> LXCMonitorSocket? {
+        var path = Substring(host.lxcPath)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        return LXCMonitorSocket(lxcPath: String(path), container: "\(vmid)")
+    }
+
+    func stateFromLXCInfo(_ vmid: VMID) async throws -> ContainerState {
         let result = try await runner.run(lxc("lxc-info", vmid, ["-s", "-p"]))
         guard result.succeeded else { return ContainerState(running: false) }
         var state = ContainerState(running: false)
         for line in result.output.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            // A suspended (frozen) container still runs, as Proxmox reports it.
             if parts[0] == "State" { state.running = ["RUNNING", "FROZEN", "FREEZING", "THAWED"].contains(parts[1]) }
             if parts[0] == "PID" { state.pid = Int(parts[1]) }
         }
         return state
-    }
-
-    /// Whether the container's lxc monitor holds its command socket (`@<lxcpath>/<vmid>/command`
-    /// in the network namespace's unix socket table): without it nothing runs, and a stopped
-    /// container costs no `lxc-info`. nil where that name cannot be known: an lxc path that is
-    /// not canonical (lxc may spell it otherwise), or one so long that lxc hashes the name.
-    func monitorListens(_ vmid: VMID) -> Bool? {
-        let socket = "@\(host.lxcPath)/\(vmid)/command"
-        guard socket.utf8.count < 100, FileIO.realPath(host.lxcPath) == host.lxcPath,
-            let table = try? FileIO.readText(procRoot + "/net/unix")
-        else { return nil }
-        return Self.unixSocketNames(table).contains(socket)
-    }
-
-    /// The bound names in a `/proc/net/unix` text (its last column, where there is one).
-    static func unixSocketNames(_ table: String) -> Set<String> {
-        var names: Set<String> = []
-        for line in table.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true)
-            if fields.count >= 8 { names.insert(String(fields[7])) }
-        }
-        return names
     }
 
     /// Writes the lxc config from the CT config, mounts the rootfs and starts the container

@@ -97,13 +97,16 @@ public enum ContainerSchema {
             "entrypoint": Schema.string("Command to run as init, optionally with arguments.").defaulting("/sbin/init").optional(),
             "env": Schema.string("The container runtime environment as NUL-separated list.").optional(),
         ]
-        for n in 0..<maxNetworks {
-            options["net\(n)"] = Schema.propertyString(networkKeys, "Specifies network interfaces for the container.").optional()
-        }
+        // One schema per family, shared by its numbered keys.
+        let network = Schema.propertyString(networkKeys, "Specifies network interfaces for the container.").optional()
+        let mountPoint = Schema.propertyString(mountPointKeys, "Use volume as container mount point.").optional()
+        let unused = Schema.string("Reference to an unused volume.", format: "pve-volume-id").optional()
+        let device = Schema.propertyString(deviceKeys, "Device to pass through to the container.").optional()
+        for n in 0..<maxNetworks { options["net\(n)"] = network }
         for n in 0..<maxMountPoints {
-            options["mp\(n)"] = Schema.propertyString(mountPointKeys, "Use volume as container mount point.").optional()
-            options["unused\(n)"] = Schema.string("Reference to an unused volume.", format: "pve-volume-id").optional()
-            options["dev\(n)"] = Schema.propertyString(deviceKeys, "Device to pass through to the container.").optional()
+            options["mp\(n)"] = mountPoint
+            options["unused\(n)"] = unused
+            options["dev\(n)"] = device
         }
         return options
     }()

@@ -16,37 +16,157 @@ public enum SchemaFormat: Sendable {
 /// `default_key`, `alias`, ...). Declarations build these with the static constructors and the
 /// modifier methods, e.g. `.integer(minimum: 100).describe("The (unique) ID of the VM.").optional()`.
 public struct Schema: Sendable {
-    public var type: SchemaType
-    public var description: String?
-    public var verboseDescription: String?
-    public var isOptional = false
-    public var defaultValue: JSONValue?
-    public var enumValues: [String]?
-    public var pattern: String?
-    public var format: SchemaFormat?
-    public var minimum: Double?
-    public var maximum: Double?
-    public var minLength: Int?
-    public var maxLength: Int?
-    public var properties: [String: Schema]?
-    public var additionalProperties = false
-    public var typetext: String?
-    public var formatDescription: String?
+    /// The fields live in a shared, copy-on-write box: a schema is one pointer, so the option
+    /// tables (a container's `mp0`...`mp255`, a VM's disks and NICs) and the parameter objects
+    /// that merge them hold pointers to shared schemas rather than hundreds of bytes per key.
+    private final class Storage: @unchecked Sendable {
+        var type: SchemaType
+        var description: String?
+        var verboseDescription: String?
+        var isOptional: Bool = false
+        var defaultValue: JSONValue?
+        var enumValues: [String]?
+        var pattern: String?
+        var format: SchemaFormat?
+        var minimum: Double?
+        var maximum: Double?
+        var minLength: Int?
+        var maxLength: Int?
+        var properties: [String: Schema]?
+        var additionalProperties: Bool = false
+        var typetext: String?
+        var formatDescription: String?
+        var requires: String?
+        var childLink: String?
+        var isDefaultKey: Bool = false
+        var alias: String?
+        var items: Schema?
+
+        init(type: SchemaType) { self.type = type }
+
+        func copy() -> Storage {
+            let copy = Storage(type: type)
+            copy.description = description
+            copy.verboseDescription = verboseDescription
+            copy.isOptional = isOptional
+            copy.defaultValue = defaultValue
+            copy.enumValues = enumValues
+            copy.pattern = pattern
+            copy.format = format
+            copy.minimum = minimum
+            copy.maximum = maximum
+            copy.minLength = minLength
+            copy.maxLength = maxLength
+            copy.properties = properties
+            copy.additionalProperties = additionalProperties
+            copy.typetext = typetext
+            copy.formatDescription = formatDescription
+            copy.requires = requires
+            copy.childLink = childLink
+            copy.isDefaultKey = isDefaultKey
+            copy.alias = alias
+            copy.items = items
+            return copy
+        }
+    }
+
+    private var storage: Storage
+
+    public init(type: SchemaType) { storage = Storage(type: type) }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var type: SchemaType {
+        get { storage.type }
+        set { unique().type = newValue }
+    }
+    public var description: String? {
+        get { storage.description }
+        set { unique().description = newValue }
+    }
+    public var verboseDescription: String? {
+        get { storage.verboseDescription }
+        set { unique().verboseDescription = newValue }
+    }
+    public var isOptional: Bool {
+        get { storage.isOptional }
+        set { unique().isOptional = newValue }
+    }
+    public var defaultValue: JSONValue? {
+        get { storage.defaultValue }
+        set { unique().defaultValue = newValue }
+    }
+    public var enumValues: [String]? {
+        get { storage.enumValues }
+        set { unique().enumValues = newValue }
+    }
+    public var pattern: String? {
+        get { storage.pattern }
+        set { unique().pattern = newValue }
+    }
+    public var format: SchemaFormat? {
+        get { storage.format }
+        set { unique().format = newValue }
+    }
+    public var minimum: Double? {
+        get { storage.minimum }
+        set { unique().minimum = newValue }
+    }
+    public var maximum: Double? {
+        get { storage.maximum }
+        set { unique().maximum = newValue }
+    }
+    public var minLength: Int? {
+        get { storage.minLength }
+        set { unique().minLength = newValue }
+    }
+    public var maxLength: Int? {
+        get { storage.maxLength }
+        set { unique().maxLength = newValue }
+    }
+    public var properties: [String: Schema]? {
+        get { storage.properties }
+        set { unique().properties = newValue }
+    }
+    public var additionalProperties: Bool {
+        get { storage.additionalProperties }
+        set { unique().additionalProperties = newValue }
+    }
+    public var typetext: String? {
+        get { storage.typetext }
+        set { unique().typetext = newValue }
+    }
+    public var formatDescription: String? {
+        get { storage.formatDescription }
+        set { unique().formatDescription = newValue }
+    }
     /// Another parameter that must be present when this one is.
-    public var requires: String?
+    public var requires: String? {
+        get { storage.requires }
+        set { unique().requires = newValue }
+    }
     /// For index methods: the child link template, e.g. `{subdir}`.
-    public var childLink: String?
+    public var childLink: String? {
+        get { storage.childLink }
+        set { unique().childLink = newValue }
+    }
     /// Property-string keys: written without `key=`.
-    public var isDefaultKey = false
+    public var isDefaultKey: Bool {
+        get { storage.isDefaultKey }
+        set { unique().isDefaultKey = newValue }
+    }
     /// Property-string keys: another name that is rewritten to this key.
-    public var alias: String?
-    private var itemStorage: [Schema] = []
-
-    public init(type: SchemaType) { self.type = type }
-
+    public var alias: String? {
+        get { storage.alias }
+        set { unique().alias = newValue }
+    }
+    /// For arrays: the schema of the elements.
     public var items: Schema? {
-        get { itemStorage.first }
-        set { itemStorage = newValue.map { [$0] } ?? [] }
+        get { storage.items }
+        set { unique().items = newValue }
     }
 }
 

@@ -121,18 +121,23 @@ public enum VMOptions {
             "vmstatestorage": text("Storage for VM state volumes.", format: "pve-storage-id"),
             "watchdog": text("Watchdog device."),
         ]
+        // One schema per family, shared by its numbered keys.
         let drive = Schema.propertyString(DeviceKeys.drive).optional()
         for bus in driveBuses {
-            for index in 0..<slots[bus]! { options["\(bus)\(index)"] = drive.describe("A \(bus) drive (disk or CD-ROM).") }
+            let busDrive = drive.describe("A \(bus) drive (disk or CD-ROM).")
+            for index in 0..<slots[bus]! { options["\(bus)\(index)"] = busDrive }
         }
-        for index in 0..<slots["net"]! { options["net\(index)"] = Schema.propertyString(DeviceKeys.net, "A network device.").optional() }
-        for index in 0..<slots["unused"]! { options["unused\(index)"] = Schema.propertyString(DeviceKeys.unused, "A detached disk.").optional() }
-        for index in 0..<slots["serial"]! {
-            options["serial\(index)"] = text("Serial port: `socket` or a host device `/dev/...`.").with { $0.pattern = "(/dev/.+|socket)" }
-        }
-        for index in 0..<slots["ipconfig"]! { options["ipconfig\(index)"] = text("Cloud-init IP configuration.") }
+        let network = Schema.propertyString(DeviceKeys.net, "A network device.").optional()
+        let unused = Schema.propertyString(DeviceKeys.unused, "A detached disk.").optional()
+        let serial = text("Serial port: `socket` or a host device `/dev/...`.").with { $0.pattern = "(/dev/.+|socket)" }
+        let ipconfig = text("Cloud-init IP configuration.")
+        for index in 0..<slots["net"]! { options["net\(index)"] = network }
+        for index in 0..<slots["unused"]! { options["unused\(index)"] = unused }
+        for index in 0..<slots["serial"]! { options["serial\(index)"] = serial }
+        for index in 0..<slots["ipconfig"]! { options["ipconfig\(index)"] = ipconfig }
         for bus in ["usb", "hostpci", "numa", "virtiofs", "parallel"] {
-            for index in 0..<slots[bus]! { options["\(bus)\(index)"] = text("\(bus) device (not supported by Faro yet).") }
+            let unsupported = text("\(bus) device (not supported by Faro yet).")
+            for index in 0..<slots[bus]! { options["\(bus)\(index)"] = unsupported }
         }
         return options
     }()
