@@ -34,11 +34,14 @@ extension ContainerManager {
         }
     }
 
-    /// Grows the ext4 in an image: through the loop device it is mounted on, else offline.
-    /// Where the kernel refuses to grow a mounted file system, it grows at the next start.
+    /// Grows the ext4 in an image: through the loop device it is mounted on, else offline (a
+    /// loop device still attached but no longer mounted, as one may linger after an unmount,
+    /// does not count). Where the kernel refuses to grow a mounted file system, it grows at the
+    /// next start.
     func growFileSystem(_ image: String, vmid: VMID, log: @Sendable (String) -> Void) async throws {
+        let mounted = FileIO.mountSources(mountInfo: (try? FileIO.readText("/proc/self/mountinfo")) ?? "")
         let loops = try await runner.checked(["losetup", "-j", image, "-O", "NAME", "-n"])
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { mounted.contains($0) }
         guard let device = loops.first else { return try await growOffline(image) }
         try await runner.checked(["losetup", "-c", device])
         let online = try await runner.run(["resize2fs", device])

@@ -37,6 +37,20 @@ extension FileIO {
         return result
     }
 
+    /// The mounted sources (devices such as `/dev/loop3`, or `none`, `proc`, ...) in a
+    /// `/proc/*/mountinfo` text: the field after the file system type, past the ` - ` separator.
+    public static func mountSources(mountInfo: String) -> Set<String> {
+        var result: Set<String> = []
+        for line in mountInfo.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            // Fields 7 and on are optional tags, ended by a lone "-".
+            guard fields.count > 6, let separator = fields[6...].firstIndex(of: "-"), separator + 2 < fields.count
+            else { continue }
+            result.insert(unescapeMountField(fields[separator + 2]))
+        }
+        return result
+    }
+
     static func unescapeMountField(_ field: Substring) -> String {
         guard field.contains("\\") else { return String(field) }
         var bytes: [UInt8] = []

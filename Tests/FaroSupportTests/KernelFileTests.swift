@@ -13,6 +13,15 @@ import Testing
         #expect(FileIO.mountPoints(mountInfo: table) == ["/", "/var/lib/lxc/100/rootfs", "/mnt/with space\ttab", "/mnt/back\\slash"])
     }
 
+    @Test func mountSourcesAreTheFieldAfterTheFileSystemType() {
+        let table = """
+            22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+            97 22 7:3 / /var/lib/faro/lxc/223/rootfs rw,relatime shared:7 master:2 - ext4 /dev/loop3 rw
+            98 22 0:45 / /mnt/x rw - fuse.sshfs user@host:/with\\040space rw
+            """
+        #expect(FileIO.mountSources(mountInfo: table) == ["/dev/vda", "/dev/loop3", "user@host:/with space"])
+    }
+
     @Test func theRootIsAMountPointAndAFreshDirectoryIsNot() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
