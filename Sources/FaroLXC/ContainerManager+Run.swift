@@ -21,13 +21,19 @@ extension ContainerManager {
     public func state(_ vmid: VMID) async throws -> ContainerState {
         guard FileIO.exists(containerDirectory(vmid) + "/config") else { return ContainerState(running: false) }
         guard let monitor = monitorSocket(vmid) else { return try await stateFromLXCInfo(vmid) }
-        guard let state = try await monitor.state() else {
-            // A monitor that holds its socket but is busy (a start or stop in progress) counts
-            // as running, as Proxmox counts a container whose command socket exists.
-            return ContainerState(running: true)
+        do {
+            guard let state = try await monitor.state() else {
+                // A monitor that holds its socket but is busy (a start or stop in progress)
+                // counts as running, as Proxmox counts a container whose command socket exists.
+                return ContainerState(running: true)
+            }
+            guard state.isRunning else { return ContainerState(running: false) }
+            return ContainerState(running: true, pid: try await monitor.initPID())
+        } catch {
+            // A monitor that refuses a command (seen as EPERM while the daemon was traced)
+            // still answers lxc-info, which asks with the same protocol and more ceremony.
+            return try await stateFromLXCInfo(vmid)
         }
-        guard state.isRunning else { return ContainerState(running: false) }
-        return ContainerState(running: true, pid: try await monitor.initPID())
     }
 
     /// The monitor's socket. lxc names it after the lxc path exactly as its tools were given it
