@@ -23,7 +23,7 @@ extension ContainerManager {
                 for mount in try await mountPointMounts(vmid, config: config).sorted(by: { $0.target < $1.target }) {
                     let target = try setup.directory(mount.target)
                     if try await isMounted(target) { continue }
-                    try await runner.checked(["mount", "--bind"] + (mount.readOnly ? ["-o", "ro"] : []) + [mount.source, target])
+                    try FileIO.bindMount(mount.source, at: target, readOnly: mount.readOnly)
                 }
             } catch {
                 try? await releaseHostMounts(vmid)

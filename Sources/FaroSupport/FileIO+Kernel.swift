@@ -70,8 +70,16 @@ extension FileIO {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `mount --bind source target` as one system call.
-    public static func bindMount(_ source: String, at target: String) throws(FileError) {
+    /// `mount --bind [-o ro] source target` as system calls: the bind, then for a read-only one
+    /// its remount read-only (the flag is ignored on the bind itself). A failed remount undoes
+    /// the bind, so nothing stays mounted writable.
+    public static func bindMount(_ source: String, at target: String, readOnly: Bool = false) throws(FileError) {
         guard mount(source, target, nil, UInt(MS_BIND), nil) == 0 else { throw FileError("bind-mount '\(source)' at", path: target, errno: errno) }
+        guard readOnly else { return }
+        guard mount(nil, target, nil, UInt(MS_BIND | MS_REMOUNT | MS_RDONLY), nil) == 0 else {
+            let code = errno
+            umount2(target, 0)
+            throw FileError("remount read-only", path: target, errno: code)
+        }
     }
 }

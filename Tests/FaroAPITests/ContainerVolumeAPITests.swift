@@ -26,8 +26,11 @@ import Testing
             let containers = node.services.containers
             let (first, second) = ("/nodes/testnode/lxc/260", "/nodes/testnode/lxc/261")
             let mp0 = ContainerChangeAPITests.encoded("local:1,mp=/data")
+            let shared = try TemporaryDirectory()
+            defer { shared.remove() }
+            let mp2 = ContainerChangeAPITests.encoded("\(shared.path),mp=/shared,ro=1")
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
-                "vmid=260&ostemplate=\(Self.template)&rootfs=local:0&mp0=\(mp0)&hostname=owner&ostype=alpine") == "OK")
+                "vmid=260&ostemplate=\(Self.template)&rootfs=local:0&mp0=\(mp0)&mp2=\(mp2)&hostname=owner&ostype=alpine") == "OK")
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
                 "vmid=261&ostemplate=\(Self.template)&rootfs=local:0&hostname=taker&ostype=alpine") == "OK")
 
@@ -37,6 +40,12 @@ import Testing
             #expect(try FileIO.readText(rootfs + "/etc/hostname") == "owner\n", "the rootfs is on the host")
             #expect(try await containers.runner.run(["mountpoint", "-q", rootfs + "/data"]).succeeded, "mp0 is mounted at its path")
             FileManager.default.createFile(atPath: rootfs + "/data/marker", contents: Data("kept\n".utf8))
+            #expect(FileIO.isMountPoint(rootfs + "/shared"), "the read-only bind mount point is mounted")
+            let written = open(rootfs + "/shared/written", O_WRONLY | O_CREAT, 0o644)
+            let writeError = errno
+            if written >= 0 { close(written) }
+            #expect(written == -1 && writeError == EROFS, "ro=1 is read-only on the host too")
+            #expect(!FileIO.exists(shared.path + "/written"))
             #expect(try await api.call(client, .get, first + "/config").data["lock"] == "mounted")
             response = try await api.call(client, .post, first + "/mount")
             #expect(Self.message(response).hasPrefix("CT 260 is locked (mounted)"))
