@@ -8,7 +8,7 @@ from conftest import Daemon, FARO
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -115,9 +115,16 @@ def tree_labels(driver):
 
 
 def select_tree(driver, kind_id):
-    element = css(driver, f'.tree-row[data-id="{kind_id}"] .label')
-    element.click()
-    return element
+    """Click a tree row. The virtual tree repaints its rows on every pushed status change, so a
+    row found a moment ago may be gone by the click: find it again until a click lands."""
+    def clicked(d):
+        try:
+            element = css(d, f'.tree-row[data-id="{kind_id}"] .label')
+            element.click()
+            return element
+        except StaleElementReferenceException:
+            return False
+    return wait(driver, clicked)
 
 
 def open_side(driver, tab):
