@@ -19,7 +19,7 @@ public struct Schema: Sendable {
     /// The fields live in a shared, copy-on-write box: a schema is one pointer, so the option
     /// tables (a container's `mp0`...`mp255`, a VM's disks and NICs) and the parameter objects
     /// that merge them hold pointers to shared schemas rather than hundreds of bytes per key.
-    private final class Storage: @unchecked Sendable {
+    private struct Fields: Sendable {
         var type: SchemaType
         var description: String?
         var verboseDescription: String?
@@ -41,132 +41,111 @@ public struct Schema: Sendable {
         var isDefaultKey: Bool = false
         var alias: String?
         var items: Schema?
-
-        init(type: SchemaType) { self.type = type }
-
-        func copy() -> Storage {
-            let copy = Storage(type: type)
-            copy.description = description
-            copy.verboseDescription = verboseDescription
-            copy.isOptional = isOptional
-            copy.defaultValue = defaultValue
-            copy.enumValues = enumValues
-            copy.pattern = pattern
-            copy.format = format
-            copy.minimum = minimum
-            copy.maximum = maximum
-            copy.minLength = minLength
-            copy.maxLength = maxLength
-            copy.properties = properties
-            copy.additionalProperties = additionalProperties
-            copy.typetext = typetext
-            copy.formatDescription = formatDescription
-            copy.requires = requires
-            copy.childLink = childLink
-            copy.isDefaultKey = isDefaultKey
-            copy.alias = alias
-            copy.items = items
-            return copy
-        }
     }
 
-    private var storage: Storage
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
 
-    public init(type: SchemaType) { storage = Storage(type: type) }
+    private var box: Box
 
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
+    public init(type: SchemaType) { box = Box(Fields(type: type)) }
+
+    /// Changes the fields, copying them first where another schema shares them.
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        body(&box.fields)
     }
 
     public var type: SchemaType {
-        get { storage.type }
-        set { unique().type = newValue }
+        get { box.fields.type }
+        set { change { $0.type = newValue } }
     }
     public var description: String? {
-        get { storage.description }
-        set { unique().description = newValue }
+        get { box.fields.description }
+        set { change { $0.description = newValue } }
     }
     public var verboseDescription: String? {
-        get { storage.verboseDescription }
-        set { unique().verboseDescription = newValue }
+        get { box.fields.verboseDescription }
+        set { change { $0.verboseDescription = newValue } }
     }
     public var isOptional: Bool {
-        get { storage.isOptional }
-        set { unique().isOptional = newValue }
+        get { box.fields.isOptional }
+        set { change { $0.isOptional = newValue } }
     }
     public var defaultValue: JSONValue? {
-        get { storage.defaultValue }
-        set { unique().defaultValue = newValue }
+        get { box.fields.defaultValue }
+        set { change { $0.defaultValue = newValue } }
     }
     public var enumValues: [String]? {
-        get { storage.enumValues }
-        set { unique().enumValues = newValue }
+        get { box.fields.enumValues }
+        set { change { $0.enumValues = newValue } }
     }
     public var pattern: String? {
-        get { storage.pattern }
-        set { unique().pattern = newValue }
+        get { box.fields.pattern }
+        set { change { $0.pattern = newValue } }
     }
     public var format: SchemaFormat? {
-        get { storage.format }
-        set { unique().format = newValue }
+        get { box.fields.format }
+        set { change { $0.format = newValue } }
     }
     public var minimum: Double? {
-        get { storage.minimum }
-        set { unique().minimum = newValue }
+        get { box.fields.minimum }
+        set { change { $0.minimum = newValue } }
     }
     public var maximum: Double? {
-        get { storage.maximum }
-        set { unique().maximum = newValue }
+        get { box.fields.maximum }
+        set { change { $0.maximum = newValue } }
     }
     public var minLength: Int? {
-        get { storage.minLength }
-        set { unique().minLength = newValue }
+        get { box.fields.minLength }
+        set { change { $0.minLength = newValue } }
     }
     public var maxLength: Int? {
-        get { storage.maxLength }
-        set { unique().maxLength = newValue }
+        get { box.fields.maxLength }
+        set { change { $0.maxLength = newValue } }
     }
     public var properties: [String: Schema]? {
-        get { storage.properties }
-        set { unique().properties = newValue }
+        get { box.fields.properties }
+        set { change { $0.properties = newValue } }
     }
     public var additionalProperties: Bool {
-        get { storage.additionalProperties }
-        set { unique().additionalProperties = newValue }
+        get { box.fields.additionalProperties }
+        set { change { $0.additionalProperties = newValue } }
     }
     public var typetext: String? {
-        get { storage.typetext }
-        set { unique().typetext = newValue }
+        get { box.fields.typetext }
+        set { change { $0.typetext = newValue } }
     }
     public var formatDescription: String? {
-        get { storage.formatDescription }
-        set { unique().formatDescription = newValue }
+        get { box.fields.formatDescription }
+        set { change { $0.formatDescription = newValue } }
     }
     /// Another parameter that must be present when this one is.
     public var requires: String? {
-        get { storage.requires }
-        set { unique().requires = newValue }
+        get { box.fields.requires }
+        set { change { $0.requires = newValue } }
     }
     /// For index methods: the child link template, e.g. `{subdir}`.
     public var childLink: String? {
-        get { storage.childLink }
-        set { unique().childLink = newValue }
+        get { box.fields.childLink }
+        set { change { $0.childLink = newValue } }
     }
     /// Property-string keys: written without `key=`.
     public var isDefaultKey: Bool {
-        get { storage.isDefaultKey }
-        set { unique().isDefaultKey = newValue }
+        get { box.fields.isDefaultKey }
+        set { change { $0.isDefaultKey = newValue } }
     }
     /// Property-string keys: another name that is rewritten to this key.
     public var alias: String? {
-        get { storage.alias }
-        set { unique().alias = newValue }
+        get { box.fields.alias }
+        set { change { $0.alias = newValue } }
     }
     /// For arrays: the schema of the elements.
     public var items: Schema? {
-        get { storage.items }
-        set { unique().items = newValue }
+        get { box.fields.items }
+        set { change { $0.items = newValue } }
     }
 }
 
