@@ -51,7 +51,7 @@ extension ContainerManager {
         for line in result.output.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
-            if parts[0] == "State" { state.running = ["RUNNING", "FROZEN", "FREEZING", "THAWED"].contains(parts[1]) }
+            if parts[0] == "State" { state.running = LXCMonitorSocket.State(lxcInfoName: Substring(parts[1]))?.isRunning ?? false }
             if parts[0] == "PID" { state.pid = Int(parts[1]) }
         }
         return state

@@ -15,8 +15,14 @@ struct LXCMonitorSocket: Sendable {
     }
 
     /// lxc's container states, as the state command returns them.
-    enum State: Int64 {
+    enum State: Int64, CaseIterable {
         case stopped = 0, starting, running, stopping, aborting, freezing, frozen, thawed
+
+        /// The state as `lxc-info` prints it (`RUNNING`, `FROZEN`, ...).
+        init?(lxcInfoName name: Substring) {
+            guard let state = Self.allCases.first(where: { "\($0)".uppercased() == name }) else { return nil }
+            self = state
+        }
 
         /// A frozen container still runs, as Proxmox reports it.
         var isRunning: Bool { [.running, .freezing, .frozen, .thawed].contains(self) }
@@ -74,7 +80,7 @@ struct LXCMonitorSocket: Sendable {
 
     func askBlocking(_ command: Command) throws -> Answer {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw LXCError.failed("cannot create a unix socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw failure("cannot create a unix socket", errno) }
         defer { close(fd) }
         let (seconds, attoseconds) = timeout.components
         var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
@@ -94,7 +100,7 @@ struct LXCMonitorSocket: Sendable {
         }
         if connected != 0 {
             if errno == ECONNREFUSED || errno == ENOENT { return .notListening }
-            throw LXCError.failed("cannot reach the lxc monitor at @\(name): \(String(cString: strerror(errno)))")
+            throw failure("cannot reach the lxc monitor at @\(name)", errno)
         }
 
         var request = [UInt8](repeating: 0, count: 16)
@@ -102,7 +108,7 @@ struct LXCMonitorSocket: Sendable {
         guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else {
             if errno == EAGAIN || errno == EWOULDBLOCK { return .timedOut }
             if errno == EPIPE || errno == ECONNRESET { return .closed }
-            throw LXCError.failed("cannot send to the lxc monitor at @\(name): \(String(cString: strerror(errno)))")
+            throw failure("cannot send to the lxc monitor at @\(name)", errno)
         }
         var answer = [UInt8](repeating: 0, count: 16)
         var received = 0
@@ -113,14 +119,18 @@ struct LXCMonitorSocket: Sendable {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return .timedOut }
                 if errno == ECONNRESET { return .closed }
-                throw LXCError.failed("cannot read from the lxc monitor at @\(name): \(String(cString: strerror(errno)))")
+                throw failure("cannot read from the lxc monitor at @\(name)", errno)
             }
             received += count
         }
         let status = answer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: Int32.self) }
         guard status >= 0 else {
-            throw LXCError.failed("the lxc monitor at @\(name) refused command \(command.rawValue): \(String(cString: strerror(-status)))")
+            throw failure("the lxc monitor at @\(name) refused command \(command.rawValue)", -status)
         }
         return .value(answer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: Int64.self) })
+    }
+
+    private func failure(_ what: String, _ code: Int32) -> LXCError {
+        LXCError.failed("\(what): \(String(cString: strerror(code)))")
     }
 }

@@ -66,6 +66,9 @@ import Testing
         #expect(LXCMonitorSocket.State.thawed.isRunning)
         #expect(!LXCMonitorSocket.State.stopping.isRunning)
         #expect(!LXCMonitorSocket.State.starting.isRunning)
+        #expect(LXCMonitorSocket.State(lxcInfoName: "FROZEN") == .frozen)
+        #expect(LXCMonitorSocket.State(lxcInfoName: "RUNNING") == .running)
+        #expect(LXCMonitorSocket.State(lxcInfoName: "GONE") == nil)
     }
 
     @Test func nobodyListeningIsStopped() async throws {
