@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "FaroAccess",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore", "CFaroPAM",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroConfig", "CFaroPAM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

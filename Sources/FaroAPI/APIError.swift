@@ -1,3 +1,4 @@
+import FaroConfig
 import FaroLXC
 import FaroQemu
 import FaroSchema
@@ -54,6 +55,13 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             default: return .failed(error.description)
             }
         case let error as TaskError: return .failed(error.description)
+        case let error as ConfigLineError: return .parameter(error.key, error.description)
+        case let error as GuestConfigError:
+            switch error {
+            case .invalidValue(let line): return .parameter(line.key, line.description)
+            case .invalidKey(let key): return .parameter(key, error.description)
+            case .syntax, .invalidSection: return .failed(error.description)
+            }
         case let error as StorageParameterError: return .parameters(error.errors)
         case let error as StorageError:
             if case .invalidOption(let option, let message) = error { return .parameter(option, message) }

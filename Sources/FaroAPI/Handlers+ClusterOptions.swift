@@ -26,13 +26,12 @@ extension Handlers {
         }
     }
 
+    /// The file and what can be read of it: a broken line never takes down the endpoints that
+    /// read the datacenter's settings, and the next PUT (a `delete` of anything, as root or
+    /// any user with `Sys.Modify`) writes the file without it.
     static func datacenterConfig(_ store: any ConfigStore) async throws -> (StoreFile?, DatacenterConfig) {
         let file = try await store.read(DatacenterConfig.storePath)
-        do {
-            return (file, try DatacenterConfig(parsing: file?.text ?? ""))
-        } catch {
-            throw APIError.failed("unable to parse '\(DatacenterConfig.storePath)': \(error)")
-        }
+        return (file, DatacenterConfig.reading(file?.text ?? "").config)
     }
 
     /// The config with the request's settings and deletions; every problem is a parameter error
@@ -49,8 +48,6 @@ extension Handlers {
             guard let value = request.parameters[key]?.displayText else { continue }
             if key == "description" {
                 config.description = value.isEmpty ? nil : value
-            } else if value.contains(where: \.isNewline) {
-                errors[key] = "value must be a single line"
             } else {
                 config.options[key] = value
             }

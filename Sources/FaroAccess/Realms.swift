@@ -1,3 +1,5 @@
+import FaroConfig
+
 /// The authentication realms of `domains.cfg` (a section config). `pam` and `pve` always
 /// exist with their fixed types; other realm types are not supported yet.
 public struct Realm: Sendable, Equatable {
@@ -44,9 +46,19 @@ public enum Realms {
         return realms
     }
 
-    public static func render(_ realms: [Realm]) -> String {
-        realms.map { realm in
-            "\(realm.type): \(realm.id)\n" + realm.options.keys.sorted().map { "\t\($0) \(realm.options[$0]!)\n" }.joined()
-        }.joined(separator: "\n")
+    /// The text of `domains.cfg`; a value that is not one line of plain text is refused.
+    public static func render(_ realms: [Realm]) throws(ConfigLineError) -> String {
+        var sections: [String] = []
+        for realm in realms {
+            try ConfigLine.check(realm.id, key: "realm")
+            var text = "\(realm.type): \(realm.id)\n"
+            for key in realm.options.keys.sorted() {
+                try ConfigLine.check(key, key: key)
+                try ConfigLine.check(realm.options[key]!, key: key)
+                text += "\t\(key) \(realm.options[key]!)\n"
+            }
+            sections.append(text)
+        }
+        return sections.joined(separator: "\n")
     }
 }

@@ -21,10 +21,23 @@ public struct DatacenterConfig: Sendable, Equatable {
         self.init(description: file.main.description, options: file.main.options)
     }
 
-    public func render() -> String {
+    /// What can be read of the file: every reader of the datacenter's settings (`/version`,
+    /// `nextid`, guest creation) goes on with the good lines when one is broken, and the next
+    /// write leaves the broken one out. The problems name the lines that were skipped.
+    public static func reading(_ text: String) -> (config: DatacenterConfig, problems: [GuestConfigError]) {
+        let (file, problems) = GuestConfigFile.parseLeniently(text)
+        return (DatacenterConfig(description: file.main.description, options: file.main.options), problems)
+    }
+
+    /// The file text, proven to read back as this very config before anyone may store it.
+    public func render() throws(GuestConfigError) -> String {
         var file = GuestConfigFile()
         file.main = GuestConfigFile.Section(description: description, options: options)
-        return file.render()
+        let text = try file.render()
+        guard try DatacenterConfig(parsing: text) == self else {
+            throw GuestConfigError.syntax(line: 0, text: "the written datacenter.cfg does not read back as written")
+        }
+        return text
     }
 
     /// The keys of a property-string option (`next-id` → lower, upper); nil for a plain one or

@@ -62,7 +62,7 @@ public enum DatacenterOptions {
                         .defaulting(.double(0.3)).requiring("ha-auto-rebalance").optional(),
                 ], "Cluster resource scheduling."),
             "description": Schema.string("Notes about the datacenter; kept as comment lines at the top of the file.")
-                .with { $0.maxLength = 65536 },
+                .with { $0.maxLength = 65536 }.multiline(),
             "email_from": Schema.string(
                 "Sender address of notification mails (default: root@<hostname>).", format: "email-opt"),
             "fencing": Schema.enumeration(["watchdog", "hardware", "both"], "How HA fences a failed node.").defaulting(

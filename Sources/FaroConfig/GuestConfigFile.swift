@@ -44,6 +44,20 @@ public struct GuestConfigFile: Sendable, Equatable {
 
     /// Parses the text; malformed lines are reported, not silently dropped.
     public static func parse(_ text: String) throws(GuestConfigError) -> GuestConfigFile {
+        try parse(text) { (problem: GuestConfigError) throws(GuestConfigError) in throw problem }
+    }
+
+    /// Parses what can be read: each malformed line is left out and reported, so one bad line
+    /// cannot make the rest of a shared file unreadable (a later write drops it).
+    public static func parseLeniently(_ text: String) -> (file: GuestConfigFile, problems: [GuestConfigError]) {
+        var problems: [GuestConfigError] = []
+        let file = parse(text) { problems.append($0) }
+        return (file, problems)
+    }
+
+    private static func parse<Failure: Error>(
+        _ text: String, onProblem: (GuestConfigError) throws(Failure) -> Void
+    ) throws(Failure) -> GuestConfigFile {
         var file = GuestConfigFile()
         var current = Section()
         var currentName: String?
@@ -77,7 +91,8 @@ public struct GuestConfigFile: Sendable, Equatable {
                 continue
             }
             guard let colon = line.firstIndex(of: ":"), Self.isKey(line[..<colon]) else {
-                throw GuestConfigError.syntax(line: number + 1, text: String(line))
+                try onProblem(GuestConfigError.syntax(line: number + 1, text: String(line)))
+                continue
             }
             let key = String(line[..<colon])
             let value = String(line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" }))
@@ -91,16 +106,21 @@ public struct GuestConfigFile: Sendable, Equatable {
         return file
     }
 
-    /// Writes the text back: description lines first, keys sorted, sections in order.
-    public func render() -> String {
-        var out = Self.render(main)
+    /// Writes the text back: description lines first, keys sorted, sections in order. A key
+    /// or value that would not read back as the same single line (a line break, any control
+    /// character, a key outside the key syntax) is refused, never written.
+    public func render() throws(GuestConfigError) -> String {
+        var out = try Self.render(main)
         for (name, section) in sections {
-            out += "\n[\(name)]\n" + Self.render(section)
+            guard !name.isEmpty, !name.contains("]"), !name.unicodeScalars.contains(where: ConfigLine.isControl) else {
+                throw GuestConfigError.invalidSection(name)
+            }
+            out += "\n[\(name)]\n" + (try Self.render(section))
         }
         return out
     }
 
-    static func render(_ section: Section) -> String {
+    static func render(_ section: Section) throws(GuestConfigError) -> String {
         var out = ""
         if let description = section.description {
             for line in description.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -108,9 +128,16 @@ public struct GuestConfigFile: Sendable, Equatable {
             }
         }
         for key in section.options.keys.sorted() {
-            out += "\(key): \(section.options[key]!)\n"
+            let value = section.options[key]!
+            guard isKey(Substring(key)) else { throw GuestConfigError.invalidKey(key) }
+            do { try ConfigLine.check(value, key: key) } catch { throw GuestConfigError.invalidValue(error) }
+            out += "\(key): \(value)\n"
         }
         for entry in section.rawLXC {
+            guard rawLXCEntry(Substring("\(entry.key): \(entry.value)"))?.0 == entry.key else {
+                throw GuestConfigError.invalidKey(entry.key)
+            }
+            do { try ConfigLine.check(entry.value, key: entry.key) } catch { throw GuestConfigError.invalidValue(error) }
             out += "\(entry.key): \(entry.value)\n"
         }
         return out
@@ -128,18 +155,11 @@ public struct GuestConfigFile: Sendable, Equatable {
         return (key, value)
     }
 
-    /// Keys look like `[a-z][a-z_-]*\d*` (e.g. `net0`, `scsi10`, `vmstate`).
+    /// Keys start with a lower-case letter followed by lower-case letters, digits, `_` and `-`
+    /// (`net0`, `scsi10`, `vmstate`, `u2f`, `max_workers`, `next-id`).
     static func isKey(_ text: Substring) -> Bool {
         guard let first = text.first, first.isASCII, first.isLowercase else { return false }
-        var seenDigit = false
-        for character in text.dropFirst() {
-            if character.isASCII && character.isNumber {
-                seenDigit = true
-            } else if seenDigit || !(character.isASCII && (character.isLowercase || character == "_" || character == "-")) {
-                return false
-            }
-        }
-        return true
+        return text.dropFirst().allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
     }
 
     /// Percent-encodes `%`, control characters and non-ASCII bytes.
@@ -175,10 +195,19 @@ public struct GuestConfigFile: Sendable, Equatable {
 
 public enum GuestConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case syntax(line: Int, text: String)
+    /// A writer was handed a key outside the key syntax.
+    case invalidKey(String)
+    /// A writer was handed a value that is not one line of plain text.
+    case invalidValue(ConfigLineError)
+    /// A writer was handed a section name that cannot stand between brackets.
+    case invalidSection(String)
 
     public var description: String {
         switch self {
         case .syntax(let line, let text): return "unable to parse config line \(line): '\(text)'"
+        case .invalidKey(let key): return "invalid config key '\(key)'"
+        case .invalidValue(let error): return error.description
+        case .invalidSection(let name): return "invalid config section name '\(name)'"
         }
     }
 }

@@ -122,13 +122,23 @@ public struct SectionConfig: Sendable, Equatable {
         return (config, warnings)
     }
 
-    /// The file text: TAB-indented properties, a blank line between sections.
-    public func text() -> String {
-        sections.map { section in
+    /// The file text: TAB-indented properties, a blank line between sections. A type, id, key
+    /// or value that is not one line of plain text is refused.
+    public func text() throws(ConfigLineError) -> String {
+        var out: [String] = []
+        for section in sections {
+            try ConfigLine.check(section.type, key: "type")
+            try ConfigLine.check(section.id, key: section.type)
             var lines = ["\(section.type): \(section.id)"]
-            for key in section.keys { lines.append("\t\(key) \(section.values[key]!)") }
-            return lines.joined(separator: "\n") + "\n"
-        }.joined(separator: "\n")
+            for key in section.keys {
+                let value = section.values[key]!
+                try ConfigLine.check(key, key: key)
+                try ConfigLine.check(value, key: key)
+                lines.append("\t\(key) \(value)")
+            }
+            out.append(lines.joined(separator: "\n") + "\n")
+        }
+        return out.joined(separator: "\n")
     }
 }
 

@@ -24,7 +24,7 @@ public struct ContainerConfig: Sendable, Equatable {
         ContainerConfig(try GuestConfigFile.parse(text))
     }
 
-    public func render() -> String { file.render() }
+    public func render() throws(GuestConfigError) -> String { try file.render() }
 
     public var options: [String: String] {
         get { file.main.options }
@@ -57,7 +57,11 @@ public struct ContainerConfig: Sendable, Equatable {
     public var memoryMiB: Int { integer("memory", default: 512) }
     public var swapMiB: Int { integer("swap", default: 512) }
     public var cores: Int? { self["cores"].flatMap { Int($0) } }
-    public var cpuLimit: Double { self["cpulimit"].flatMap { Double($0) } ?? 0 }
+    /// `cpulimit` within the schema's 0...8192 (a hand-edited file may say anything).
+    public var cpuLimit: Double {
+        guard let value = self["cpulimit"].flatMap(Double.init), value.isFinite else { return 0 }
+        return min(max(value, 0), 8192)
+    }
     public var cpuUnits: Int? { self["cpuunits"].flatMap { Int($0) } }
     public var arch: String { self["arch"] ?? "amd64" }
     public var ostype: String { self["ostype"] ?? "unmanaged" }

@@ -103,7 +103,7 @@ extension ContainerManager {
     func assignMACAddresses(_ config: inout ContainerConfig) async throws {
         let missing = config.networks.filter { $0.values["hwaddr"] == nil }
         guard !missing.isEmpty else { return }
-        let datacenter = try DatacenterConfig(parsing: await store.read(DatacenterConfig.storePath)?.text ?? "")
+        let datacenter = DatacenterConfig.reading(try await store.read(DatacenterConfig.storePath)?.text ?? "").config
         for (index, var net) in missing {
             net["hwaddr"] = datacenter.randomMAC()
             config["net\(index)"] = ContainerSchema.print("net\(index)", net)

@@ -57,7 +57,7 @@ import Testing
         let config = try ContainerConfig.parse(Self.text)
         let again = try ContainerConfig.parse(config.render())
         #expect(again == config)
-        #expect(config.render().contains("lxc.cgroup2.devices.allow: c 10:200 rwm\n"))
+        #expect(try config.render().contains("lxc.cgroup2.devices.allow: c 10:200 rwm\n"))
     }
 
     @Test func defaultsFollowProxmox() {

@@ -19,7 +19,7 @@ public struct VMConfig: Sendable, Equatable {
         }
     }
 
-    public func render() -> String { file.render() }
+    public func render() throws(GuestConfigError) -> String { try file.render() }
 
     public var options: [String: String] {
         get { file.main.options }

@@ -34,7 +34,7 @@ extension VMService {
 
     /// `datacenter.cfg`, for the MAC prefix of new NICs.
     func datacenter() async throws -> DatacenterConfig {
-        try DatacenterConfig(parsing: await store.read(DatacenterConfig.storePath)?.text ?? "")
+        DatacenterConfig.reading(try await store.read(DatacenterConfig.storePath)?.text ?? "").config
     }
 
     static func message(_ error: VMConfigError) -> String {
