@@ -112,6 +112,10 @@ public struct APIResponder: HTTPResponder {
             }
         }
         do {
+            // As Proxmox: the permission check comes first, on the parameters as sent, so that
+            // nobody without the right makes the daemon do any work for a body; it is repeated
+            // on the validated values, which are the ones the handler acts on.
+            try await checkPermissions(method, identity: identity, parameters: parameters)
             let validated: [String: JSONValue]
             do {
                 validated = try SchemaValidator.validateParameters(parameters, schema: method.parameters)

@@ -3,10 +3,18 @@ import FaroModel
 /// Decodes the parameters of a request: the query string, and for POST/PUT a urlencoded or
 /// JSON body. Repeated form keys become arrays, as Proxmox's parser makes them.
 enum RequestParameters {
-    /// Splits `a=1&b=2&a=3` into values; `+` means space in forms.
+    /// At most this many `key=value` pairs in a query or body: a container config, the largest
+    /// parameter set, has about 600 keys.
+    static let maxPairs = 4096
+
+    /// Splits `a=1&b=2&a=3` into values; `+` means space in forms. Linear in the text: values
+    /// of a repeated key are gathered first and become one array at the end.
     static func parseForm(_ text: Substring) throws(APIError) -> [String: JSONValue] {
-        var result: [String: JSONValue] = [:]
+        var values: [String: [String]] = [:]
+        var pairs = 0
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            pairs += 1
+            guard pairs <= maxPairs else { throw APIError(status: 400, "too many parameters (at most \(maxPairs))") }
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = percentDecode(parts[0].utf8, plusIsSpace: true), !key.isEmpty else {
                 throw APIError(status: 400, "malformed form parameter")
@@ -14,13 +22,9 @@ enum RequestParameters {
             guard let value = parts.count == 2 ? percentDecode(parts[1].utf8, plusIsSpace: true) : "" else {
                 throw APIError(status: 400, "malformed form parameter '\(key)'")
             }
-            switch result[key] {
-            case nil: result[key] = .string(value)
-            case .array(let items)?: result[key] = .array(items + [.string(value)])
-            case let existing?: result[key] = .array([existing, .string(value)])
-            }
+            values[key, default: []].append(value)
         }
-        return result
+        return values.mapValues { $0.count == 1 ? .string($0[0]) : .array($0.map(JSONValue.string)) }
     }
 
     static func parseJSONBody(_ bytes: [UInt8]) throws(APIError) -> [String: JSONValue] {

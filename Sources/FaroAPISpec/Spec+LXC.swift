@@ -27,7 +27,7 @@ extension APISpec {
             "ostemplate": Schema.string("The OS template or backup file.", maxLength: 255),
             "storage": Schema.string("Default Storage.", format: "pve-storage-id").defaulting("local").optional(),
             "password": Schema.string("Sets root password inside container.").length(min: 5).optional(),
-            "ssh-public-keys": Schema.string("Setup public SSH keys (one key per line, OpenSSH format).").optional(),
+            "ssh-public-keys": Schema.string("Setup public SSH keys (one key per line, OpenSSH format).").multiline().optional(),
             "start": Schema.boolean("Start the CT after its creation finished successfully.").defaulting(false).optional(),
             "force": Schema.boolean("Allow to overwrite existing container.").optional(),
             "pool": Schema.string("Add the VM to the specified pool.", format: "pve-poolid").optional(),

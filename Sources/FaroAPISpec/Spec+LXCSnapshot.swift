@@ -35,7 +35,7 @@ extension APISpec {
                 permissions: check(["VM.Audit"]), proxyTo: "node"),
             APIMethod(
                 .post, ct + "/snapshot", name: "snapshot", description: "Snapshot a container.",
-                parameters: snapshot.adding(["description": Schema.string("A textual description or comment.").optional()]),
+                parameters: snapshot.adding(["description": Schema.string("A textual description or comment.").multiline().optional()]),
                 returns: task, permissions: check(["VM.Snapshot"]), protected: true, proxyTo: "node"),
             APIMethod(
                 .get, ct + "/snapshot/{snapname}", name: "snapshot_cmd_idx", description: "Directory index of one snapshot.",
@@ -52,7 +52,7 @@ extension APISpec {
                 permissions: check(["VM.Snapshot", "VM.Snapshot.Rollback", "VM.Audit"], any: true), proxyTo: "node"),
             APIMethod(
                 .put, ct + "/snapshot/{snapname}/config", name: "update_snapshot_config", description: "Update snapshot metadata.",
-                parameters: snapshot.adding(["description": Schema.string("A textual description or comment.").optional()]),
+                parameters: snapshot.adding(["description": Schema.string("A textual description or comment.").multiline().optional()]),
                 permissions: check(["VM.Snapshot"]), protected: true, proxyTo: "node"),
             APIMethod(
                 .post, ct + "/snapshot/{snapname}/rollback", name: "rollback",
@@ -68,7 +68,7 @@ extension APISpec {
                     "newid": Common.vmid.describe("VMID for the clone."),
                     "full": Schema.boolean("Create a full copy of all disks (default for non-templates; templates default to linked clones).").optional(),
                     "hostname": Schema.string("Set a hostname for the new CT.", format: "dns-name").optional(),
-                    "description": Schema.string("Description for the new CT.").optional(),
+                    "description": Schema.string("Description for the new CT.").multiline().optional(),
                     "storage": Schema.string("Target storage for full clone.", format: "pve-storage-id").optional(),
                     "pool": Schema.string("Add the new CT to the specified pool.", format: "pve-poolid").optional(),
                     "snapname": snapname.optional(),

@@ -6,7 +6,7 @@ extension APISpec {
         var options: [String: Schema] = [
             "description": Schema.string(
                 "Notes about the node, shown in the web interface; kept as comment lines of the node's config file."
-            ).with { $0.maxLength = 65536 }.optional(),
+            ).with { $0.maxLength = 65536 }.multiline().optional(),
             "startall-onboot-delay": Schema.integer(
                 "Seconds to wait before starting the guests marked to start at boot.", minimum: 0, maximum: 300
             ).with { $0.defaultValue = 0 }.optional(),

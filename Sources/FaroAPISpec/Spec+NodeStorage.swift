@@ -89,7 +89,7 @@ extension APISpec {
                 .put, "/nodes/{node}/storage/{storage}/content/{volume}", name: "updateattributes",
                 description: "Change a volume's notes or protection.",
                 parameters: .object(volumeParameters.merging([
-                    "notes": Schema.string("The new notes.").optional(),
+                    "notes": Schema.string("The new notes.").multiline().optional(),
                     "protected": Schema.boolean("Protection (backups only).").optional(),
                 ]) { first, _ in first }),
                 permissions: .anyUser(filter: "You need read access to the volume."), protected: true, proxyTo: "node"),

@@ -49,7 +49,7 @@ extension APISpec {
                 .post, "/nodes/{node}/hosts", name: "write_etc_hosts",
                 description: "Replace the node's hosts file.",
                 parameters: .object([
-                    "node": Common.node, "data": .string("The new content of the hosts file."), "digest": hostsDigest,
+                    "node": Common.node, "data": Schema.string("The new content of the hosts file.").multiline(), "digest": hostsDigest,
                 ]),
                 permissions: modify, protected: true, proxyTo: "node"
             ),

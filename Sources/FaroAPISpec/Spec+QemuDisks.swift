@@ -11,7 +11,7 @@ extension APISpec {
         Schema.object(vmParameters.merging([
             "newid": Common.vmid.describe("VMID for the clone."),
             "name": Schema.string("Set a name for the new VM.", format: "dns-name").optional(),
-            "description": Schema.string("Description for the new VM.").optional(),
+            "description": Schema.string("Description for the new VM.").multiline().optional(),
             "full": Schema.boolean("Copy every disk. Always done for a VM; a template gets a linked clone by default.").optional(),
             "storage": Schema.string("Target storage for a full clone.", format: "pve-storage-id").optional(),
             "format": Schema.enumeration(imageFormats, "Target format for file storage; only for full clones.").optional(),

@@ -23,7 +23,7 @@ extension APISpec {
             APIMethod(
                 .post, base, name: "snapshot", description: "Snapshot the VM's disks and config; runs as a task.",
                 parameters: vmSnapshot.adding([
-                    "description": Schema.string("A textual description or comment.").optional(),
+                    "description": Schema.string("A textual description or comment.").multiline().optional(),
                     "vmstate": Schema.boolean("Save the RAM state of a running VM too.").optional(),
                 ]),
                 returns: .string("The task's UPID."),
@@ -49,7 +49,7 @@ extension APISpec {
             ),
             APIMethod(
                 .put, base + "/{snapname}/config", name: "update_snapshot_config", description: "Change a snapshot's description.",
-                parameters: vmSnapshot.adding(["description": Schema.string("A textual description or comment.").optional()]),
+                parameters: vmSnapshot.adding(["description": Schema.string("A textual description or comment.").multiline().optional()]),
                 permissions: .check(.privileges(path: vmidPath, ["VM.Snapshot"])), protected: true, proxyTo: "node"
             ),
             APIMethod(

@@ -89,7 +89,7 @@ public enum ContainerSchema {
             "console": bool.describe("Attach a console device (/dev/console) to the container.").defaulting(1),
             "tty": Schema.integer("Specify the number of tty available to the container.", minimum: 0, maximum: 6).defaulting(2).optional(),
             "cmode": Schema.enumeration(["shell", "console", "tty"], "Console mode.").defaulting("tty").optional(),
-            "description": Schema.string("Description for the Container.", maxLength: 8192).optional(),
+            "description": Schema.string("Description for the Container.", maxLength: 8192).multiline().optional(),
             "timezone": Schema.string("Time zone to use in the container.").optional(),
             "hookscript": Schema.string("Script that will be executed during various steps in the containers lifetime.").optional(),
             "lock": Schema.enumeration(ContainerConfig.locks, "Lock/unlock the container.").optional(),

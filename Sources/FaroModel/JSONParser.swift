@@ -1,5 +1,6 @@
 /// A strict JSON parser producing `JSONValue` (RFC 8259). Numbers without a fraction or
 /// exponent become `.int`; nesting is bounded so a hostile body cannot exhaust the stack.
+/// Refused beyond the RFC: duplicate keys in one object and numbers too large for a Double.
 public struct JSONParser {
     public struct Error: Swift.Error, Sendable, CustomStringConvertible {
         public let offset: Int
@@ -69,7 +70,10 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            let value = try parseValue(depth: depth + 1)
+            // RFC 8259 leaves duplicate names to the reader; two values for one parameter is
+            // an ambiguity a request must not carry.
+            guard members.updateValue(value, forKey: key) == nil else { throw error("duplicate key '\(key)'") }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -188,6 +192,7 @@ public struct JSONParser {
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let number = Int(text) { return .int(number) }
         guard let number = Double(text) else { throw error("invalid number") }
+        guard number.isFinite else { throw error("number out of range") }
         return .double(number)
     }
 }

@@ -41,6 +41,7 @@ public struct Schema: Sendable {
         var isDefaultKey: Bool = false
         var alias: String?
         var items: Schema?
+        var allowsLineBreaks: Bool = false
     }
 
     private final class Box: @unchecked Sendable {
@@ -142,6 +143,12 @@ public struct Schema: Sendable {
         get { box.fields.alias }
         set { change { $0.alias = newValue } }
     }
+    /// Strings: line breaks and tabs are allowed (notes and descriptions, which their files
+    /// encode). Every other string refuses all control characters.
+    public var allowsLineBreaks: Bool {
+        get { box.fields.allowsLineBreaks }
+        set { change { $0.allowsLineBreaks = newValue } }
+    }
     /// For arrays: the schema of the elements.
     public var items: Schema? {
         get { box.fields.items }
@@ -241,6 +248,8 @@ extension Schema {
     public func requiring(_ key: String) -> Schema { with { $0.requires = key } }
     public func allowingAdditional() -> Schema { with { $0.additionalProperties = true } }
     public func formatDescription(_ word: String) -> Schema { with { $0.formatDescription = word } }
+    /// A text of several lines (notes, descriptions, SSH keys).
+    public func multiline() -> Schema { with { $0.allowsLineBreaks = true } }
     public func length(min: Int? = nil, max: Int? = nil) -> Schema {
         with {
             $0.minLength = min

@@ -80,7 +80,7 @@ public enum SchemaValidator {
         case .string("1"): return .bool(true)
         case .string("0"): return .bool(false)
         default:
-            errors[path] = "type check ('boolean') failed - got '\(value.displayText)'"
+            errors[path] = "type check ('boolean') failed - got \(shown(value))"
             return nil
         }
     }
@@ -93,13 +93,14 @@ public enum SchemaValidator {
         switch value {
         case .int: number = value
         case .double(let double):
-            number = schema.type == .integer ? (double.rounded() == double ? .int(Int(double)) : nil) : value
+            // 1e19 is a whole number but no Int: Int(exactly:) refuses it instead of trapping.
+            number = schema.type == .integer ? Int(exactly: double).map(JSONValue.int) : (double.isFinite ? value : nil)
         case .string(let text):
             number = schema.type == .integer ? parseInteger(text).map(JSONValue.int) : parseNumber(text).map(JSONValue.double)
         default: number = nil
         }
         guard let number, let numeric = number.doubleValue else {
-            errors[path] = "type check ('\(typeName)') failed - got '\(value.displayText)'"
+            errors[path] = "type check ('\(typeName)') failed - got \(shown(value))"
             return nil
         }
         if let minimum = schema.minimum, numeric < minimum {
@@ -137,7 +138,11 @@ public enum SchemaValidator {
         case .string(let string): text = string
         case .int, .double: text = value.displayText
         default:
-            errors[path] = "type check ('string') failed - got '\(value.displayText)'"
+            errors[path] = "type check ('string') failed - got \(shown(value))"
+            return nil
+        }
+        if let reason = controlCharacterProblem(text, multiline: schema.allowsLineBreaks) {
+            errors[path] = reason
             return nil
         }
         if let maxLength = schema.maxLength, text.count > maxLength {
@@ -173,6 +178,30 @@ public enum SchemaValidator {
         case nil: break
         }
         return .string(text)
+    }
+
+    /// A refused value as an error message shows it: quoted and cut short, a repeated
+    /// parameter (an array where one value belongs) by its count, so an error never grows
+    /// with the request.
+    static func shown(_ value: JSONValue) -> String {
+        switch value {
+        case .array(let items): return "a list of \(items.count) values"
+        case .object: return "an object"
+        default:
+            let text = value.displayText
+            return text.count > 64 ? "'\(text.prefix(64))...'" : "'\(text)'"
+        }
+    }
+
+    /// Why `text` cannot be a parameter value: a line break in a one-line value, or any other
+    /// control character (NUL, ESC, DEL, ...). Multi-line texts may hold line breaks and tabs.
+    static func controlCharacterProblem(_ text: String, multiline: Bool) -> String? {
+        for scalar in text.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+            if multiline, scalar == "\n" || scalar == "\r" || scalar == "\t" { continue }
+            if scalar == "\n" || scalar == "\r" { return "value must be a single line" }
+            return "value must not contain control characters"
+        }
+        return nil
     }
 
     static func matches(_ text: String, pattern: String) -> Bool {

@@ -35,3 +35,22 @@ import Testing
         #expect(JSONWriter.string(value, pretty: true) == "{\n   \"a\": [\n      true\n   ],\n   \"b\": 1\n}")
     }
 }
+
+@Suite struct StrictJSONTests {
+    @Test func duplicateKeysAreRefusedNamingTheKey() throws {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(#"{"a": 1, "a": 2}"#) }
+        do {
+            _ = try JSONParser.parse(#"{"max_workers": 4, "max_workers": 5}"#)
+        } catch {
+            #expect(error.reason == "duplicate key 'max_workers'")
+        }
+        #expect(try JSONParser.parse(#"{"a": {"b": 1}, "b": {"b": 2}}"#)["b"]?["b"] == 2, "the same key in two objects is fine")
+    }
+
+    @Test func numbersBeyondDoubleAreRefused() throws {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse("1e999999") }
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse("-1e400") }
+        #expect(try JSONParser.parse("1e19") == .double(1e19))
+        #expect(try JSONParser.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
+    }
+}

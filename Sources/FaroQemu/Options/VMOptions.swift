@@ -66,7 +66,7 @@ public enum VMOptions {
             "cpu": Schema.propertyString(DeviceKeys.cpu, "Emulated CPU type.").optional(),
             "cpulimit": Schema.number("CPU usage limit (0: none).", minimum: 0, maximum: 128).optional(),
             "cpuunits": Schema.integer("CPU weight.", minimum: 1, maximum: 262_144).optional(),
-            "description": text("Notes, stored as comments in the config file.").length(max: 8192),
+            "description": text("Notes, stored as comments in the config file.").length(max: 8192).multiline(),
             "efidisk0": Schema.propertyString(DeviceKeys.efidisk, "EFI variables disk (with `bios: ovmf`).").optional(),
             "freeze": bool("Freeze the CPU at start (`c` in the monitor continues)."),
             "hookscript": text("Hook script (a snippets volume).", format: "pve-volume-id"),
