@@ -88,7 +88,9 @@ extension ContainerManager {
         _ = try? await runner.run(["tc", "qdisc", "del", "dev", device, "root"])
         if FileIO.exists("\(sysRoot)/class/net/\(mirror)") { _ = try? await runner.run(["ip", "link", "del", mirror]) }
         guard let megabytes = rate.flatMap(Double.init), megabytes > 0 else { return }
-        let bytes = String(Int(megabytes * 1024 * 1024)) + "bps"
+        // tc takes at most 2^64-1 bytes per second; a rate beyond that is no limit at all.
+        guard let perSecond = UInt64(exactly: (megabytes * 1_048_576).rounded(.down)) else { return }
+        let bytes = String(perSecond) + "bps"
         try await limit(device, bytes)
         try await runner.checked(["ip", "link", "add", "name", mirror, "type", "ifb"])
         try await runner.checked(["ip", "link", "set", "dev", mirror, "up"])

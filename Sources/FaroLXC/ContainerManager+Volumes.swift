@@ -8,10 +8,7 @@ import FaroSupport
 extension ContainerManager {
     /// `STORAGE:SIZE` split, or nil when the text names an existing volume or a path.
     static func allocationRequest(_ volume: String) -> (storage: String, gib: Double)? {
-        guard let colon = volume.firstIndex(of: ":"), !volume.hasPrefix("/") else { return nil }
-        let size = volume[volume.index(after: colon)...]
-        guard let gib = Double(size), gib >= 0, size.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
-        return (String(volume[..<colon]), gib)
+        AllocationRequest.parse(volume)
     }
 
     /// A new volume for `vmid`, formatted and owned by the container's root. Returns its

@@ -50,7 +50,11 @@ extension StorageService {
     public func bandwidthLimit(
         _ operation: String, storages: [any StoragePlugin], override: Int?, datacenter: DatacenterConfig = DatacenterConfig()
     ) -> UInt64? {
-        if let override { return override > 0 ? UInt64(override) * 1024 : nil }
+        if let override {
+            // A limit too large for bytes per second in 64 bits limits nothing.
+            let (bytes, overflow) = UInt64(max(0, override)).multipliedReportingOverflow(by: 1024)
+            return override > 0 && !overflow ? bytes : nil
+        }
         let pick = { (values: [String: String]) in (values[operation] ?? values["default"]).flatMap(Double.init) }
         let storageLimits = storages.map { plugin -> Double? in
             guard let text = plugin.definition["bwlimit"],
@@ -64,7 +68,7 @@ extension StorageService {
         {
             limits.append(global)
         }
-        return limits.filter { $0 > 0 }.min().map { UInt64(($0 * 1024).rounded(.up)) }
+        return limits.filter { $0 > 0 }.min().flatMap { UInt64(exactly: ($0 * 1024).rounded(.up)) }
     }
 
     static let bandwidthKeys: [String: Schema] = Dictionary(

@@ -119,7 +119,11 @@ extension QemuCommand {
         if let value = drive.values["werror"] { parts.append("werror=\(value)") }
         let throttles = [("mbps", "bps"), ("mbps_rd", "bps_rd"), ("mbps_wr", "bps_wr")]
         for (key, option) in throttles {
-            if let value = drive.values[key].flatMap(Double.init) { parts.append("\(option)=\(Int(value * 1_048_576))") }
+            guard let text = drive.values[key] else { continue }
+            guard let megabytes = Double(text), let bytes = Int(exactly: (megabytes * 1_048_576).rounded(.down)), bytes > 0 else {
+                throw VMConfigError.invalidOption(key: drive.key, message: "\(key): '\(text)' is not a usable rate in MB/s")
+            }
+            parts.append("\(option)=\(bytes)")
         }
         for key in ["iops", "iops_rd", "iops_wr"] {
             if let value = drive.values[key] { parts.append("\(key)=\(value)") }

@@ -177,7 +177,12 @@ public struct QemuCommand: Sendable {
                        "qxl": "qxl-vga", "qxl2": "qxl-vga", "qxl3": "qxl-vga", "qxl4": "qxl-vga"]
         if let device = devices[type] {
             var text = "\(device),id=vga,bus=\(rootBus),addr=\(isQ35 ? "0x1" : "0x2")"
-            if let memory { text += type.hasPrefix("qxl") ? ",ram_size=\(Int(memory)! * 1_048_576)" : ",vgamem_mb=\(memory)" }
+            if let memory {
+                guard let megabytes = Int(memory), (4...512).contains(megabytes) else {
+                    throw VMConfigError.invalidOption(key: "vga", message: "memory: '\(memory)' is not between 4 and 512 MiB")
+                }
+                text += type.hasPrefix("qxl") ? ",ram_size=\(megabytes * 1_048_576)" : ",vgamem_mb=\(megabytes)"
+            }
             add("-device", text)
         }
         if config["balloon"] != "0" {

@@ -1,4 +1,5 @@
 import FaroSchema
+import FaroStorage
 
 /// One `ide[n]`/`sata[n]`/`scsi[n]`/`virtio[n]` entry, or `efidisk0` (bus `efidisk`): the
 /// volume (or `none`, or a new-disk request `STORAGE:SIZE_GiB`) and its options, kept as text
@@ -44,10 +45,8 @@ public struct Drive: Sendable, Equatable {
 
     /// `STORAGE:SIZE_GiB` (e.g. `local:4`, `local:0.5`): a disk to allocate on create or update.
     public var allocationRequest: (storage: String, sizeGiB: Double)? {
-        guard !isCDROM, let colon = file.firstIndex(of: ":") else { return nil }
-        let size = file[file.index(after: colon)...]
-        guard let gib = Double(size), gib >= 0, size.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
-        return (String(file[..<colon]), gib)
+        guard !isCDROM, let request = AllocationRequest.parse(file) else { return nil }
+        return (request.storage, request.gib)
     }
 
     /// A storage volume (`local:iso/x.iso`, `local:100/vm-100-disk-0.qcow2`), not a path or `none`.
