@@ -14,9 +14,15 @@ struct ConsoleUpgradeChannel: ServerChildChannel {
     typealias Value = HTTP1WebSocketUpgradeChannel.Value
     static let reasonHandlerName = "faro.reason-phrase"
     let base: HTTP1WebSocketUpgradeChannel
+    let limit: AddressConnectionLimit
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+        guard limit.admit(channel) else {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ConnectionLimitReached())
+        }
+        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addRequestHeadGuard()
             try channel.pipeline.syncOperations.addHandler(ReasonPhraseHandler(), name: Self.reasonHandlerName)
             return value
         }
@@ -28,9 +34,13 @@ struct ConsoleUpgradeChannel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with Proxmox's reason phrases and the console websockets `gateway` admits.
-    static func proxmoxHTTP1(idleTimeout: TimeAmount, consoles gateway: ConsoleGateway) -> HTTPServerBuilder {
-        .init { responder in
+    /// HTTP/1.1 with Proxmox's reason phrases and the console websockets `gateway` admits;
+    /// one client address holds at most `connectionsPerAddress` connections.
+    static func proxmoxHTTP1(
+        idleTimeout: TimeAmount, connectionsPerAddress: Int, consoles gateway: ConsoleGateway
+    ) -> HTTPServerBuilder {
+        let limit = AddressConnectionLimit(limit: connectionsPerAddress)
+        return .init { responder in
             ConsoleUpgradeChannel(
                 base: HTTP1WebSocketUpgradeChannel(
                     responder: responder,
@@ -38,6 +48,7 @@ extension HTTPServerBuilder {
                 ) { head, channel, _ in
                     guard let console = await gateway.console(for: head, channel: channel) else { return .dontUpgrade }
                     try await channel.pipeline.removeHandler(name: ConsoleUpgradeChannel.reasonHandlerName).get()
+                    try await channel.pipeline.removeHandler(name: RequestHeadGuard.name).get()
                     var headers = HTTPFields()
                     // noVNC (and Proxmox's xterm.js client) ask for the `binary` subprotocol and close a
                     // socket that does not confirm it.
@@ -56,7 +67,7 @@ extension HTTPServerBuilder {
                                 .run(inbound: inbound, outbound: outbound, logger: context.logger)
                         }
                     }
-                })
+                }, limit: limit)
         }
     }
 }

@@ -104,11 +104,13 @@ public enum FaroDaemon {
         let network = Application(
             responder: responder(networkAuthenticator),
             server: try .tls(
-                .proxmoxHTTP1(idleTimeout: .seconds(30), consoles: ConsoleGateway(services: services, authenticator: networkAuthenticator)),
+                .proxmoxHTTP1(
+                    idleTimeout: .seconds(30), connectionsPerAddress: Self.maxConnections / 4,
+                    consoles: ConsoleGateway(services: services, authenticator: networkAuthenticator)),
                 tlsConfiguration: tls.serverConfiguration()),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,
-                backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(800)),
+                backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.listenPort
                 if let line = await readiness.mark("listening on https://\(configuration.listenHost):\(port)") {
@@ -153,6 +155,9 @@ public enum FaroDaemon {
         FileIO.remove(paths.apiSocket)
         logger.info("daemon stopped")
     }
+
+    /// Open connections the HTTPS listener accepts; one client address may hold a quarter.
+    static let maxConnections = 800
 
     /// A kernel to boot for the KVM probe: the running kernel's image, else any in /boot.
     static func probeKernel() -> String? {

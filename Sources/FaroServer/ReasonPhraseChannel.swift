@@ -35,12 +35,21 @@ struct ReasonPhraseHTTP1Channel: ServerChildChannel {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
             try channel.pipeline.syncOperations.addHandler(ReasonPhraseHandler(), position: .before(codec))
+            try channel.pipeline.syncOperations.addRequestHeadGuard()
             return value
         }
     }
 
     func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Puts a `RequestHeadGuard` right after the HTTP/1 request decoder.
+    func addRequestHeadGuard() throws {
+        let decoder = try handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        try addHandler(RequestHeadGuard(), name: RequestHeadGuard.name, position: .after(decoder))
     }
 }
 
