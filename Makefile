@@ -42,6 +42,7 @@ bench: deps
 	@scripts/install-deps.sh --bench
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@scripts/bench.sh
+	@python3 scripts/bench-params.py
 	@scripts/bench-vm.sh
 	@scripts/bench-lxc.sh
 
