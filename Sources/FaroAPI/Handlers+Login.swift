@@ -39,8 +39,7 @@ extension Handlers {
             var map = try await services.access.permissionMap(for: target)
             if let path = request.string("path") {
                 let normalized = ACLPath.normalize(path) ?? path
-                let privileges = await services.access.privileges(of: target, on: normalized)
-                map = [normalized: privileges.reduce(into: [:]) { $0[$1] = true }]
+                map = [normalized: try await services.access.privilegesWithPropagation(of: target, on: normalized)]
             }
             return .json(.object(map.mapValues { privileges in .object(privileges.mapValues { .int($0 ? 1 : 0) }) }))
         }

@@ -49,10 +49,11 @@ extension Handlers {
             "cpuinfo": [
                 "model": .string(info.model), "cpus": .int(info.cpus), "cores": .int(info.cores),
                 "sockets": .int(info.sockets), "mhz": .string(info.mhz), "flags": .string(info.flags),
-                "hvm": .string(info.hvm ? "1" : "0"), "user_hz": 100,
+                "hvm": .string(info.hvm ? "1" : "0"), "user_hz": .int(HostFacts.clockTicksPerSecond),
             ],
             "memory": [
                 "total": .int(memory.total), "used": .int(memory.used), "free": .int(memory.total - memory.used),
+                "available": .int(memory.available),
             ],
             "swap": [
                 "total": .int(memory.swapTotal), "used": .int(memory.swapTotal - memory.swapFree),
@@ -64,7 +65,7 @@ extension Handlers {
             ],
             "loadavg": .array(host.loadAverage().map(JSONValue.string)),
             "uptime": .int(host.uptime()),
-            "idle": 0,
+            "idle": .double(usage.idle),
             "kversion": .string("\(kernel.sysname) \(kernel.release) \(kernel.version)"),
             "current-kernel": [
                 "sysname": .string(kernel.sysname), "release": .string(kernel.release),

@@ -105,29 +105,33 @@ extension Handlers {
         return result
     }
 
+    /// A pool with its members as `/cluster/resources` shows them (status, CPU, memory and
+    /// disk from the same figures); a member the list does not hold (a guest of another node, a
+    /// storage not on this node) keeps its identifying fields.
     static func poolEntry(_ pool: UserConfig.Pool, type: String?, _ services: NodeServices) async throws -> [String: JSONValue] {
         var members: [JSONValue] = []
         let guests = try await guestPaths(services.store)
+        var wanted: [(id: String, fallback: JSONValue)] = []
         for vmid in pool.vms.sorted() {
             guard let path = guests[vmid] else { continue }
             let parts = path.split(separator: "/")
             let kind = parts[2] == "qemu-server" ? "qemu" : String(parts[2])
             if let type, type != kind { continue }
-            let options = (try? GuestConfigFile.parse(try await services.store.read(path)?.text ?? ""))?.main.options ?? [:]
-            let name = kind == "qemu" ? options["name"] ?? "VM \(vmid)" : options["hostname"] ?? "CT\(vmid)"
-            members.append([
-                "id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid), "node": .string(String(parts[1])),
-                "name": .string(name), "status": "stopped",
-            ])
+            wanted.append((
+                "\(kind)/\(vmid)",
+                ["id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid), "node": .string(String(parts[1]))]
+            ))
         }
         if type == nil || type == "storage" {
             for storage in pool.storages.sorted() {
-                members.append([
-                    "id": .string("storage/\(services.nodeName)/\(storage)"), "type": "storage", "storage": .string(storage),
-                    "node": .string(services.nodeName),
-                ])
+                let id = "storage/\(services.nodeName)/\(storage)"
+                wanted.append((
+                    id, ["id": .string(id), "type": "storage", "storage": .string(storage), "node": .string(services.nodeName)]
+                ))
             }
         }
+        let live = try await services.resources.entries(ids: Set(wanted.map(\.id)))
+        for (id, fallback) in wanted { members.append(live[id] ?? fallback) }
         var entry: [String: JSONValue] = ["members": .array(members)]
         if !pool.comment.isEmpty { entry["comment"] = .string(pool.comment) }
         return entry

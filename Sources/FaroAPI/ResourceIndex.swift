@@ -16,14 +16,26 @@ struct ResourceEntry: Sendable {
     let aclPath: String
     let privilege: String
     let bytes: [UInt8]
+    /// The fields everyone sees when they lack `privilege` (nil: then they see nothing). Proxmox
+    /// lists every node to every user, with its figures only for those with `Sys.Audit`.
+    let publicFields: [String]?
 
-    init(value: JSONValue, kind: String, aclPath: String, privilege: String) {
+    init(value: JSONValue, kind: String, aclPath: String, privilege: String, publicFields: [String]? = nil) {
         self.id = value["id"]?.stringValue ?? ""
         self.value = value
         self.kind = kind
         self.aclPath = aclPath
         self.privilege = privilege
         self.bytes = JSONWriter.bytes(value)
+        self.publicFields = publicFields
+    }
+
+    /// The entry as a caller holding `privileges` sees it, or nil.
+    func seen(with privileges: Set<String>) -> ResourceEntry? {
+        if privileges.contains(privilege) { return self }
+        guard let publicFields, case .object(let members) = value else { return nil }
+        let shown = members.filter { publicFields.contains($0.key) }
+        return ResourceEntry(value: .object(shown), kind: kind, aclPath: aclPath, privilege: privilege)
     }
 }
 
@@ -108,8 +120,17 @@ public actor ResourceIndex {
         let matching = entries.filter { Self.matches($0.kind, type) }
         if identity.isSuperuser { return (matching, version) }
         let held = await authorizer.privileges(of: identity, onEach: matching.map(\.aclPath))
-        let visible = zip(matching, held).filter { entry, privileges in privileges.contains(entry.privilege) }.map(\.0)
+        let visible = zip(matching, held).compactMap { entry, privileges in entry.seen(with: privileges) }
         return (visible, version)
+    }
+
+    /// The current entries with these ids (`qemu/100`, `storage/<node>/local`), by id: one
+    /// source for the figures of `/cluster/resources` and of a pool's members.
+    func entries(ids: Set<String>) async throws -> [String: JSONValue] {
+        try await refreshIfNeeded()
+        var found: [String: JSONValue] = [:]
+        for entry in entries where ids.contains(entry.id) { found[entry.id] = entry.value }
+        return found
     }
 
     /// The version the next list would be built from, without building it.
@@ -166,7 +187,9 @@ public actor ResourceIndex {
             "disk": .int(rootfs?.used ?? 0), "maxdisk": .int(rootfs?.total ?? 0),
             "uptime": .int(host.uptime()), "level": "", "cgroup-mode": .int(host.cgroupMode()),
         ]
-        return ResourceEntry(value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit")
+        return ResourceEntry(
+            value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit",
+            publicFields: ["id", "type", "node", "status"])
     }
 
     /// The storages usable on this node with their space, visible with `Datastore.Audit`.

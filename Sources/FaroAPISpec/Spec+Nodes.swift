@@ -75,7 +75,7 @@ extension APISpec {
                 "hvm": Common.field(.string(), "Whether hardware virtualisation is offered (1/0)."),
                 "user_hz": Common.field(.integer(), "Clock ticks per second."),
             ]).allowingAdditional(),
-            "memory": memory,
+            "memory": memory.adding(["available": .integer("Memory available for new work in bytes (MemAvailable).")]),
             "swap": memory,
             "rootfs": Schema.object([
                 "total": .integer("Total in bytes."),
@@ -85,7 +85,7 @@ extension APISpec {
             ]),
             "loadavg": .array(of: .string(), "Load averages over 1, 5 and 15 minutes."),
             "uptime": .integer("Node uptime in seconds."),
-            "idle": Common.field(.integer(), "Always 0 (kept for compatibility)."),
+            "idle": Common.field(.number(), "Share of the CPU time spent idle between the last two samples (0..1)."),
             "kversion": .string("Kernel name, release and version."),
             "current-kernel": Schema.object([
                 "sysname": .string("Kernel name."),

@@ -143,6 +143,11 @@ public actor AccessService {
         (try? await state())?.config.groups(of: user.description) ?? []
     }
 
+    /// Privilege → whether it propagates below `path`, as `/access/permissions?path=` shows them.
+    public func privilegesWithPropagation(of id: UserID, on path: String) async throws -> [String: Bool] {
+        try await state().evaluator.privilegesWithPropagation(for: id, path: path, now: clock())
+    }
+
     public func permissionMap(for id: UserID) async throws -> [String: [String: Bool]] {
         try await state().evaluator.permissionMap(for: id, now: clock())
     }

@@ -37,18 +37,20 @@ public struct PermissionEvaluator: Sendable {
         return result
     }
 
-    /// Roles including those a pool grants to its member guests and storages.
+    /// Roles including those pools grant to their members: a guest belongs to at most one pool,
+    /// a storage may belong to several and gets the roles of all of them (in pool-name order,
+    /// so the answer never depends on dictionary order). Pool roles do not propagate further.
     func rolesWithPools(for id: UserID, path: String) -> [String: Bool] {
         var roles = self.roles(for: id, path: path)
         if roles["NoAccess"] != nil { return roles }
         let parts = path.split(separator: "/")
-        var pool: String?
+        var pools: [String] = []
         if parts.count == 2, parts[0] == "vms", let vmid = Int(parts[1]) {
-            pool = config.pool(ofVM: vmid)
+            pools = config.pool(ofVM: vmid).map { [$0] } ?? []
         } else if parts.count == 2, parts[0] == "storage" {
-            pool = config.pools.first { $0.value.storages.contains(String(parts[1])) }?.key
+            pools = config.pools.keys.filter { config.pools[$0]!.storages.contains(String(parts[1])) }.sorted()
         }
-        if let pool {
+        for pool in pools {
             let poolRoles = self.roles(for: id, path: "/pool/" + pool)
             if poolRoles["NoAccess"] != nil { return ["NoAccess": false] }
             for role in poolRoles.keys where roles[role] == nil { roles[role] = false }

@@ -5,6 +5,7 @@ public enum FaroVersion {
     public static let compatibleRelease = "8.4"
     public static let compatibleVersion = "8.4.1"
     public static let repoID = "fa70f001"
-    /// The string shown where Proxmox shows `pve-manager/<version>/<repoid>`.
-    public static var managerString: String { "faro/\(faro) (pve-manager/\(compatibleVersion)/\(repoID))" }
+    /// The node status's `pveversion`, in Proxmox's `pve-manager/<version>/<repoid>` shape
+    /// (tools split it at the slashes); Faro's own version is `/version`'s `faro` field.
+    public static var managerString: String { "pve-manager/\(compatibleVersion)/\(repoID)" }
 }

@@ -3,7 +3,7 @@
 public actor CPUUsageMonitor {
     private let host: HostFacts
     private var previous: CPUTimes?
-    private var latest: (cpu: Double, wait: Double) = (0, 0)
+    private var latest = CPUUsage()
     /// Increases with every sample, so caches of derived figures know when to refresh.
     public private(set) var generation = 0
 
@@ -19,5 +19,5 @@ public actor CPUUsageMonitor {
         generation += 1
     }
 
-    public var usage: (cpu: Double, wait: Double) { latest }
+    public var usage: CPUUsage { latest }
 }

@@ -21,11 +21,26 @@ public struct CPUTimes: Sendable, Equatable {
     public var iowait: UInt64
     public var total: UInt64 { busy + idle + iowait }
 
-    /// Utilisation between two samples (0...1) and the I/O-wait share.
-    public func usage(since earlier: CPUTimes) -> (cpu: Double, wait: Double) {
+    /// Utilisation between two samples (0...1), the I/O-wait share and the idle share.
+    public func usage(since earlier: CPUTimes) -> CPUUsage {
         let total = Double(self.total &- earlier.total)
-        guard total > 0 else { return (0, 0) }
-        return (Double(busy &- earlier.busy) / total, Double(iowait &- earlier.iowait) / total)
+        guard total > 0 else { return CPUUsage() }
+        return CPUUsage(
+            cpu: Double(busy &- earlier.busy) / total, wait: Double(iowait &- earlier.iowait) / total,
+            idle: Double(idle &- earlier.idle) / total)
+    }
+}
+
+/// Shares of the CPU time between two samples of `/proc/stat`, each 0...1.
+public struct CPUUsage: Sendable, Equatable {
+    public var cpu: Double = 0
+    public var wait: Double = 0
+    public var idle: Double = 0
+
+    public init(cpu: Double = 0, wait: Double = 0, idle: Double = 0) {
+        self.cpu = cpu
+        self.wait = wait
+        self.idle = idle
     }
 }
 
@@ -187,6 +202,9 @@ public struct HostFacts: Sendable {
     }
 
     public static var currentPID: Int32 { getpid() }
+
+    /// The kernel's clock ticks per second (`USER_HZ`), the unit of `/proc/stat` and `/proc/PID/stat`.
+    public static var clockTicksPerSecond: Int { sysconf(Int32(_SC_CLK_TCK)) }
 
     /// The short host name (up to the first dot).
     public static func shortHostname() -> String {

@@ -199,7 +199,8 @@ import Foundation
         try await withNode { _, client in
             let (ticket, _) = try await login(client, "alice@pve", "alice-password")
             try await client.execute(uri: "/api2/json/cluster/resources", method: .get, headers: cookie(ticket)) { response in
-                #expect(response.data.arrayValue?.compactMap { $0["id"]?.stringValue } == ["qemu/100"])
+                #expect(response.data.arrayValue?.compactMap { $0["id"]?.stringValue } == ["node/testnode", "qemu/100"])
+                #expect(response.data.arrayValue?.first?["maxmem"] == nil, "a node's figures need Sys.Audit")
             }
             try await client.execute(uri: "/api2/json/access/users", method: .get, headers: cookie(ticket)) { response in
                 #expect(response.data.arrayValue?.compactMap { $0["userid"]?.stringValue } == ["alice@pve"])

@@ -1,5 +1,6 @@
 import FaroAPI
 import FaroModel
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -70,6 +71,9 @@ import Testing
                 #expect((entry?["maxmem"]?.intValue ?? 0) > 0)
                 #expect(entry?["ssl_fingerprint"] == "AA:BB")
             }
+            await node.services.cpu.sample()
+            try await Task.sleep(for: .milliseconds(200))
+            await node.services.cpu.sample()
             try await client.execute(uri: "/api2/json/nodes/testnode/status", method: .get) { response in
                 let data = response.data
                 #expect((data["memory"]?["total"]?.intValue ?? 0) > 0)
@@ -78,7 +82,12 @@ import Testing
                 #expect((data["uptime"]?.intValue ?? 0) > 0)
                 #expect(data["kversion"]?.stringValue?.hasPrefix("Linux") == true)
                 #expect((data["rootfs"]?["total"]?.intValue ?? 0) > 0)
-                #expect(data["pveversion"]?.stringValue?.contains("pve-manager/8.4.1") == true)
+                #expect(data["pveversion"]?.stringValue == "pve-manager/8.4.1/\(FaroVersion.repoID)", "tools split it at '/'")
+                #expect(data["cpuinfo"]?["user_hz"]?.intValue == sysconf(Int32(_SC_CLK_TCK)))
+                #expect((data["memory"]?["available"]?.intValue ?? 0) > 0)
+                let idle = data["idle"]?.doubleValue ?? -1
+                let busy = (data["cpu"]?.doubleValue ?? 0) + (data["wait"]?.doubleValue ?? 0)
+                #expect(abs(idle + busy - 1) < 0.001, "idle is the rest of the CPU time: \(idle) + \(busy)")
             }
             try await client.execute(uri: "/api2/json/nodes/testnode/time", method: .get) { response in
                 #expect(response.data["time"] == 1_700_000_000)

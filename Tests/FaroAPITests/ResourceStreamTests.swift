@@ -74,7 +74,7 @@ import Testing
         try await node.store.create("nodes/testnode/qemu-server/101.conf", data: Array("name: theirs\n".utf8))
         let subscriber = Subscriber(node, Identity(user: alice, method: .ticket))
         let first = await subscriber.next { _ in true }
-        #expect(Self.ids(first, "updated") == ["qemu/100"], "alice may audit 100 only")
+        #expect(Self.ids(first, "updated") == ["node/testnode", "qemu/100"], "alice may audit 100 only; every user sees the node")
 
         try await node.access.updateConfig { config in
             config.pools["web"] = UserConfig.Pool()
