@@ -43,6 +43,8 @@ bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	@scripts/bench.sh
 	@python3 scripts/bench-params.py
+	# The API fuzzer of `make test` with a budget fifteen times larger.
+	FARO_FUZZ_EXAMPLES=60 FARO_BIN=$(CURDIR)/.build/release/faro python3 -m pytest -q tests/test_fuzz.py
 	@scripts/bench-vm.sh
 	@scripts/bench-lxc.sh
 

@@ -42,6 +42,9 @@ python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
 python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
 python3 -c "import websocket" 2>/dev/null || python_missing+=(websocket-client)
+# The API fuzzer of tests/test_fuzz.py (and of `make bench`, with a larger budget).
+python3 -c "import schemathesis, sys; sys.exit(not schemathesis.__version__.startswith('4.'))" 2>/dev/null \
+    || python_missing+=(schemathesis==4.32.5)
 if ((${#python_missing[@]})); then
     echo "installing from PyPI: ${python_missing[*]}"
     python3 -m pip install --quiet --root-user-action=ignore "${python_missing[@]}" 2>/dev/null \

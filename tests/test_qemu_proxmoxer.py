@@ -43,6 +43,9 @@ def test_vm_lifecycle(daemon):
         assert wait(prox, node.qemu(300).status.start.post()) == "OK"
         current = node.qemu(300).status.current.get()
         assert current["status"] == "running" and current["qmpstatus"] == "running" and current["pid"] > 0
+        # Proxmox's figure: never more than the VM was given, whatever QEMU itself holds.
+        assert 0 < current["mem"] <= current["maxmem"] == 128 * 1024 * 1024, current
+        assert current["memhost"] > 0
         resources = prox.cluster.resources.get(type="vm")
         assert [(r["id"], r["status"]) for r in resources] == [("qemu/300", "running")]
 
@@ -56,7 +59,24 @@ def test_vm_lifecycle(daemon):
         assert wait(prox, node.qemu(300).status.suspend.post()) == "OK"
         assert node.qemu(300).status.current.get()["qmpstatus"] == "paused"
         assert wait(prox, node.qemu(300).status.resume.post()) == "OK"
-        assert wait(prox, node.qemu(300).status.stop.post()) == "OK"
+
+        # A shutdown nobody answers would hold the VM for its whole timeout; a stop with
+        # overrule-shutdown aborts it first. Another user's shutdown needs Sys.Modify to abort.
+        shutdown = node.qemu(300).status.shutdown.post(timeout=600)
+        assert daemon.cli("pveum", "user", "add", "operator@pve", "--password", "operator secret").returncode == 0
+        assert daemon.cli("pveum", "acl", "modify", "/vms/300", "--users", "operator@pve", "--roles", "PVEVMUser").returncode == 0
+        operator = ProxmoxAPI("127.0.0.1", port=daemon.port, user="operator@pve", password="operator secret", verify_ssl=False)
+        with pytest.raises(ResourceException) as refused:
+            operator.nodes("pytest").qemu(300).status.stop.post(**{"overrule-shutdown": 1})
+        assert refused.value.status_code == 403 and "Sys.Modify" in str(refused.value)
+        started = time.monotonic()
+        stop = node.qemu(300).status.stop.post(**{"overrule-shutdown": 1})
+        assert wait(prox, stop) == "OK"
+        assert time.monotonic() - started < 30
+        assert wait(prox, shutdown) != "OK", "the shutdown was aborted"
+        log = "\n".join(line["t"] for line in node.tasks(stop).log.get(limit=50))
+        assert "overruled qmshutdown tasks: " + shutdown in log
+        assert node.qemu(300).status.current.get()["status"] == "stopped"
 
         assert wait(prox, node.qemu(300).delete(purge=1)) == "OK"
         with pytest.raises(ResourceException) as failure:

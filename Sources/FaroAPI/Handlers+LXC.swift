@@ -147,7 +147,7 @@ extension Handlers {
             "mem": .int(Int(status.memory)), "maxmem": .int(Int(status.maxMemory)), "swap": .int(Int(status.swap)),
             "maxswap": .int(Int(status.maxSwap)), "disk": .int(Int(status.disk)), "maxdisk": .int(Int(status.maxDisk)),
             "uptime": .int(status.uptime), "netin": .int(Int(status.netIn)), "netout": .int(Int(status.netOut)),
-            "diskread": 0, "diskwrite": 0, "ha": ["managed": 0],
+            "diskread": .int(Int(clamping: status.diskRead)), "diskwrite": .int(Int(clamping: status.diskWrite)), "ha": ["managed": 0],
         ]
         if let pid = status.pid, status.running { object["pid"] = .int(pid) }
         if let lock = status.lock { object["lock"] = .string(lock) }

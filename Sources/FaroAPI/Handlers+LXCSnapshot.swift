@@ -1,11 +1,17 @@
 import FaroAPISpec
 import FaroLXC
 import FaroModel
+import FaroStorage
 
 extension Handlers {
     static func registerLXCSnapshots(_ table: inout HandlerTable, _ services: NodeServices) {
         let containers = services.containers
         let base = "/nodes/{node}/lxc/{vmid}/snapshot"
+        table.on(.get, "/nodes/{node}/lxc/{vmid}/feature") { request in
+            let feature = try featureParameter(request)
+            let has = try await containers.hasFeature(containerID(request), feature, snapshot: request.string("snapname"))
+            return .json(["hasFeature": .bool(has)])
+        }
         table.on(.get, base) { request in
             let list = try await containers.snapshots(containerID(request)).map { snapshot -> JSONValue in
                 var entry: [String: JSONValue] = ["name": .string(snapshot.name), "description": .string(snapshot.description)]

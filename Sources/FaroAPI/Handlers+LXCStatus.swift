@@ -16,7 +16,11 @@ extension Handlers {
             try await powerTask(services, "vzstart", request) { id, log in try await containers.start(id, log: log) }
         }
         table.on(.post, "/nodes/{node}/lxc/{vmid}/status/stop") { request in
-            try await powerTask(services, "vzstop", request) { id, _ in try await containers.stop(id) }
+            let overrule = try await ShutdownOverrule(request, services, shutdownType: "vzshutdown", vmid: "\(containerID(request))")
+            return try await powerTask(services, "vzstop", request) { id, log in
+                try await overrule.abort(log: log)
+                try await containers.stop(id)
+            }
         }
         table.on(.post, "/nodes/{node}/lxc/{vmid}/status/shutdown") { request in
             let timeout = request.int("timeout") ?? 60

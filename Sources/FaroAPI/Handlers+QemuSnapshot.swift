@@ -1,3 +1,4 @@
+import FaroStorage
 import FaroModel
 import FaroQemu
 
@@ -12,6 +13,11 @@ extension Handlers {
                 try await work { log.log($0) }
             }
             return .json(.string(upid.description))
+        }
+        table.on(.get, "/nodes/{node}/qemu/{vmid}/feature") { request in
+            let feature = try featureParameter(request)
+            let answer = try await vms.hasFeature(vmid(request), feature, snapshot: request.string("snapname"))
+            return .json(["hasFeature": .bool(answer.has), "nodes": .array(answer.nodes.map { .string($0) })])
         }
         table.on(.get, base) { request in
             let list = try await vms.snapshots(vmid(request)).map { snapshot -> JSONValue in
@@ -56,6 +62,14 @@ extension Handlers {
             _ = try await snapshotSection(request, services)
             return try await task("qmrollback", request) { log in try await vms.rollback(id, name: name, start: start, log: log) }
         }
+    }
+
+    /// The validated `feature` parameter of a `feature` method.
+    static func featureParameter(_ request: APIRequest) throws -> VolumeFeature {
+        guard let feature = VolumeFeature(rawValue: request.required("feature")) else {
+            throw APIError.parameter("feature", "value '\(request.required("feature"))' does not have a value in the enumeration 'snapshot, clone, copy'")
+        }
+        return feature
     }
 
     static func snapshotSection(_ request: APIRequest, _ services: NodeServices) async throws -> GuestConfigFile.Section {

@@ -38,7 +38,11 @@ extension Handlers {
             if request.parameters["migratedfrom"] != nil { throw APIError.parameter("migratedfrom", "not supported by Faro yet") }
             _ = try await vms.read(id)
             let timeout = Duration.seconds(request.int("timeout") ?? 60)
-            return { _ in try await vms.stop(id, skiplock: skiplock, timeout: timeout) }
+            let overrule = try await ShutdownOverrule(request, services, shutdownType: "qmshutdown", vmid: "\(id)")
+            return { log in
+                try await overrule.abort { log.log($0) }
+                try await vms.stop(id, skiplock: skiplock, timeout: timeout)
+            }
         }
         power(&table, services, "shutdown", type: "qmshutdown") { request in
             let id = vmid(request), skiplock = try skiplockParameter(request)
@@ -88,16 +92,19 @@ extension Handlers {
 
     /// The list and status fields of one VM, from its config and its process.
     static func vmStatusEntry(_ vmid: Int, _ config: VMConfig, _ services: NodeServices, full: Bool) async -> [String: JSONValue] {
-        let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus, detailed: full)
+        let maxMemory = config.memoryMiB * 1_048_576
+        let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus, maxMemory: maxMemory, detailed: full)
         var entry: [String: JSONValue] = [
             "vmid": .int(vmid), "name": .string(config.name(vmid: vmid)), "status": .string(status.running ? "running" : "stopped"),
-            "cpus": .int(config.vcpus), "maxmem": .int(config.memoryMiB * 1_048_576), "mem": .int(status.memoryBytes),
+            "cpus": .int(config.vcpus), "maxmem": .int(maxMemory), "mem": .int(status.memoryBytes),
             "cpu": .double(status.cpu), "uptime": .int(status.uptime), "disk": 0, "maxdisk": .int(bootDiskBytes(config)),
             "netin": .int(status.netIn), "netout": .int(status.netOut), "diskread": .int(status.diskRead),
             "diskwrite": .int(status.diskWrite),
         ]
         if full || status.running { entry["qmpstatus"] = .string(status.qmpStatus) }
         if let pid = status.pid { entry["pid"] = .int(Int(pid)) }
+        if status.running { entry["memhost"] = .int(status.hostMemoryBytes) }
+        if full, let free = status.freeMemoryBytes { entry["freemem"] = .int(free) }
         if let version = status.qemuVersion { entry["running-qemu"] = .string(version) }
         if let machine = status.machine { entry["running-machine"] = .string(machine) }
         if let lock = config.lock { entry["lock"] = .string(lock) }

@@ -255,7 +255,7 @@ public actor ResourceIndex {
         guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
             return entry
         }
-        let status = await runtime.status(vmid: vmid, vcpus: value["maxcpu"]?.intValue ?? 1)
+        let status = await runtime.status(vmid: vmid, vcpus: value["maxcpu"]?.intValue ?? 1, maxMemory: value["maxmem"]?.intValue ?? 0)
         guard status.running else { return entry }
         value["status"] = "running"
         value["mem"] = .int(status.memoryBytes)
@@ -281,6 +281,8 @@ public actor ResourceIndex {
         value["uptime"] = .int(status.uptime)
         value["netin"] = .int(Int(status.netIn))
         value["netout"] = .int(Int(status.netOut))
+        value["diskread"] = .int(Int(clamping: status.diskRead))
+        value["diskwrite"] = .int(Int(clamping: status.diskWrite))
         return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 

@@ -41,7 +41,7 @@ extension APISpec {
                     "username": Schema.string("User name, with or without `@realm`.", maxLength: 64),
                     "password": Schema.string("The password, or a valid ticket of the same user to renew it."),
                     "realm": Schema.string("Realm, appended to a user name without `@`.", format: "pve-realm").length(max: 32).optional(),
-                    "otp": Schema.string("One-time password (two-factor authentication is not supported yet; ignored).").optional(),
+                    "otp": Schema.string("One-time password for two-factor authentication (refused: Faro has no second factors yet).").optional(),
                     "new-format": Schema.boolean("Accepted for compatibility; always the new format.").defaulting(true).optional(),
                     "tfa-challenge": Schema.string("A two-factor challenge ticket (not supported yet).").optional(),
                     "path": Schema.string("Verify this ACL path instead of logging in (with `privs`).", maxLength: 64).requiring("privs").optional(),

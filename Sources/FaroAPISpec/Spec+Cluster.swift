@@ -93,7 +93,9 @@ extension APISpec {
                 .get, "/cluster/nextid", name: "nextid",
                 description: "The lowest free VMID. With `vmid`, check that this id is free (at the time of the call); nothing is reserved.",
                 parameters: .object(["vmid": Common.vmid.optional()]),
-                returns: .integer("The next free VMID (sent as a string, as Proxmox does)."),
+                // Proxmox's schema says integer, but Proxmox sends the number as a JSON string and
+                // clients expect that; the document describes what is sent.
+                returns: .string("The next free VMID, as a string of digits (as Proxmox sends it).", pattern: "^[1-9][0-9]*$"),
                 permissions: .anyUser(filter: nil)
             ),
             APIMethod(

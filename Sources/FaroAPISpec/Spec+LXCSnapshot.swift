@@ -14,6 +14,11 @@ extension APISpec {
         }
         return [
             APIMethod(
+                .get, ct + "/feature", name: "vm_feature", description: "Check if feature for virtual machine is available.",
+                parameters: params.adding(["feature": featureParameter, "snapname": snapname.optional()]),
+                returns: Schema.object(["hasFeature": .boolean()]),
+                permissions: check(["VM.Audit"]), protected: true, proxyTo: "node"),
+            APIMethod(
                 .get, ct + "/pending", name: "vm_pending", description: "Get container configuration, including pending changes.",
                 parameters: params,
                 returns: .array(of: Schema.object([

@@ -3,10 +3,19 @@ import FaroSchema
 extension APISpec {
     static let snapname = Schema.string("The name of the snapshot.", format: "pve-configid", maxLength: 40)
 
+    /// What a `feature` method asks about.
+    static let featureParameter = Schema.enumeration(["snapshot", "clone", "copy"], "Feature to check.")
+
     static var qemuSnapshotMethods: [APIMethod] {
         let vmSnapshot = Schema.object(vmParameters.merging(["snapname": snapname]) { _, new in new })
         let base = "/nodes/{node}/qemu/{vmid}/snapshot"
         return [
+            APIMethod(
+                .get, "/nodes/{node}/qemu/{vmid}/feature", name: "vm_feature", description: "Check if feature for virtual machine is available.",
+                parameters: Schema.object(vmParameters).adding(["feature": featureParameter, "snapname": snapname.optional()]),
+                returns: Schema.object(["hasFeature": .boolean(), "nodes": .array(of: .string())]),
+                permissions: .check(.privileges(path: vmidPath, ["VM.Audit"])), protected: true, proxyTo: "node"
+            ),
             APIMethod(
                 .get, base, name: "snapshot_list", description: "List the VM's snapshots; the entry `current` comes last.",
                 parameters: .object(vmParameters),

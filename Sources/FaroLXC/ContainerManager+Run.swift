@@ -87,11 +87,15 @@ extension ContainerManager {
             let lxcConfig = LXCConfig.render(config, vmid: vmid, host: host, mounts: mounts)
             try FileIO.writeAtomically(containerDirectory(vmid) + "/config", Array(lxcConfig.utf8))
             try await plugNetworks(vmid, config: config)
+            // The log is appended to at every start: only what this start wrote tells why it failed.
+            let logStart = ((try? FileIO.readTextIfExists(logFile)) ?? nil)?.utf8.count ?? 0
             let result = try await runner.run(Command(
                 "lxc-start", ["-P", host.lxcPath, "-n", "\(vmid)", "-d", "-o", logFile, "-l", "WARN"], timeout: .seconds(60)))
             guard result.succeeded else {
-                let detail = (try? FileIO.readTextIfExists(logFile)).flatMap { $0 }?.split(separator: "\n").suffix(3).joined(separator: "\n")
-                throw LXCError.failed("startup for container '\(vmid)' failed" + (detail.map { ": " + $0 } ?? ""))
+                let written = ((try? FileIO.readTextIfExists(logFile)) ?? nil).map { Substring($0.utf8.dropFirst(logStart)) } ?? ""
+                let reason = LXCLog.firstError(written) ?? result.errorOutput.split(separator: "\n").first.map(String.init)
+                if let reason { log("lxc: \(reason)") }
+                throw LXCError.failed("startup for container '\(vmid)' failed" + (reason.map { ": " + $0 } ?? ""))
             }
             do {
                 try await shapeNetworks(vmid, config: config)
@@ -105,6 +109,7 @@ extension ContainerManager {
             try? await unmountAll(vmid)
             throw error
         }
+        countBlockIO(vmid)
         await powerChanges.record()
         log("CT \(vmid) started")
     }

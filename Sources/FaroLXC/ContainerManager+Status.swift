@@ -19,6 +19,9 @@ public struct ContainerStatus: Sendable, Equatable {
     public var uptime: Int = 0
     public var netIn: UInt64 = 0
     public var netOut: UInt64 = 0
+    /// Bytes the container read from and wrote to block devices (its blkio/io cgroup).
+    public var diskRead: UInt64 = 0
+    public var diskWrite: UInt64 = 0
     public var lock: String?
     public var tags: String?
     public var template: Bool
@@ -37,6 +40,7 @@ extension ContainerManager {
         let counters = cgroupCounters(vmid)
         status.memory = counters.memory
         status.swap = counters.swap
+        (status.diskRead, status.diskWrite) = blockIO(vmid)
         status.cpu = await samples.fraction(vmid, nanoseconds: counters.cpuNanoseconds, cpus: status.cpus)
         if let pid = state.pid { status.uptime = uptime(pid: pid) }
         for (index, _) in config.networks {
@@ -64,6 +68,57 @@ extension ContainerManager {
         let both = readNumber("\(cgroupRoot)/memory/lxc/\(vmid)/memory.memsw.usage_in_bytes") ?? memory
         let cpu = readNumber("\(cgroupRoot)/cpuacct/lxc/\(vmid)/cpuacct.usage") ?? 0
         return (memory, both > memory ? both - memory : 0, cpu)
+    }
+
+    /// Bytes read and written by the container's processes: cgroup v1's
+    /// `blkio.throttle.io_service_bytes_recursive` (`MAJ:MIN Read N` lines) or v2's `io.stat`
+    /// (`MAJ:MIN rbytes=N wbytes=N ...`), summed over the devices.
+    /// A throttle rule that no device reaches (2^63-1 bytes a second): it limits nothing.
+    static let unreachableRate = "9223372036854775807"
+
+    /// Cgroup v1 counts a cgroup's block I/O in `blkio.throttle.*` only for devices that have a
+    /// throttle rule in that cgroup; an unreachable rate on every block device of the host turns
+    /// the counting on without limiting anything. (Cgroup v2 counts in `io.stat` always.)
+    func countBlockIO(_ vmid: VMID) {
+        guard host.cgroupVersion != 2 else { return }
+        let cgroup = cgroupDirectory(vmid, controller: "blkio")
+        for device in FileIO.listDirectory("\(sysRoot)/block") {
+            guard let number = ((try? FileIO.readTextIfExists("\(sysRoot)/block/\(device)/dev")) ?? nil)?
+                .trimmingCharacters(in: .whitespacesAndNewlines), !number.isEmpty
+            else { continue }
+            for direction in ["read", "write"] {
+                try? FileIO.writeExisting("\(cgroup)/blkio.throttle.\(direction)_bps_device", "\(number) \(Self.unreachableRate)")
+            }
+        }
+    }
+
+    func blockIO(_ vmid: VMID) -> (read: UInt64, write: UInt64) {
+        if host.cgroupVersion == 2 {
+            let text = ((try? FileIO.readTextIfExists("\(cgroupRoot)/lxc/\(vmid)/io.stat")) ?? nil) ?? ""
+            return Self.ioStat(text)
+        }
+        let text = ((try? FileIO.readTextIfExists("\(cgroupRoot)/blkio/lxc/\(vmid)/blkio.throttle.io_service_bytes_recursive")) ?? nil) ?? ""
+        return Self.blkioServiceBytes(text)
+    }
+
+    static func ioStat(_ text: String) -> (read: UInt64, write: UInt64) {
+        var read: UInt64 = 0, write: UInt64 = 0
+        for field in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            if field.hasPrefix("rbytes=") { read &+= UInt64(field.dropFirst(7)) ?? 0 }
+            if field.hasPrefix("wbytes=") { write &+= UInt64(field.dropFirst(7)) ?? 0 }
+        }
+        return (read, write)
+    }
+
+    static func blkioServiceBytes(_ text: String) -> (read: UInt64, write: UInt64) {
+        var read: UInt64 = 0, write: UInt64 = 0
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let bytes = UInt64(fields[2]) else { continue }
+            if fields[1] == "Read" { read &+= bytes }
+            if fields[1] == "Write" { write &+= bytes }
+        }
+        return (read, write)
     }
 
     /// Seconds since the container's init started (`/proc/<pid>/stat` field 22, in clock ticks).

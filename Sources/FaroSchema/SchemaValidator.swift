@@ -41,12 +41,19 @@ public enum SchemaValidator {
         return output
     }
 
-    /// Proxmox's legacy normalisation: an array for a `-list` string format is joined with
-    /// `,`; a scalar for an array type is wrapped.
+    /// Proxmox's legacy normalisation: an array of plain values for a `-list` string format is
+    /// joined with `,`; a scalar for an array type is wrapped.
     static func normalizeLegacy(_ value: JSONValue, _ schema: Schema) -> JSONValue {
         switch (value, schema.type) {
         case (.array(let items), .string):
-            if case .named(let format) = schema.format, format.hasSuffix("-list") {
+            // Only a list of plain values is a list; `[null]` or nested lists are no string.
+            let scalars = items.allSatisfy {
+                switch $0 {
+                case .string, .int, .double: return true
+                default: return false
+                }
+            }
+            if scalars, case .named(let format) = schema.format, format.hasSuffix("-list") {
                 return .string(items.map(\.displayText).joined(separator: ","))
             }
             return value

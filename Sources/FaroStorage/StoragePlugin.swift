@@ -64,6 +64,8 @@ public protocol StoragePlugin: Sendable {
     func snapshotPath(_ volname: String, snapshot: String) throws -> String
     /// Gives a guest volume to `vmid` under the next free disk name of that guest; returns the new name.
     func renameVolume(_ volname: String, to vmid: VMID) async throws -> String
+    /// Whether `feature` works on the volume as it is, or as it was at `snapshot`.
+    func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool
 }
 
 extension StoragePlugin {
@@ -78,6 +80,7 @@ extension StoragePlugin {
     public func linkedClone(_ baseVolname: String, vmid: VMID) async throws -> String { throw unsupported("linked clone") }
     public func snapshotPath(_ volname: String, snapshot: String) throws -> String { throw unsupported("reading a snapshot of '\(volname)'") }
     public func renameVolume(_ volname: String, to vmid: VMID) async throws -> String { throw unsupported("rename") }
+    public func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool { false }
 
     public func imageSource(_ volname: String, snapshot: String?) async throws -> ImageSource {
         guard snapshot == nil else { throw unsupported("reading a snapshot of '\(volname)'") }

@@ -55,16 +55,22 @@ public actor TaskManager {
         active = Self.recover(directory: directory, now: clock())
     }
 
-    /// Tasks listed as running in `active` belonged to a previous daemon: they end with
-    /// "unexpected status" and move to the index.
+    /// Why a task that a previous daemon ran never ended.
+    static let interruptedStatus = "interrupted: the daemon stopped before the task ended"
+
+    /// Tasks listed as running in `active` belonged to a previous daemon that stopped without
+    /// ending them: they end as failed, with the reason as their status and as the last line
+    /// of their log, and move to the index.
     static func recover(directory: String, now: Int) -> [TaskRecord] {
         let text = (try? FileIO.readTextIfExists(directory + "/active")) ?? nil
         var records = (text ?? "").split(separator: "\n").compactMap(TaskRecord.parseActiveLine)
         var archived: [TaskRecord] = []
         for index in records.indices where records[index].isRunning {
             records[index].endTime = now
-            records[index].status = "unexpected status"
+            records[index].status = interruptedStatus
             archived.append(records[index])
+            let upid = records[index].upid
+            try? FileIO.append("\(directory)/\(upid.bucket)/\(upid)", Array((TaskExit.error(interruptedStatus).logLine + "\n").utf8))
         }
         if !archived.isEmpty {
             let lines = archived.map(\.indexLine).joined(separator: "\n") + "\n"
@@ -176,6 +182,11 @@ public actor TaskManager {
     }
 
     public func isRunning(_ upid: UPID) -> Bool { running[upid] != nil }
+
+    /// The running tasks of one type for one object (`qmshutdown` of `100`), oldest first.
+    public func running(type: String, id: String) -> [UPID] {
+        running.keys.filter { $0.type == type && $0.id == id }.sorted { $0.startTime < $1.startTime }
+    }
 
     /// The record of a task: running, in the active list, in the index, or known only by its log.
     public func record(_ upid: UPID) -> TaskRecord? {

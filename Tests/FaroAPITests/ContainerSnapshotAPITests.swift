@@ -40,7 +40,11 @@ import Testing
             #expect(try await api.runTask(node, client, .post, ct + "/status/start") == "OK")
             _ = try await node.services.containers.execute(VMID(220)!, ["/bin/sh", "-c", "echo one > /root/state"])
 
+            response = try await api.call(client, .get, ct + "/feature?feature=snapshot")
+            #expect(response.data == ["hasFeature": true], "btrfs subvolumes snapshot: \(response.text)")
+            #expect(try await api.call(client, .get, ct + "/feature?feature=clone").data == ["hasFeature": false], "not a template")
             #expect(try await api.runTask(node, client, .post, ct + "/snapshot", "snapname=first&description=before") == "OK")
+            #expect(try await api.call(client, .get, ct + "/feature?feature=copy&snapname=first").data == ["hasFeature": true])
             response = try await api.call(client, .get, ct + "/snapshot")
             let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
             #expect(names == ["first", "current"], "the list ends with current")
@@ -61,6 +65,7 @@ import Testing
             response = try await api.call(client, .get, ct + "/config")
             #expect(response.data["template"] == 1)
             #expect(response.data["rootfs"]?.stringValue?.contains("basevol-220-disk-0") == true)
+            #expect(try await api.call(client, .get, ct + "/feature?feature=clone").data == ["hasFeature": true])
             #expect(try await api.runTask(node, client, .post, ct + "/status/start").contains("template"))
 
             #expect(try await api.runTask(node, client, .post, ct + "/clone", "newid=221&hostname=linked") == "OK")
@@ -93,6 +98,9 @@ import Testing
             #expect(created == "OK")
             var response = try await api.call(client, .get, ct + "/config")
             #expect(response.data["mp0"] == "local:223/vm-223-disk-1.raw,mp=/data,size=1G")
+            response = try await api.call(client, .get, ct + "/feature?feature=snapshot")
+            #expect(response.data == ["hasFeature": false], "raw images on a directory have no snapshots: \(response.text)")
+            #expect(try await api.call(client, .get, ct + "/feature?feature=copy").data == ["hasFeature": true])
             let snapshot = try await api.runTask(node, client, .post, ct + "/snapshot", "snapname=no")
             #expect(snapshot.contains("snapshot feature is not available"), "\(snapshot)")
             response = try await api.call(client, .get, ct + "/config")

@@ -66,6 +66,8 @@ import Testing
         #expect(errors(["vmid": "100", "ids": "100,101;102 103"]).isEmpty)
         #expect(errors(["vmid": "100", "ids": "100,abc"])["ids"]?.contains("'abc'") == true)
         #expect(errors(["vmid": "100", "ids": .array(["100", "101"])]).isEmpty)
+        #expect(errors(["vmid": "100", "ids": .array([.null, .null])])["ids"] == "type check ('string') failed - got a list of 2 values")
+        #expect(errors(["vmid": "100", "ids": .array([.array(["100"])])])["ids"] != nil, "a list of lists is no list of VMIDs")
         #expect(errors(["vmid": "100", "size": "32G"]).isEmpty)
         #expect(errors(["vmid": "100", "size": "32X"])["size"] != nil)
     }

@@ -88,4 +88,24 @@ import Testing
         await #expect(throws: StorageError.self) { try await plugin.allocate(vmid: VMID(100)!, name: nil, format: .raw, sizeKiB: 2 << 20) }
         await #expect(throws: StorageError.self) { try await plugin.snapshot("vm-100-disk-0", name: "x") }
     }
+
+    /// What `feature` answers for LVM volumes: thin volumes snapshot and clone from a base;
+    /// thick ones are only copied; a name that is no guest volume allows nothing.
+    @Test func volumeFeaturesFollowWhatThePluginsDo() throws {
+        let thin = try plugin(RecordingCommandRunner())
+        #expect(thin.hasFeature(.snapshot, volname: "vm-100-disk-0", snapshot: nil))
+        #expect(thin.hasFeature(.snapshot, volname: "vm-100-disk-0", snapshot: "before"))
+        #expect(!thin.hasFeature(.copy, volname: "vm-100-disk-0", snapshot: "before"), "a thin snapshot is not read as an image")
+        #expect(!thin.hasFeature(.clone, volname: "vm-100-disk-0", snapshot: nil), "linked clones need a base volume")
+        #expect(thin.hasFeature(.clone, volname: "base-100-disk-0", snapshot: nil))
+        #expect(thin.hasFeature(.template, volname: "vm-100-disk-0", snapshot: nil))
+        #expect(!thin.hasFeature(.snapshot, volname: "data", snapshot: nil), "the thin pool is no guest volume")
+        let thick = try LVMPlugin(
+            definition: StorageDefinition(type: "lvm", id: "thick", options: [("vgname", "vg0")]),
+            context: StorageContext(runner: RecordingCommandRunner(), nodeName: "test", paths: NodePaths(root: "/")))
+        #expect(thick.hasFeature(.copy, volname: "vm-100-disk-0", snapshot: nil))
+        for feature in [VolumeFeature.snapshot, .clone, .template] {
+            #expect(!thick.hasFeature(feature, volname: "vm-100-disk-0", snapshot: nil), "\(feature)")
+        }
+    }
 }

@@ -91,8 +91,10 @@ import Testing
         }
         let restarted = try makeManager(directory) { 1_700_000_100 }
         let record = await restarted.record(upid)
-        #expect(record?.status == "unexpected status")
+        #expect(record?.status == "interrupted: the daemon stopped before the task ended")
         #expect(record?.endTime == 1_700_000_100)
+        let log = try FileIO.readText(await restarted.logPath(upid))
+        #expect(log.hasSuffix("TASK ERROR: interrupted: the daemon stopped before the task ended\n"), "\(log)")
         let archived = await restarted.list(source: "archive")
         #expect(archived.first?.upid == upid)
         #expect(await restarted.list(source: "active").isEmpty)

@@ -34,14 +34,16 @@ public struct QemuProcess: Sendable, Equatable {
         return words[index + 1]
     }
 
-    /// CPU ticks used (user + system), resident memory in bytes, start time in ticks since boot.
-    public func usage(proc: String = "/proc") -> (ticks: UInt64, rssBytes: Int, startTicks: Int)? {
+    /// CPU ticks used, memory and start time from `/proc/<pid>/stat`.
+    public func usage(proc: String = "/proc") -> ProcessUsage? {
         guard let stat = try? FileIO.readText("\(proc)/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name, counted from the state (field 3 of proc(5)).
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 21, let user = UInt64(fields[11]), let system = UInt64(fields[12]),
-            let start = Int(fields[19]), let pages = Int(fields[21])
+            let start = Int(fields[19]), let virtual = Int(fields[20]), let pages = Int(fields[21])
         else { return nil }
-        return (user + system, pages * Int(sysconf(Int32(_SC_PAGESIZE))), start)
+        return ProcessUsage(
+            ticks: user + system, residentBytes: pages * Int(sysconf(Int32(_SC_PAGESIZE))), virtualBytes: virtual, startTicks: start)
     }
 
     public func signal(_ number: Int32) { _ = kill(pid, number) }
@@ -59,3 +61,21 @@ public struct QemuProcess: Sendable, Equatable {
 }
 
 import Foundation
+
+/// What `/proc/<pid>/stat` says about a process's use of the host.
+public struct ProcessUsage: Sendable, Equatable {
+    /// CPU ticks used, user and system.
+    public var ticks: UInt64
+    public var residentBytes: Int
+    /// The size of the address space (`vsize`).
+    public var virtualBytes: Int
+    /// When the process started, in ticks since boot.
+    public var startTicks: Int
+
+    public init(ticks: UInt64, residentBytes: Int, virtualBytes: Int, startTicks: Int) {
+        self.ticks = ticks
+        self.residentBytes = residentBytes
+        self.virtualBytes = virtualBytes
+        self.startTicks = startTicks
+    }
+}

@@ -13,7 +13,15 @@ public struct RuntimeStatus: Sendable, Equatable {
     public var uptime: Int = 0
     /// Share of the VM's vCPUs used since the previous sample (0 ... 1).
     public var cpu: Double = 0
+    /// Memory the guest uses, as Proxmox counts it: what the guest's balloon driver reports
+    /// (total less free) when it reports, else the resident share of QEMU's address space
+    /// applied to the VM's memory.
     public var memoryBytes: Int = 0
+    /// What the QEMU process holds on the host (proportional set size, resident size where
+    /// the kernel has no `smaps_rollup`).
+    public var hostMemoryBytes: Int = 0
+    /// The guest's free memory from its balloon driver, when it reports.
+    public var freeMemoryBytes: Int?
     /// Bytes the guest received and sent over its tap NICs.
     public var netIn: Int = 0
     public var netOut: Int = 0
@@ -29,11 +37,18 @@ public struct RuntimeStatus: Sendable, Equatable {
 
 extension QemuRuntime {
     /// Status from `/proc`, the tap counters and one QMP connection. `vcpus` scales the CPU
-    /// share; `detailed` also asks QEMU for the concrete machine type (a longer reply).
-    public func status(vmid: Int, vcpus: Int, detailed: Bool = false) async -> RuntimeStatus {
+    /// share, `maxMemory` (bytes) the memory figure; `detailed` also asks QEMU for the concrete
+    /// machine type (a longer reply).
+    public func status(vmid: Int, vcpus: Int, maxMemory: Int, detailed: Bool = false) async -> RuntimeStatus {
         guard let process = process(vmid) else { return .stopped }
         var status = RuntimeStatus(running: true, qmpStatus: "running", pid: process.pid)
-        if let usage = process.usage(proc: proc) { record(usage, vmid: vmid, vcpus: vcpus, into: &status) }
+        if let usage = process.usage(proc: proc) {
+            record(usage, vmid: vmid, vcpus: vcpus, into: &status)
+            if usage.virtualBytes > 0 {
+                status.memoryBytes = Int(Double(usage.residentBytes) / Double(usage.virtualBytes) * Double(maxMemory))
+            }
+            status.hostMemoryBytes = proportionalSetSize(process.pid) ?? usage.residentBytes
+        }
         let traffic = taps.traffic(vmid: vmid)
         status.netIn = traffic.toGuest
         status.netOut = traffic.fromGuest
@@ -43,15 +58,18 @@ extension QemuRuntime {
             status.diskRead = figures.diskRead
             status.diskWrite = figures.diskWrite
             status.machine = figures.machine
+            if let guest = figures.guestMemory {
+                status.memoryBytes = guest.total - guest.free
+                status.freeMemoryBytes = guest.free
+            }
         }
         return status
     }
 
-    private func record(_ usage: (ticks: UInt64, rssBytes: Int, startTicks: Int), vmid: Int, vcpus: Int, into status: inout RuntimeStatus) {
+    private func record(_ usage: ProcessUsage, vmid: Int, vcpus: Int, into status: inout RuntimeStatus) {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let bootUptime = Double((try? FileIO.readText("\(proc)/uptime"))?.split(separator: " ").first ?? "0") ?? 0
         status.uptime = max(0, Int(bootUptime - Double(usage.startTicks) / ticksPerSecond))
-        status.memoryBytes = usage.rssBytes
         let now = ContinuousClock.now
         if let previous = samples[vmid] {
             let elapsed = Double((now - previous.at).components.seconds) + Double((now - previous.at).components.attoseconds) / 1e18
@@ -60,6 +78,26 @@ extension QemuRuntime {
             }
         }
         samples[vmid] = (usage.ticks, now)
+    }
+
+    /// `Pss:` of `/proc/<pid>/smaps_rollup` in bytes.
+    private func proportionalSetSize(_ pid: Int32) -> Int? {
+        guard let text = try? FileIO.readText("\(proc)/\(pid)/smaps_rollup") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
+            let words = line.split(separator: " ")
+            guard words.count >= 2, let kib = Int(words[1]) else { return nil }
+            return kib * 1024
+        }
+        return nil
+    }
+
+    /// Asks the balloon device to collect the guest's memory statistics every 2 s (QEMU
+    /// collects none until asked); without a balloon device this changes nothing.
+    func enableGuestMemoryStatistics(_ vmid: Int) async {
+        _ = try? await withMonitor(vmid) { client in
+            try await client.execute(
+                "qom-set", arguments: ["path": .string(MonitorFigures.balloonPath), "property": "guest-stats-polling-interval", "value": .int(2)])
+        }
     }
 }
 
@@ -70,6 +108,10 @@ struct MonitorFigures: Sendable {
     var diskRead = 0
     var diskWrite = 0
     var machine: String?
+    /// Total and free memory as the guest's balloon driver last reported them.
+    var guestMemory: (total: Int, free: Int)?
+
+    static let balloonPath = "/machine/peripheral/balloon0"
 
     static func query(_ client: QMPClient, detailed: Bool) async throws -> MonitorFigures {
         var figures = MonitorFigures(status: try await client.queryStatus().status, version: client.greeting.version)
@@ -78,7 +120,19 @@ struct MonitorFigures: Sendable {
             figures.diskWrite += device["stats"]?["wr_bytes"]?.intValue ?? 0
         }
         if detailed { figures.machine = try await client.currentMachine() }
+        figures.guestMemory = try? await guestMemory(client)
         return figures
+    }
+
+    /// The balloon's `guest-stats`; nil without a balloon device, before the guest's driver
+    /// first reported (`last-update` 0) or when it leaves a figure out (QEMU says -1).
+    static func guestMemory(_ client: QMPClient) async throws -> (total: Int, free: Int)? {
+        let reply = try await client.execute("qom-get", arguments: ["path": .string(balloonPath), "property": "guest-stats"])
+        guard (reply["last-update"]?.intValue ?? 0) > 0, let stats = reply["stats"],
+            let total = stats["stat-total-memory"]?.intValue, let free = stats["stat-free-memory"]?.intValue,
+            total > 0, free >= 0, free <= total
+        else { return nil }
+        return (total, free)
     }
 }
 

@@ -63,6 +63,7 @@ public actor QemuRuntime {
         for net in nets where net.linkDown {
             try? await withMonitor(vmid) { try await $0.execute("set_link", arguments: ["name": .string(net.key), "up": false]) }
         }
+        if argv.contains(where: { $0.hasPrefix("virtio-balloon") }) { await enableGuestMemoryStatistics(vmid) }
     }
 
     /// Connects to the VM's monitor for one exchange.

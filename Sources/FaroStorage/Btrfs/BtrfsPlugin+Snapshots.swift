@@ -137,3 +137,21 @@ struct BtrfsTool: Sendable {
         return nil
     }
 }
+
+extension BtrfsPlugin {
+    /// Every volume is a subvolume (a raw image inside one), so snapshots, linked clones and
+    /// copies at a snapshot work for both formats.
+    static let features = VolumeFeatureTable([
+        .snapshot: [.current: ["raw", "subvol"], .snap: ["raw", "subvol"]],
+        .clone: [.base: ["raw", "subvol"]],
+        .template: [.current: ["raw", "subvol"]],
+        .copy: [.current: ["raw", "subvol"], .base: ["raw", "subvol"], .snap: ["raw", "subvol"]],
+    ])
+
+    public func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool {
+        guard let volume = try? VolumeName.parseFileVolume(volname), volume.content == .images || volume.content == .rootdir else {
+            return false
+        }
+        return Self.features.allows(feature, format: volume.format, isBase: volume.isBase, snapshot: snapshot)
+    }
+}

@@ -122,4 +122,20 @@ public struct DirPlugin: StoragePlugin, FileStorage {
         }
         return ImageSource(path: path, format: volume.format, internalSnapshot: snapshot)
     }
+
+    /// qcow2 images have internal snapshots; linked clones are qcow2 overlays of any image
+    /// base; containers' directories are copied file by file.
+    static let features = VolumeFeatureTable([
+        .snapshot: [.current: ["qcow2"], .snap: ["qcow2"]],
+        .clone: [.base: ["qcow2", "raw", "vmdk"]],
+        .template: [.current: ["qcow2", "raw", "vmdk", "subvol"]],
+        .copy: [.current: ["qcow2", "raw", "vmdk", "subvol"], .base: ["qcow2", "raw", "vmdk", "subvol"], .snap: ["qcow2"]],
+    ])
+
+    public func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool {
+        guard let volume = try? VolumeName.parseFileVolume(volname), volume.content == .images || volume.content == .rootdir else {
+            return false
+        }
+        return Self.features.allows(feature, format: volume.format, isBase: volume.isBase, snapshot: snapshot)
+    }
 }

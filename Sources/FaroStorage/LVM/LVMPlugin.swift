@@ -78,4 +78,12 @@ public struct LVMPlugin: StoragePlugin {
         _ = try await existingVolume(volname)
         try await lvm.extend(vg: vg, lv: volname, bytes: bytes)
     }
+
+    /// Thick volumes are only copied.
+    static let features = VolumeFeatureTable([.copy: [.current: ["raw"]]])
+
+    public func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool {
+        guard LVMTool.owner(of: volname) != nil else { return false }
+        return Self.features.allows(feature, format: "raw", isBase: false, snapshot: snapshot)
+    }
 }

@@ -129,4 +129,17 @@ public struct LVMThinPlugin: StoragePlugin {
         try await context.runner.checked(["lvcreate", "-n", name, "-prw", "-kn", "-s", "\(vg)/\(baseVolname)"])
         return name
     }
+
+    /// Thin volumes snapshot and clone by thin snapshots; a snapshot is not read as an image.
+    static let features = VolumeFeatureTable([
+        .snapshot: [.current: ["raw"], .snap: ["raw"]],
+        .clone: [.base: ["raw"]],
+        .template: [.current: ["raw"]],
+        .copy: [.current: ["raw"], .base: ["raw"]],
+    ])
+
+    public func hasFeature(_ feature: VolumeFeature, volname: String, snapshot: String?) -> Bool {
+        guard LVMTool.owner(of: volname) != nil else { return false }
+        return Self.features.allows(feature, format: "raw", isBase: volname.hasPrefix("base-"), snapshot: snapshot)
+    }
 }
