@@ -16,10 +16,6 @@ struct TemplatePlan: Sendable, Equatable {
     /// as that many arguments.
     static let skipLimit = 4096
 
-    init(skipped: [String]) {
-        self.skipped = skipped
-    }
-
     /// Judges `entries` (the listing of `archive`, named in errors).
     init(_ entries: [TemplateEntry], archive: String) throws(LXCError) {
         var symbolicLinks: Set<String> = []
