@@ -25,8 +25,9 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product faro
 
-run: release
-	@scripts/run.sh "$(ROOT)" "$(LISTEN)"
+# FARO_BIN=path runs that binary instead of building a release one (tests/test_make_run.py).
+run: $(if $(FARO_BIN),,release)
+	@FARO_BIN="$(FARO_BIN)" scripts/run.sh "$(ROOT)" "$(LISTEN)"
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -50,7 +50,7 @@ extension ContainerManager {
             var config = ContainerConfig(options: creation.options)
             try await assignMACAddresses(&config)
             try config.check(isRoot: true)
-            let (templatePath, archive) = try await templateArchive(creation.template)
+            let archive = try await templateArchive(creation.template)
             if config["rootfs"] == nil { config["rootfs"] = "\(creation.storage):4" }
             for key in ["rootfs"] + config.mountPoints.map({ "mp\($0.index)" }) {
                 guard let (text, volume) = try await allocateMountPoint(
@@ -64,7 +64,8 @@ extension ContainerManager {
             undo.append { removeContainerDirectory(vmid) }
             try await mountRootfs(vmid, config: config)
             do {
-                log("extracting archive '\(templatePath)'")
+                log("extracting archive '\(archive.path)'")
+                if !archive.skipped.isEmpty { log("leaving out \(archive.skipped.count) members below /dev") }
                 try await archive.extract(into: rootfs, unprivileged: config.isUnprivileged, runner: runner)
                 if config["ostype"] == nil { config["ostype"] = ContainerSetup.detectOSType(rootfs: rootfs) }
                 log("setting up the container (ostype \(config.ostype))")
@@ -87,15 +88,13 @@ extension ContainerManager {
         ContainerSetup(rootfs: rootfsMountPoint(vmid), owner: UInt32(config.isUnprivileged ? LXCConfig.idMapBase : 0), runner: runner)
     }
 
-    /// The template's path on its storage, checked to be a vztmpl archive.
-    func templateArchive(_ template: String) async throws -> (String, TemplateArchive) {
+    /// The template on its storage, checked to be a vztmpl archive whose members may be unpacked.
+    func templateArchive(_ template: String) async throws -> TemplateArchive {
         let (plugin, volname) = try await volume(template)
         guard volname.hasPrefix("vztmpl/") else { throw LXCError.badTemplate(template, "not a container template (vztmpl)") }
         let path = try plugin.path(volname)
         guard FileIO.exists(path) else { throw LXCError.badTemplate(template, "no such file '\(path)'") }
-        let archive = try TemplateArchive(path: path)
-        try await archive.checkEntries(runner: runner)
-        return (path, archive)
+        return try await TemplateArchive.checked(path, runner: runner)
     }
 
     /// NICs without `hwaddr` get a random one under the datacenter's `mac_prefix`, so the

@@ -1,78 +1,77 @@
 import FaroSupport
 import Foundation
 
-/// A container template archive (`.tar.gz`, `.tar.xz`, `.tar.zst`): its entries are checked
-/// before anything is unpacked, then it is extracted the way Proxmox does (numeric owners,
-/// `./dev/*` skipped, inside the id map for unprivileged containers).
+/// A container template archive (`.tar.gz`, `.tar.xz`, `.tar.zst`) whose members have been
+/// judged (`TemplatePlan`): a value exists only for an archive that passed, and it unpacks
+/// leaving out what the plan skips.
 public struct TemplateArchive: Sendable {
     public let path: String
     /// tar's decompression flag.
     public let compression: String
+    /// Member names extraction leaves out (everything below `/dev`).
+    public let skipped: [String]
 
-    public init(path: String) throws(LXCError) {
-        self.path = path
-        if path.hasSuffix(".tar.gz") || path.hasSuffix(".tgz") {
-            compression = "--gzip"
-        } else if path.hasSuffix(".tar.xz") {
-            compression = "--xz"
-        } else if path.hasSuffix(".tar.zst") {
-            compression = "--zstd"
-        } else {
-            throw LXCError.badTemplate(path, "unknown archive type (expected .tar.gz, .tar.xz or .tar.zst)")
+    /// Lists `path` with tar and judges every member before anything is unpacked.
+    public static func checked(_ path: String, runner: any CommandRunner) async throws -> TemplateArchive {
+        let compression = try compressionFlag(path)
+        let command = Command(
+            "tar", ["--list", "--verbose", "--numeric-owner", "--quoting-style=c", compression, "--file", path])
+        let listing = try await runner.run(command)
+        guard listing.succeeded else {
+            throw LXCError.badTemplate(path, "unreadable archive: \(CommandError.failed(listing))")
         }
-    }
-
-    /// Rejects archives with absolute paths, `..` components, or device nodes outside `./dev`
-    /// (which extraction skips): a template must not smuggle a device into the container.
-    public func checkEntries(runner: any CommandRunner) async throws {
-        let names = try await runner.checked(["tar", "-t", compression, "-f", path]).split(separator: "\n")
-        let verbose = try await runner.checked(["tar", "-t", "-v", compression, "-f", path]).split(separator: "\n")
-        for (index, entry) in names.enumerated() {
-            if let problem = Self.problem(String(entry)) { throw LXCError.badTemplate(path, problem) }
-            let type = index < verbose.count ? verbose[index].first : nil
-            if type == "b" || type == "c", !Self.isBelowDev(String(entry)) {
-                throw LXCError.badTemplate(path, "device node '\(entry)' outside /dev")
+        var entries: [TemplateEntry] = []
+        for line in listing.standardOutput.split(separator: UInt8(ascii: "\n")) {
+            guard let entry = TemplateEntry.parse(line: line) else {
+                throw LXCError.badTemplate(path, "unexpected member '\(String(decoding: line, as: UTF8.self))'")
             }
+            entries.append(entry)
         }
+        let plan = try TemplatePlan(entries, archive: path)
+        return TemplateArchive(path: path, compression: compression, skipped: plan.skipped)
     }
 
-    static func isBelowDev(_ entry: String) -> Bool {
-        entry.hasPrefix("./dev/") || entry.hasPrefix("dev/")
+    /// tar's flag for the archive's compression, from its name.
+    static func compressionFlag(_ path: String) throws(LXCError) -> String {
+        if path.hasSuffix(".tar.gz") || path.hasSuffix(".tgz") { return "--gzip" }
+        if path.hasSuffix(".tar.xz") { return "--xz" }
+        if path.hasSuffix(".tar.zst") { return "--zstd" }
+        throw LXCError.badTemplate(path, "unknown archive type (expected .tar.gz, .tar.xz or .tar.zst)")
     }
 
-    static func problem(_ entry: String) -> String? {
-        if entry.hasPrefix("/") { return "absolute path '\(entry)' in archive" }
-        if entry.split(separator: "/").contains("..") { return "path '\(entry)' leaves the root" }
-        return nil
-    }
-
-    /// Unpacks as root, then shifts every owner into the container's id range for an
-    /// unprivileged container (Proxmox's default map: 0 → 100000, 65536 ids).
+    /// Unpacks into `rootfs` the way Proxmox does (numeric owners, existing files kept), but
+    /// always inside a user namespace: the container's id map when unprivileged, so owners
+    /// come out shifted with no pass as real root; the identity map otherwise. In both the
+    /// kernel refuses `mknod` of a device, whatever tar is handed. tar runs in `rootfs` and
+    /// reads the archive from standard input, so the container's root needs no access to the
+    /// directories above either.
     public func extract(into rootfs: String, unprivileged: Bool, runner: any CommandRunner) async throws {
-        try await runner.checked([
-            "tar", "-x", "-p", compression, "-f", path, "--numeric-owner", "--skip-old-files", "--anchored",
-            "--exclude", "./dev/*", "-C", rootfs,
-        ])
-        if unprivileged { try Self.shiftOwnership(rootfs, by: UInt32(LXCConfig.idMapBase)) }
+        let owner = uid_t(unprivileged ? LXCConfig.idMapBase : 0)
+        guard chown(rootfs, owner, owner) == 0 else {
+            throw LXCError.failed("unable to change the owner of '\(rootfs)': \(String(cString: strerror(errno)))")
+        }
+        let command = Command(
+            "lxc-usernsexec", Self.userNamespaceMap(unprivileged: unprivileged) + ["--"] + tarArguments,
+            workingDirectory: rootfs, inputFile: path)
+        try await runner.run(command).checked()
     }
 
-    /// Adds `offset` to the owner and group of `root` and everything below it, without
-    /// following symbolic links, keeping set-id bits that `chown` clears.
-    public static func shiftOwnership(_ root: String, by offset: UInt32) throws {
-        var paths = [root]
-        if let enumerator = FileManager.default.enumerator(atPath: root) {
-            while let relative = enumerator.nextObject() as? String { paths.append(root + "/" + relative) }
-        }
-        for path in paths {
-            var info = stat()
-            guard lstat(path, &info) == 0 else { throw LXCError.failed("unable to stat '\(path)'") }
-            guard info.st_uid < offset, info.st_gid < offset else { continue }
-            guard lchown(path, info.st_uid + offset, info.st_gid + offset) == 0 else {
-                throw LXCError.failed("unable to change the owner of '\(path)'")
-            }
-            if (info.st_mode & S_IFMT) != S_IFLNK, info.st_mode & (S_ISUID | S_ISGID) != 0 {
-                chmod(path, info.st_mode & 0o7777)
-            }
-        }
+    /// `lxc-usernsexec`'s map: Proxmox's default for unprivileged containers (0 → 100000,
+    /// 65536 ids), else every id onto itself.
+    static func userNamespaceMap(unprivileged: Bool) -> [String] {
+        guard unprivileged else { return ["-m", "b:0:0:4294967295"] }
+        let range = "0:\(LXCConfig.idMapBase):\(LXCConfig.idMapSize)"
+        return ["-m", "u:" + range, "-m", "g:" + range]
+    }
+
+    /// tar reading the archive from standard input into its working directory. `--exclude`
+    /// takes each skipped name literally and from the start (`--no-wildcards --anchored`), and
+    /// also leaves out whatever lies below it.
+    var tarArguments: [String] {
+        [
+            "tar", "--extract", "--preserve-permissions", compression, "--file", "-", "--numeric-owner",
+            "--skip-old-files",
+            "--no-wildcards", "--anchored",
+        ] + skipped.map { "--exclude=" + $0 }
     }
 }

@@ -17,17 +17,22 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     public var workingDirectory: String?
     /// Bytes written to the program's standard input; nil gives it an empty one.
     public var input: [UInt8]?
+    /// A file the runner opens, with the daemon's rights, as the program's standard input
+    /// (instead of `input`): for a program that may not open the file itself, such as tar
+    /// unpacking a template inside a container's user namespace.
+    public var inputFile: String?
     /// How long the program may run before it is killed (SIGKILL); nil waits forever.
     public var timeout: Duration?
 
     public init(
         _ executable: String, _ arguments: [String] = [], workingDirectory: String? = nil, input: [UInt8]? = nil,
-        timeout: Duration? = nil
+        inputFile: String? = nil, timeout: Duration? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.input = input
+        self.inputFile = inputFile
         self.timeout = timeout
     }
 

@@ -50,16 +50,15 @@ public struct SubprocessRunner: CommandRunner {
         let directory = command.workingDirectory.map { FilePath($0) }
         do {
             let outcome: (TerminationStatus, [UInt8], [UInt8])
-            if let input = command.input {
-                let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), workingDirectory: directory,
-                    input: .array(input), output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
-                outcome = (result.terminationStatus, result.standardOutput, result.standardError)
+            if let file = command.inputFile {
+                let descriptor = try Self.open(file, for: command)
+                defer { try? descriptor.close() }
+                let input = FileDescriptorInput.fileDescriptor(descriptor, closeAfterSpawningProcess: false)
+                outcome = try await spawn(executable, command, directory, input: input)
+            } else if let input = command.input {
+                outcome = try await spawn(executable, command, directory, input: .array(input))
             } else {
-                let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), workingDirectory: directory,
-                    output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
-                outcome = (result.terminationStatus, result.standardOutput, result.standardError)
+                outcome = try await spawn(executable, command, directory, input: .none)
             }
             // Cancellation kills the child and still reports how it ended; say why instead.
             if Task.isCancelled { throw CommandError.cancelled(command) }
@@ -76,6 +75,23 @@ public struct SubprocessRunner: CommandRunner {
         } catch {
             if Task.isCancelled { throw .cancelled(command) }
             throw .launchFailed(command, reason: String(describing: error))
+        }
+    }
+
+    private func spawn<Input: InputProtocol>(
+        _ executable: Executable, _ command: Command, _ directory: FilePath?, input: Input
+    ) async throws -> (TerminationStatus, [UInt8], [UInt8]) {
+        let result = try await Subprocess.run(
+            executable, arguments: Arguments(command.arguments), workingDirectory: directory, input: input,
+            output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
+        return (result.terminationStatus, result.standardOutput, result.standardError)
+    }
+
+    private static func open(_ file: String, for command: Command) throws(CommandError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(FilePath(file), .readOnly, options: .closeOnExec)
+        } catch {
+            throw .launchFailed(command, reason: "unable to open '\(file)' - \(error)")
         }
     }
 

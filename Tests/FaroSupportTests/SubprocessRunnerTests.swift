@@ -1,5 +1,6 @@
 import FaroSupport
 import FaroTesting
+import Foundation
 import Testing
 
 @Suite struct SubprocessRunnerTests {
@@ -25,6 +26,20 @@ import Testing
         #expect(echo.output == "two words|$HOME|*|")
         let cat = try await runner.run(Command("cat", input: Array("piped\n".utf8)))
         #expect(cat.output == "piped\n")
+    }
+
+    @Test func feedsAFileTheProgramCouldNotOpenItself() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.file("secret")
+        try FileIO.writeAtomically(file, Array("from the file\n".utf8))
+        // Run as root, the program drops to nobody, who may not read the file; the runner opens it.
+        chmod(file, 0o600)
+        let argv = getuid() == 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "cat"] : ["cat"]
+        let result = try await runner.run(Command(argv[0], Array(argv.dropFirst()), inputFile: file)).checked()
+        #expect(result.output == "from the file\n")
+        let missing = Command("cat", inputFile: directory.file("missing"))
+        await #expect(throws: CommandError.self) { try await runner.run(missing) }
     }
 
     @Test func runsInTheWorkingDirectory() async throws {
