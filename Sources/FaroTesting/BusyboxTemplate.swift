@@ -2,9 +2,9 @@ import FaroSupport
 import Foundation
 
 /// A container template for tests: a busybox rootfs (Debian's static busybox) packed as a
-/// `.tar.gz` vztmpl, built once and cached. Its init runs `/etc/init.d/rcS` (proc, host name)
-/// and the network from `/etc/network/interfaces` (busybox `ifup -a`), and keeps one long
-/// `sleep` as the only service.
+/// `.tar.gz` vztmpl, built once and cached (`TestAssetCache`). Its init runs `/etc/init.d/rcS`
+/// (proc, host name) and the network from `/etc/network/interfaces` (busybox `ifup -a`), and
+/// keeps one long `sleep` as the only service.
 public enum BusyboxTemplate {
     public static let fileName = "busybox-test_1.2_amd64.tar.gz"
 
@@ -14,17 +14,34 @@ public enum BusyboxTemplate {
             ? nil : "a static busybox (Debian package busybox-static)"
     }
 
+    /// What the archive must hold to be a working template; an archive without one of them
+    /// (a half-packed one) is never cached.
+    static let requiredEntries = [
+        "./bin/busybox", "./sbin/init", "./etc/inittab", "./etc/init.d/rcS", "./etc/network/if-up.d/", "./etc/passwd",
+    ]
+
     /// The cached archive, built on first use.
     public static func archive(
-        cacheDirectory: String = TestGuest.defaultCacheDirectory(), runner: any CommandRunner = SubprocessRunner()
+        cacheDirectory: String = TestAssetCache.default().directory, runner: any CommandRunner = SubprocessRunner()
     ) async throws -> String {
-        let target = "\(cacheDirectory)/\(fileName)"
-        if FileIO.exists(target) { return target }
+        try await TestAssetCache(directory: cacheDirectory).asset(fileName) { path in
+            await isComplete(path, runner: runner)
+        } build: { work in
+            try await build(in: work, runner: runner)
+        }
+    }
+
+    /// Whether the archive at `path` unpacks and holds every required entry.
+    static func isComplete(_ path: String, runner: any CommandRunner) async -> Bool {
+        guard FileIO.exists(path), let listing = try? await runner.checked(["tar", "-t", "-z", "-f", path]) else { return false }
+        let entries = Set(listing.split(separator: "\n").map(String.init))
+        return requiredEntries.allSatisfy(entries.contains)
+    }
+
+    /// Builds the rootfs under `work` and packs it; returns the archive's path.
+    private static func build(in work: String, runner: any CommandRunner) async throws -> String {
         guard let busybox = Executables.path(of: "busybox") else { throw CommandError.notFound(Command("busybox")) }
-        try FileIO.makeDirectory(cacheDirectory)
-        let staging = "\(cacheDirectory)/busybox-rootfs.\(getpid())"
-        try? FileManager.default.removeItem(atPath: staging)
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let staging = work + "/rootfs"
         let hooks = ["if-pre-up.d", "if-up.d", "if-down.d", "if-post-down.d"].map { "etc/network/" + $0 }
         for directory in ["bin", "sbin", "etc/init.d", "proc", "sys", "dev", "tmp", "root", "run", "var/run", "var/log"] + hooks {
             try FileManager.default.createDirectory(atPath: "\(staging)/\(directory)", withIntermediateDirectories: true)
@@ -47,9 +64,8 @@ public enum BusyboxTemplate {
         for (path, text) in files { try text.write(toFile: "\(staging)/\(path)", atomically: true, encoding: .utf8) }
         chmod("\(staging)/etc/init.d/rcS", 0o755)
         chmod("\(staging)/etc/shadow", 0o640)
-        let partial = target + ".partial"
-        try await runner.checked(["tar", "-c", "-z", "-f", partial, "--numeric-owner", "--owner=0", "--group=0", "-C", staging, "."])
-        try FileIO.rename(partial, to: target)
-        return target
+        let archive = work + "/" + fileName
+        try await runner.checked(["tar", "-c", "-z", "-f", archive, "--numeric-owner", "--owner=0", "--group=0", "-C", staging, "."])
+        return archive
     }
 }

@@ -2,7 +2,7 @@ import FaroSupport
 import Foundation
 
 /// Debian's current `linux-image-amd64` kernel and the two modules the test guest loads,
-/// fetched with `apt-get download` and unpacked with `dpkg-deb -x` into a cache directory
+/// fetched with `apt-get download` and unpacked with `dpkg-deb -x` into a `TestAssetCache`
 /// (nothing is installed on the host).
 struct DebianKernel {
     let release: String
@@ -21,12 +21,20 @@ struct DebianKernel {
             }
             throw TestGuestError.kernelPackageUnknown(output: "apt-cache gave no answer")
         }
-        let directory = cache + "/" + package
-        if let kernel = cachedKernel(directory, package: package) { return kernel }
-        let work = cache + "/.download-\(getpid())-\(UUID().uuidString)"
-        try? FileManager.default.removeItem(atPath: work)
-        try FileIO.makeDirectory(work)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        let directory = try await TestAssetCache(directory: cache).asset(package) { directory in
+            cachedKernel(directory, package: package) != nil
+        } build: { work in
+            try await download(package, into: work, runner: runner)
+        }
+        guard let kernel = cachedKernel(directory, package: package) else {
+            throw TestGuestError.kernelFilesMissing(package: package, missing: ["files in \(directory)"])
+        }
+        return kernel
+    }
+
+    /// Downloads and unpacks `package` under `work`; returns the directory holding the kernel
+    /// image and the modules.
+    private static func download(_ package: String, into work: String, runner: any CommandRunner) async throws -> String {
         try await runner.run(Command("apt-get", ["download", "-q", package], workingDirectory: work)).checked()
         guard let deb = FileIO.listDirectory(work).first(where: { $0.hasSuffix(".deb") }) else {
             throw TestGuestError.kernelFilesMissing(package: package, missing: ["the .deb file"])
@@ -42,12 +50,7 @@ struct DebianKernel {
             let name = String(source.split(separator: "/").last!)
             try FileIO.writeAtomically(staging + "/" + name, FileIO.read(work + "/root/" + source))
         }
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileIO.rename(staging, to: directory)
-        guard let kernel = cachedKernel(directory, package: package) else {
-            throw TestGuestError.kernelFilesMissing(package: package, missing: ["files in \(directory)"])
-        }
-        return kernel
+        return staging
     }
 
     /// `linux-image-6.1.0-57-amd64`: what the `linux-image-amd64` metapackage points at now.

@@ -15,7 +15,7 @@ import Foundation
 /// `guest: true`, reason `guest-shutdown`). Under TCG the marker appears about 6 s after
 /// QEMU starts on an idle 2-core machine, 10–18 s while the whole test suite runs.
 ///
-/// Assets are cached in `cacheDirectory`: the kernel per Debian package version, the
+/// Assets are cached in a `TestAssetCache`: the kernel per Debian package version, the
 /// initramfs under the hash of its bytes, so only the first run downloads anything.
 public struct TestGuest: Sendable {
     public let kernel: String
@@ -28,14 +28,6 @@ public struct TestGuest: Sendable {
     /// Kernel command line: console on the first serial port, and reboot (QEMU exits with
     /// `-no-reboot`) instead of hanging should the kernel panic.
     public static let kernelCommandLine = "console=ttyS0 quiet panic=-1"
-
-    /// Where assets are kept between runs: `/var/cache/faro-test` when it can be created,
-    /// else under the temp directory.
-    public static func defaultCacheDirectory() -> String {
-        let system = "/var/cache/faro-test"
-        if (try? FileIO.makeDirectory(system)) != nil, access(system, W_OK) == 0 { return system }
-        return NSTemporaryDirectory() + "/faro-test-cache"
-    }
 
     /// What this machine lacks to build and boot the guest, for a skip message; empty when
     /// everything is there. (`make test` installs all of it through scripts/install-deps.sh.)
@@ -57,7 +49,7 @@ public struct TestGuest: Sendable {
 
     /// Finds or builds the kernel and initramfs under `cacheDirectory`.
     public static func prepare(
-        cacheDirectory: String = defaultCacheDirectory(), runner: any CommandRunner = SubprocessRunner(),
+        cacheDirectory: String = TestAssetCache.default().directory, runner: any CommandRunner = SubprocessRunner(),
         busybox: String = "/bin/busybox"
     ) async throws -> TestGuest {
         try FileIO.makeDirectory(cacheDirectory)
@@ -65,8 +57,13 @@ public struct TestGuest: Sendable {
         guard ELFFile.isStaticExecutable(busybox) else { throw TestGuestError.busyboxNotStatic(path: busybox) }
         let image = try initramfs(busybox: FileIO.read(busybox), modules: kernel.modules)
         let digest = SHA256.hash(data: image).prefix(12).map { String(format: "%02x", $0) }.joined()
-        let path = cacheDirectory + "/initramfs-\(digest).cpio"
-        if !FileIO.exists(path) { try FileIO.writeAtomically(path, image) }
+        let name = "initramfs-\(digest).cpio"
+        let path = try await TestAssetCache(directory: cacheDirectory).asset(name) { path in
+            (try? FileIO.read(path)) == image
+        } build: { work in
+            try FileIO.writeAtomically(work + "/" + name, image)
+            return work + "/" + name
+        }
         return TestGuest(kernel: kernel.image, initramfs: path, kernelRelease: kernel.release)
     }
 

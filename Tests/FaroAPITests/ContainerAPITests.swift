@@ -16,13 +16,13 @@ import Testing
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
     /// What this machine lacks for real containers, or nil.
-    static var missing: String? {
+    static let missing: String? = {
         if getuid() != 0 { return "root (containers need it)" }
         for tool in ["lxc-start", "lxc-attach", "lxc-info", "lxc-stop"] where !Executables.inPath(tool) {
             return "\(tool) (Debian package lxc)"
         }
         return BusyboxTemplate.missing
-    }
+    }()
 
     func withNode(template: Bool = true, _ body: @Sendable (TestNode, any TestClientProtocol) async throws -> Void) async throws {
         let node = try await TestNode()
@@ -56,11 +56,7 @@ import Testing
         return record.status ?? "unknown"
     }
 
-    @Test(arguments: [false, true]) func lifecycle(unprivileged: Bool) async throws {
-        if let missing = Self.missing {
-            print("skipping real container test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing), arguments: [false, true]) func lifecycle(unprivileged: Bool) async throws {
         try await withNode { node, client in
             let ct = "/nodes/testnode/lxc/200"
             let template = "local:vztmpl/\(BusyboxTemplate.fileName)"
@@ -110,11 +106,7 @@ import Testing
 
     /// A sized rootfs is a raw image with ext4, loop-mounted for the setup and at start;
     /// a clean shutdown (init's power-off signal) stops it.
-    @Test func imageRootfsAndShutdown() async throws {
-        if let missing = Self.missing {
-            print("skipping real container test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing)) func imageRootfsAndShutdown() async throws {
         try await withNode { node, client in
             let ct = "/nodes/testnode/lxc/203"
             let created = try await runTask(node, client, .post, "/nodes/testnode/lxc",
@@ -140,11 +132,8 @@ import Testing
 
     /// A veth NIC on a bridge the test makes: the container configures its address from the
     /// generated `/etc/network/interfaces`, reaches the host over the bridge, and the counters move.
-    @Test func networkOnATestBridge() async throws {
-        if let missing = Self.missing ?? (Executables.inPath("ip") ? nil : "ip (iproute2)") {
-            print("skipping container network test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing ?? (Executables.inPath("ip") ? nil : "ip (iproute2)")))
+    func networkOnATestBridge() async throws {
         let bridge = "fbr\(getpid() % 100_000)"
         let runner = SubprocessRunner()
         try await runner.checked(["ip", "link", "add", "name", bridge, "type", "bridge"])
@@ -184,11 +173,7 @@ import Testing
         _ = try? await runner.run(["ip", "link", "del", bridge])
     }
 
-    @Test func failedCreateRemovesWhatItMade() async throws {
-        if let missing = Self.missing {
-            print("skipping real container test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing)) func failedCreateRemovesWhatItMade() async throws {
         try await withNode { node, client in
             let status = try await runTask(node, client, .post, "/nodes/testnode/lxc",
                 "vmid=201&ostemplate=local:vztmpl/missing.tar.gz&rootfs=local:0")

@@ -47,11 +47,8 @@ import Testing
         try await node.services.containers.execute(VMID(vmid)!, argv).output
     }
 
-    @Test(arguments: [false, true]) func liveAndPendingChanges(unprivileged: Bool) async throws {
-        if let missing = ContainerAPITests.missing ?? (Executables.inPath("nsenter") ? nil : "nsenter (util-linux)") {
-            print("skipping real container test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: ContainerAPITests.missing ?? (Executables.inPath("nsenter") ? nil : "nsenter (util-linux)")), arguments: [false, true])
+    func liveAndPendingChanges(unprivileged: Bool) async throws {
         let bridge = "fbc\(getpid() % 100_000)"
         try await Self.withBridge(bridge) { try await liveAndPendingChanges(unprivileged: unprivileged, bridge: bridge) }
     }

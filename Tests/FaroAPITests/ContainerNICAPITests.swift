@@ -13,17 +13,12 @@ import Testing
     let changes = ContainerChangeAPITests()
     var api: ContainerAPITests { changes.api }
 
-    static var missing: String? {
+    static let missing: String? =
         ContainerAPITests.missing ?? ["ip", "bridge", "tc"].first { !Executables.inPath($0) }.map { "\($0) (iproute2)" }
-    }
 
     func host(_ argv: [String]) async throws -> String { try await SubprocessRunner().run(argv).output }
 
-    @Test func vlanRateAndFirewallOnTheHost() async throws {
-        if let missing = Self.missing {
-            print("skipping container NIC test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing)) func vlanRateAndFirewallOnTheHost() async throws {
         let bridge = "fbv\(getpid() % 100_000)", plain = "fbp\(getpid() % 100_000)"
         try await ContainerChangeAPITests.withBridge(plain) {
             try await ContainerChangeAPITests.withBridge(bridge) {

@@ -14,19 +14,13 @@ import Testing
     var api: ContainerAPITests { changes.api }
     static let template = ContainerChangeAPITests.template
 
-    static var missing: String? {
-        ContainerAPITests.missing ?? LoopFileSystem.unavailableReason(type: "btrfs")
-    }
+    static let missing: String? = ContainerAPITests.missing ?? LoopFileSystem.unavailableReason(type: "btrfs")
 
     func inside(_ node: TestNode, _ vmid: Int, _ argv: [String]) async throws -> String {
         try await node.services.containers.execute(VMID(vmid)!, argv).output
     }
 
-    @Test func snapshotRollbackTemplateAndClonesOnBtrfs() async throws {
-        if let missing = Self.missing {
-            print("skipping container snapshot test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: missing)) func snapshotRollbackTemplateAndClonesOnBtrfs() async throws {
         let fileSystem = try await LoopFileSystem(type: "btrfs", sizeMiB: 400)
         defer { fileSystem.unmount() }
         chmod(fileSystem.mountPoint, 0o755)
@@ -85,11 +79,7 @@ import Testing
         }
     }
 
-    @Test func rawImagesResizeAndRefuseSnapshots() async throws {
-        if let missing = ContainerAPITests.missing {
-            print("skipping container resize test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: ContainerAPITests.missing)) func rawImagesResizeAndRefuseSnapshots() async throws {
         try await changes.withContainers([223]) { node, client in
             let ct = "/nodes/testnode/lxc/223"
             let created = try await api.runTask(node, client, .post, "/nodes/testnode/lxc",

@@ -17,11 +17,7 @@ import Testing
 
     static func message(_ response: TestResponse) -> String { response.json["message"]?.stringValue ?? "" }
 
-    @Test func mountOnTheHostAndMoveAVolumeToAnotherContainer() async throws {
-        if let missing = ContainerAPITests.missing {
-            print("skipping container volume test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: ContainerAPITests.missing)) func mountOnTheHostAndMoveAVolumeToAnotherContainer() async throws {
         try await changes.withContainers([260, 261]) { node, client in
             let containers = node.services.containers
             let (first, second) = ("/nodes/testnode/lxc/260", "/nodes/testnode/lxc/261")
@@ -101,11 +97,7 @@ import Testing
         }
     }
 
-    @Test func cloneFromASnapshotIntoAPool() async throws {
-        if let missing = ContainerSnapshotAPITests.missing {
-            print("skipping container snapshot clone test: missing \(missing)")
-            return
-        }
+    @Test(.enabled(unlessMissing: ContainerSnapshotAPITests.missing)) func cloneFromASnapshotIntoAPool() async throws {
         let fileSystem = try await LoopFileSystem(type: "btrfs", sizeMiB: 300)
         defer { fileSystem.unmount() }
         chmod(fileSystem.mountPoint, 0o755)
