@@ -106,7 +106,6 @@ extension ContainerManager {
             throw error
         }
         await powerChanges.record()
-        log("CT \(vmid) started")
     }
 
     /// Stops at once (`lxc-stop --kill`).
