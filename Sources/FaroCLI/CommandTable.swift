@@ -8,6 +8,10 @@ import NIOHTTP1
 /// method the way Proxmox's CLI handlers are: positional arguments and fixed parameters fill
 /// the method's parameters; every other parameter is an option.
 public struct CLICommand: Sendable {
+    /// Turns a result into the command's text; gets the options as given (CLI-only ones
+    /// included) and the table options (`--noborder`, `--noheader`).
+    public typealias Printer = @Sendable (_ result: JSONValue, _ options: [String: JSONValue], _ tables: OutputFormatter) -> String
+
     public enum Output: Sendable {
         /// Print the result with the output format (tables by default).
         case result
@@ -20,14 +24,11 @@ public struct CLICommand: Sendable {
         case task
         /// Print a string result as it is.
         case text
-        /// Print one field as `key: value` (`pct status`).
-        case labelled(String)
-        /// Print an object as sorted `key: value` lines without its digest (`pct config`).
-        case keyValues
-        /// A list shown in text form with only these columns (`pct list`); JSON keeps every field.
-        case columns([String])
-        /// The result, or one field of it, as indented JSON (`qm guest cmd`).
-        case json(field: String?)
+        /// Print the result in the command's own text form (Proxmox's fixed columns, `key: value`
+        /// lines); `--output-format json|json-pretty|yaml` prints the data itself.
+        case formatted(Printer)
+        /// A dry run's result printed by the printer, or else a task to wait for (`pvesm prune-backups`).
+        case preview(Printer)
     }
 
     public let words: [String]
@@ -111,6 +112,7 @@ public struct CommandTableTool: Sendable {
                 guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
                 parameters[name] = .string(value)
             }
+            let given = parameters
             var verb = command.verb
             if let prepare = command.prepare, let other = prepare(&parameters) { verb = other }
             guard let target = spec.method(verb, command.path) else {
@@ -118,7 +120,7 @@ public struct CommandTableTool: Sendable {
             }
             let call = parameters
             return try await Pvesh.withClient(connection, environment) { client in
-                try await self.call(command, target, call, output: output, client: client, environment: environment)
+                try await self.call(command, target, call, given: given, output: output, client: client, environment: environment)
             }
         } catch let error as UsageError {
             environment.standardError(error.message + "\n")
@@ -130,8 +132,8 @@ public struct CommandTableTool: Sendable {
     }
 
     func call(
-        _ command: CLICommand, _ method: APIMethod, _ parameters: [String: JSONValue], output: OutputOptions,
-        client: FaroClient, environment: CLIEnvironment
+        _ command: CLICommand, _ method: APIMethod, _ parameters: [String: JSONValue], given: [String: JSONValue],
+        output: OutputOptions, client: FaroClient, environment: CLIEnvironment
     ) async throws -> Int32 {
         var path = ""
         var query = parameters
@@ -146,7 +148,7 @@ public struct CommandTableTool: Sendable {
         }
         let reply = try await client.call(HTTPMethod(rawValue: method.verb.rawValue), path, query)
         guard reply.isSuccess else {
-            environment.standardError(Pvesh.failureText(reply))
+            environment.standardError(Self.failureText(reply))
             return 255
         }
         switch command.output {
@@ -157,25 +159,35 @@ public struct CommandTableTool: Sendable {
             environment.standardOutput(reply.data.displayText + "\n")
         case .task:
             return try await TaskFollower.follow(reply.data.displayText, client: client, environment: environment)
-        case .labelled(let key):
-            if let value = reply.data[key] { environment.standardOutput("\(key): \(value.displayText)\n") }
-        case .keyValues:
-            for (key, value) in (reply.data.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "digest" {
-                environment.standardOutput("\(key): \(value.displayText)\n")
+        case .preview(let printer):
+            if case .string(let upid) = reply.data {
+                return try await TaskFollower.follow(upid, client: client, environment: environment)
             }
-        case .columns(let keys):
-            var data = reply.data
-            if output.formatter.format == .text, let items = data.arrayValue {
-                data = .array(items.map { item in .object((item.objectValue ?? [:]).filter { keys.contains($0.key) }) })
-            }
-            if !output.quiet { environment.standardOutput(output.formatter.render(data, returns: method.returns)) }
-        case .json(let field):
-            let value = field.map { reply.data[$0] ?? .null } ?? reply.data
-            environment.standardOutput(JSONWriter.string(value, pretty: true) + "\n")
+            printResult(reply.data, printer, given: given, output: output, returns: method.returns, environment)
+        case .formatted(let printer):
+            printResult(reply.data, printer, given: given, output: output, returns: method.returns, environment)
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }
         return 0
+    }
+
+    private func printResult(
+        _ data: JSONValue, _ printer: CLICommand.Printer, given: [String: JSONValue], output: OutputOptions, returns: Schema,
+        _ environment: CLIEnvironment
+    ) {
+        guard !output.quiet else { return }
+        let text = output.formatter.format == .text ? printer(data, given, output.formatter) : output.formatter.render(data, returns: returns)
+        environment.standardOutput(text)
+    }
+
+    /// An API error as Proxmox's CLIs print it: the message alone, or for a parameter error
+    /// the status, the message and a line per parameter (`PVE::Exception`'s text).
+    static func failureText(_ reply: APIReply) -> String {
+        let message = (reply.message ?? reply.reason).trimmingTrailingNewlines()
+        let errors = reply.errors
+        guard !errors.isEmpty else { return message + "\n" }
+        return "\(reply.status) \(message)\n" + errors.keys.sorted().map { "\($0): \(errors[$0]!)\n" }.joined()
     }
 
     func help() -> String {
