@@ -77,6 +77,7 @@ public struct CommandTableTool: Sendable {
     }
 
     public func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
+        var synopsis: String?
         do {
             var connection = ConnectionOptions()
             var rest = try connection.consume(arguments)
@@ -84,34 +85,22 @@ public struct CommandTableTool: Sendable {
                 environment.standardOutput(help())
                 return 0
             }
-            guard let command = commands.filter({ rest.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
-            else { throw UsageError("unknown command '\(name) \(rest.joined(separator: " "))'\n\n" + help()) }
+            guard let command = commands.filter({ rest.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count }) else {
+                let words = "\(name) \(rest.joined(separator: " "))"
+                throw UsageError("unknown command '\(words)'\n\n" + help(), proxmox: "ERROR: unknown command '\(words)'\n" + help())
+            }
             rest.removeFirst(command.words.count)
             guard let method = spec.method(command.verb, command.path) else {
                 throw UsageError("internal error: \(command.verb.rawValue) \(command.path) is not declared")
             }
+            synopsis = self.synopsis(command, method)
             if rest.contains("--help") {
                 environment.standardOutput(usage(command, method))
                 return 0
             }
             var output = OutputOptions()
             rest = try output.consume(rest)
-            var parameters = command.fixed
-            for name in command.positional {
-                if let value = rest.first, !value.hasPrefix("-") || Int(value) != nil {
-                    parameters[name] = .string(value)
-                    rest.removeFirst()
-                } else if !command.optionalPositional.contains(name) {
-                    throw UsageError("missing argument <\(name)>\n\n" + usage(command, method))
-                }
-            }
-            let skip = Set(command.positional).union(command.fixed.keys)
-            let schema = method.parameters.adding(command.extraOptions)
-            parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
-            for name in command.prompted where parameters[name] == nil {
-                guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
-                parameters[name] = .string(value)
-            }
+            var parameters = try self.parameters(command, method, rest, environment)
             let given = parameters
             var verb = command.verb
             if let prepare = command.prepare, let other = prepare(&parameters) { verb = other }
@@ -123,12 +112,39 @@ public struct CommandTableTool: Sendable {
                 try await self.call(command, target, call, given: given, output: output, client: client, environment: environment)
             }
         } catch let error as UsageError {
-            environment.standardError(error.message + "\n")
+            // Proxmox follows an argument error with the command's one-line usage.
+            let text = error.proxmoxText.map { $0 + (synopsis.map { $0 + "\n" } ?? "") }
+            environment.standardError(text ?? error.message + "\n")
             return 2
         } catch {
             environment.standardError("\(error)\n")
             return 255
         }
+    }
+
+    /// The call's parameters from the positional arguments, the fixed ones, the options and
+    /// the prompts.
+    func parameters(
+        _ command: CLICommand, _ method: APIMethod, _ arguments: [String], _ environment: CLIEnvironment
+    ) throws(UsageError) -> [String: JSONValue] {
+        var rest = arguments
+        var parameters = command.fixed
+        for name in command.positional {
+            if let value = rest.first, !value.hasPrefix("-") || Int(value) != nil {
+                parameters[name] = .string(value)
+                rest.removeFirst()
+            } else if !command.optionalPositional.contains(name) {
+                throw UsageError("missing argument <\(name)>\n\n" + usage(command, method), proxmox: "400 not enough arguments\n")
+            }
+        }
+        let skip = Set(command.positional).union(command.fixed.keys)
+        let schema = method.parameters.adding(command.extraOptions)
+        parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
+        for name in command.prompted where parameters[name] == nil {
+            guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
+            parameters[name] = .string(value)
+        }
+        return parameters
     }
 
     func call(
@@ -148,7 +164,8 @@ public struct CommandTableTool: Sendable {
         }
         let reply = try await client.call(HTTPMethod(rawValue: method.verb.rawValue), path, query)
         guard reply.isSuccess else {
-            environment.standardError(Self.failureText(reply))
+            let usage = reply.errors.isEmpty ? "" : synopsis(command, spec.method(command.verb, command.path) ?? method) + "\n"
+            environment.standardError(Self.failureText(reply) + usage)
             return 255
         }
         switch command.output {
@@ -188,6 +205,17 @@ public struct CommandTableTool: Sendable {
         let errors = reply.errors
         guard !errors.isEmpty else { return message + "\n" }
         return "\(reply.status) \(message)\n" + errors.keys.sorted().map { "\($0): \(errors[$0]!)\n" }.joined()
+    }
+
+    /// The one-line usage Proxmox's CLIs print after an argument error, e.g.
+    /// `pveum acl modify <path> --roles <string> [OPTIONS]`.
+    func synopsis(_ command: CLICommand, _ method: APIMethod) -> String {
+        let fixed = Set(command.positional).union(command.fixed.keys)
+        let options = (method.parameters.adding(command.extraOptions).properties ?? [:]).filter { !fixed.contains($0.key) }
+        let required = options.filter { !$0.value.isOptional }.keys.sorted().map { "--\($0) \(options[$0]!.typeText)" }
+        let positional = command.positional.map { command.optionalPositional.contains($0) ? "[<\($0)>]" : "<\($0)>" }
+        let optional = options.values.contains { $0.isOptional } ? ["[OPTIONS]"] : []
+        return ([name] + command.words + positional + required + optional).joined(separator: " ")
     }
 
     func help() -> String {
