@@ -194,8 +194,8 @@ public struct CommandTableTool: Sendable {
         _ environment: CLIEnvironment
     ) {
         guard !output.quiet else { return }
-        let text = output.formatter.format == .text ? printer(data, given, output.formatter) : output.formatter.render(data, returns: returns)
-        environment.standardOutput(text)
+        guard output.formatter.format == .text else { return environment.standardOutput(output.formatter.render(data, returns: returns)) }
+        environment.standardOutput(printer(data, given, output.formatter))
     }
 
     /// An API error as Proxmox's CLIs print it: the message alone, or for a parameter error

@@ -10,10 +10,12 @@ public enum Pct {
     static let ct = "/nodes/{node}/lxc/{vmid}"
 
     public static let tool = CommandTableTool(name: "pct", commands: [
-        CLICommand("list", .get, "/nodes/{node}/lxc", fixed: local, output: .formatted { cts, _, _ in GuestText.pctList(cts) }),
+        CLICommand("list", .get, "/nodes/{node}/lxc", fixed: local,
+            output: .formatted { cts, _, _ in GuestText.pctList(cts) }),
         CLICommand("create", .post, "/nodes/{node}/lxc", positional: ["vmid", "ostemplate"], fixed: local, output: .task),
         CLICommand("set", .put, ct + "/config", positional: ["vmid"], fixed: local, output: .quiet),
-        CLICommand("config", .get, ct + "/config", positional: ["vmid"], fixed: local, output: .formatted { config, _, _ in GuestText.config(config) }),
+        CLICommand("config", .get, ct + "/config", positional: ["vmid"], fixed: local,
+            output: .formatted { config, _, _ in GuestText.config(config) }),
         CLICommand("start", .post, ct + "/status/start", positional: ["vmid"], fixed: local, output: .task),
         CLICommand("stop", .post, ct + "/status/stop", positional: ["vmid"], fixed: local, output: .task),
         CLICommand("shutdown", .post, ct + "/status/shutdown", positional: ["vmid"], fixed: local, output: .task),

@@ -29,7 +29,8 @@ public enum Pvesm {
     }
 
     public static let tool = CommandTableTool(name: "pvesm", commands: [
-        CLICommand("status", .get, "/nodes/{node}/storage", fixed: local, output: .formatted { storages, _, _ in StorageText.status(storages) }),
+        CLICommand("status", .get, "/nodes/{node}/storage", fixed: local,
+            output: .formatted { storages, _, _ in StorageText.status(storages) }),
         CLICommand("add", .post, "/storage", positional: ["type", "storage"], output: .quiet),
         CLICommand("set", .put, "/storage/{storage}", positional: ["storage"], output: .quiet),
         CLICommand("remove", .delete, "/storage/{storage}", positional: ["storage"], output: .quiet),

@@ -7,10 +7,12 @@ public enum Qm {
     static let local: [String: JSONValue] = ["node": "localhost"]
 
     public static let tool = CommandTableTool(name: "qm", commands: [
-        CLICommand("list", .get, "/nodes/{node}/qemu", fixed: local, output: .formatted { vms, _, _ in GuestText.qmList(vms) }),
+        CLICommand("list", .get, "/nodes/{node}/qemu", fixed: local,
+            output: .formatted { vms, _, _ in GuestText.qmList(vms) }),
         CLICommand("create", .post, "/nodes/{node}/qemu", positional: ["vmid"], fixed: local, output: .task),
         CLICommand("set", .post, vm + "/config", positional: ["vmid"], fixed: local, output: .task),
-        CLICommand("config", .get, vm + "/config", positional: ["vmid"], fixed: local, output: .formatted { config, _, _ in GuestText.config(config) }),
+        CLICommand("config", .get, vm + "/config", positional: ["vmid"], fixed: local,
+            output: .formatted { config, _, _ in GuestText.config(config) }),
         CLICommand("pending", .get, vm + "/pending", positional: ["vmid"], fixed: local,
             output: .formatted { pending, _, _ in GuestText.pending(pending) }),
         CLICommand("start", .post, vm + "/status/start", positional: ["vmid"], fixed: local, output: .task),

@@ -44,7 +44,9 @@ public enum SchemaArguments {
                     value = "1"
                 } else {
                     guard index < arguments.count else {
-                        throw UsageError("option '\(argument)' requires a value", proxmox: "Option \(name) requires an argument\n400 unable to parse option\n")
+                        throw UsageError(
+                            "option '\(argument)' requires a value",
+                            proxmox: "Option \(name) requires an argument\n400 unable to parse option\n")
                     }
                     value = arguments[index]
                     index += 1
