@@ -196,7 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroCLITests",
-            dependencies: ["FaroCLI", "FaroAPISpec", "FaroModel", "FaroTesting", "FaroSupport"],
+            dependencies: ["FaroCLI", "FaroAPISpec", "FaroClient", "FaroModel", "FaroTesting", "FaroSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -198,7 +198,7 @@ def test_pct_mount_unmount_and_move_volume_to_another_container(daemon):
             assert created.returncode == 0, created.stderr
         mounted = daemon.cli("pct", "mount", "304")
         assert mounted.returncode == 0, mounted.stderr
-        assert mounted.stdout == rootfs + "\n"
+        assert mounted.stdout == f"mounted CT 304 in '{rootfs}'\n"
         assert is_mounted(rootfs) and is_mounted(os.path.join(rootfs, "srv/data"))
         with open(os.path.join(rootfs, "srv/data/note"), "w") as handle:
             handle.write("from the host\n")

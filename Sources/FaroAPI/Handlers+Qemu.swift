@@ -63,7 +63,9 @@ extension Handlers {
             try await requireConfigPrivileges(request, services, set: change.set, deleted: change.delete + change.revert)
             _ = try await vms.read(id)
             let isRoot = request.identity.isSuperuser
+            let summary = configUpdateLine(id, request.parameters)
             let upid = try await services.tasks.start(type: "qmconfig", id: "\(id)", user: request.identity.user.description) { log in
+                log.log(summary)
                 try await vms.updateConfig(id, change, isRoot: isRoot) { log.log($0) }
             }
             return .json(.string(upid.description))
@@ -107,6 +109,14 @@ extension Handlers {
         change.skiplock = request.bool("skiplock") ?? false
         if change.skiplock, !request.identity.isSuperuser { throw APIError.parameter("skiplock", "Only root may use this option.") }
         return change
+    }
+
+    /// The first line of a config change's task log, as Proxmox writes it (and `qm set`
+    /// prints): `update VM 100: -memory 512 -name web`, passwords hidden.
+    static func configUpdateLine(_ vmid: Int, _ parameters: [String: JSONValue]) -> String {
+        let shown = parameters.filter { !["node", "vmid", "digest", "background_delay"].contains($0.key) }
+        let words = shown.keys.sorted().flatMap { key in ["-" + key, key == "cipassword" ? "<hidden>" : shown[key]!.displayText] }
+        return "update VM \(vmid): " + words.joined(separator: " ")
     }
 
     static func pendingEntries(_ config: VMConfig) -> [JSONValue] {

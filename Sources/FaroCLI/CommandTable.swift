@@ -8,6 +8,10 @@ import NIOHTTP1
 /// method the way Proxmox's CLI handlers are: positional arguments and fixed parameters fill
 /// the method's parameters; every other parameter is an option.
 public struct CLICommand: Sendable {
+    /// Turns a result into the command's text; gets the options as given (CLI-only ones
+    /// included) and the table options (`--noborder`, `--noheader`).
+    public typealias Printer = @Sendable (_ result: JSONValue, _ options: [String: JSONValue], _ tables: OutputFormatter) -> String
+
     public enum Output: Sendable {
         /// Print the result with the output format (tables by default).
         case result
@@ -20,14 +24,11 @@ public struct CLICommand: Sendable {
         case task
         /// Print a string result as it is.
         case text
-        /// Print one field as `key: value` (`pct status`).
-        case labelled(String)
-        /// Print an object as sorted `key: value` lines without its digest (`pct config`).
-        case keyValues
-        /// A list shown in text form with only these columns (`pct list`); JSON keeps every field.
-        case columns([String])
-        /// The result, or one field of it, as indented JSON (`qm guest cmd`).
-        case json(field: String?)
+        /// Print the result in the command's own text form (Proxmox's fixed columns, `key: value`
+        /// lines); `--output-format json|json-pretty|yaml` prints the data itself.
+        case formatted(Printer)
+        /// A dry run's result printed by the printer, or else a task to wait for (`pvesm prune-backups`).
+        case preview(Printer)
     }
 
     public let words: [String]
@@ -76,6 +77,7 @@ public struct CommandTableTool: Sendable {
     }
 
     public func run(_ arguments: [String], environment: CLIEnvironment) async -> Int32 {
+        var synopsis: String?
         do {
             var connection = ConnectionOptions()
             var rest = try connection.consume(arguments)
@@ -83,34 +85,23 @@ public struct CommandTableTool: Sendable {
                 environment.standardOutput(help())
                 return 0
             }
-            guard let command = commands.filter({ rest.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count })
-            else { throw UsageError("unknown command '\(name) \(rest.joined(separator: " "))'\n\n" + help()) }
+            guard let command = commands.filter({ rest.starts(with: $0.words) }).max(by: { $0.words.count < $1.words.count }) else {
+                let words = "\(name) \(rest.joined(separator: " "))"
+                throw UsageError("unknown command '\(words)'\n\n" + help(), proxmox: "ERROR: unknown command '\(words)'\n" + help())
+            }
             rest.removeFirst(command.words.count)
             guard let method = spec.method(command.verb, command.path) else {
                 throw UsageError("internal error: \(command.verb.rawValue) \(command.path) is not declared")
             }
+            synopsis = self.synopsis(command, method)
             if rest.contains("--help") {
                 environment.standardOutput(usage(command, method))
                 return 0
             }
             var output = OutputOptions()
             rest = try output.consume(rest)
-            var parameters = command.fixed
-            for name in command.positional {
-                if let value = rest.first, !value.hasPrefix("-") || Int(value) != nil {
-                    parameters[name] = .string(value)
-                    rest.removeFirst()
-                } else if !command.optionalPositional.contains(name) {
-                    throw UsageError("missing argument <\(name)>\n\n" + usage(command, method))
-                }
-            }
-            let skip = Set(command.positional).union(command.fixed.keys)
-            let schema = method.parameters.adding(command.extraOptions)
-            parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
-            for name in command.prompted where parameters[name] == nil {
-                guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
-                parameters[name] = .string(value)
-            }
+            var parameters = try self.parameters(command, method, rest, environment)
+            let given = parameters
             var verb = command.verb
             if let prepare = command.prepare, let other = prepare(&parameters) { verb = other }
             guard let target = spec.method(verb, command.path) else {
@@ -118,10 +109,12 @@ public struct CommandTableTool: Sendable {
             }
             let call = parameters
             return try await Pvesh.withClient(connection, environment) { client in
-                try await self.call(command, target, call, output: output, client: client, environment: environment)
+                try await self.call(command, target, call, given: given, output: output, client: client, environment: environment)
             }
         } catch let error as UsageError {
-            environment.standardError(error.message + "\n")
+            // Proxmox follows an argument error with the command's one-line usage.
+            let text = error.proxmoxText.map { $0 + (synopsis.map { $0 + "\n" } ?? "") }
+            environment.standardError(text ?? error.message + "\n")
             return 2
         } catch {
             environment.standardError("\(error)\n")
@@ -129,9 +122,34 @@ public struct CommandTableTool: Sendable {
         }
     }
 
+    /// The call's parameters from the positional arguments, the fixed ones, the options and
+    /// the prompts.
+    func parameters(
+        _ command: CLICommand, _ method: APIMethod, _ arguments: [String], _ environment: CLIEnvironment
+    ) throws(UsageError) -> [String: JSONValue] {
+        var rest = arguments
+        var parameters = command.fixed
+        for name in command.positional {
+            if let value = rest.first, !value.hasPrefix("-") || Int(value) != nil {
+                parameters[name] = .string(value)
+                rest.removeFirst()
+            } else if !command.optionalPositional.contains(name) {
+                throw UsageError("missing argument <\(name)>\n\n" + usage(command, method), proxmox: "400 not enough arguments\n")
+            }
+        }
+        let skip = Set(command.positional).union(command.fixed.keys)
+        let schema = method.parameters.adding(command.extraOptions)
+        parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
+        for name in command.prompted where parameters[name] == nil {
+            guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
+            parameters[name] = .string(value)
+        }
+        return parameters
+    }
+
     func call(
-        _ command: CLICommand, _ method: APIMethod, _ parameters: [String: JSONValue], output: OutputOptions,
-        client: FaroClient, environment: CLIEnvironment
+        _ command: CLICommand, _ method: APIMethod, _ parameters: [String: JSONValue], given: [String: JSONValue],
+        output: OutputOptions, client: FaroClient, environment: CLIEnvironment
     ) async throws -> Int32 {
         var path = ""
         var query = parameters
@@ -146,7 +164,8 @@ public struct CommandTableTool: Sendable {
         }
         let reply = try await client.call(HTTPMethod(rawValue: method.verb.rawValue), path, query)
         guard reply.isSuccess else {
-            environment.standardError(Pvesh.failureText(reply))
+            let usage = reply.errors.isEmpty ? "" : synopsis(command, spec.method(command.verb, command.path) ?? method) + "\n"
+            environment.standardError(Self.failureText(reply) + usage)
             return 255
         }
         switch command.output {
@@ -157,25 +176,46 @@ public struct CommandTableTool: Sendable {
             environment.standardOutput(reply.data.displayText + "\n")
         case .task:
             return try await TaskFollower.follow(reply.data.displayText, client: client, environment: environment)
-        case .labelled(let key):
-            if let value = reply.data[key] { environment.standardOutput("\(key): \(value.displayText)\n") }
-        case .keyValues:
-            for (key, value) in (reply.data.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) where key != "digest" {
-                environment.standardOutput("\(key): \(value.displayText)\n")
+        case .preview(let printer):
+            if case .string(let upid) = reply.data {
+                return try await TaskFollower.follow(upid, client: client, environment: environment)
             }
-        case .columns(let keys):
-            var data = reply.data
-            if output.formatter.format == .text, let items = data.arrayValue {
-                data = .array(items.map { item in .object((item.objectValue ?? [:]).filter { keys.contains($0.key) }) })
-            }
-            if !output.quiet { environment.standardOutput(output.formatter.render(data, returns: method.returns)) }
-        case .json(let field):
-            let value = field.map { reply.data[$0] ?? .null } ?? reply.data
-            environment.standardOutput(JSONWriter.string(value, pretty: true) + "\n")
+            printResult(reply.data, printer, given: given, output: output, returns: method.returns, environment)
+        case .formatted(let printer):
+            printResult(reply.data, printer, given: given, output: output, returns: method.returns, environment)
         case .result:
             if !output.quiet { environment.standardOutput(output.formatter.render(reply.data, returns: method.returns)) }
         }
         return 0
+    }
+
+    private func printResult(
+        _ data: JSONValue, _ printer: CLICommand.Printer, given: [String: JSONValue], output: OutputOptions, returns: Schema,
+        _ environment: CLIEnvironment
+    ) {
+        guard !output.quiet else { return }
+        guard output.formatter.format == .text else { return environment.standardOutput(output.formatter.render(data, returns: returns)) }
+        environment.standardOutput(printer(data, given, output.formatter))
+    }
+
+    /// An API error as Proxmox's CLIs print it: the message alone, or for a parameter error
+    /// the status, the message and a line per parameter (`PVE::Exception`'s text).
+    static func failureText(_ reply: APIReply) -> String {
+        let message = (reply.message ?? reply.reason).trimmingTrailingNewlines()
+        let errors = reply.errors
+        guard !errors.isEmpty else { return message + "\n" }
+        return "\(reply.status) \(message)\n" + errors.keys.sorted().map { "\($0): \(errors[$0]!)\n" }.joined()
+    }
+
+    /// The one-line usage Proxmox's CLIs print after an argument error, e.g.
+    /// `pveum acl modify <path> --roles <string> [OPTIONS]`.
+    func synopsis(_ command: CLICommand, _ method: APIMethod) -> String {
+        let fixed = Set(command.positional).union(command.fixed.keys)
+        let options = (method.parameters.adding(command.extraOptions).properties ?? [:]).filter { !fixed.contains($0.key) }
+        let required = options.filter { !$0.value.isOptional }.keys.sorted().map { "--\($0) \(options[$0]!.typeText)" }
+        let positional = command.positional.map { command.optionalPositional.contains($0) ? "[<\($0)>]" : "<\($0)>" }
+        let optional = options.values.contains { $0.isOptional } ? ["[OPTIONS]"] : []
+        return ([name] + command.words + positional + required + optional).joined(separator: " ")
     }
 
     func help() -> String {

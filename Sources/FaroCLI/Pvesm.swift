@@ -29,22 +29,27 @@ public enum Pvesm {
     }
 
     public static let tool = CommandTableTool(name: "pvesm", commands: [
-        CLICommand("status", .get, "/nodes/{node}/storage", fixed: local),
+        CLICommand("status", .get, "/nodes/{node}/storage", fixed: local,
+            output: .formatted { storages, _, _ in StorageText.status(storages) }),
         CLICommand("add", .post, "/storage", positional: ["type", "storage"], output: .quiet),
         CLICommand("set", .put, "/storage/{storage}", positional: ["storage"], output: .quiet),
         CLICommand("remove", .delete, "/storage/{storage}", positional: ["storage"], output: .quiet),
-        CLICommand("list", .get, "/nodes/{node}/storage/{storage}/content", positional: ["storage"], fixed: local),
+        CLICommand("list", .get, "/nodes/{node}/storage/{storage}/content", positional: ["storage"], fixed: local,
+            output: .formatted { volumes, _, _ in StorageText.content(volumes) }),
         CLICommand("alloc", .post, "/nodes/{node}/storage/{storage}/content", positional: ["storage", "vmid", "filename", "size"],
-            fixed: local),
+            fixed: local, output: .formatted { volid, _, _ in "successfully created '\(volid.displayText)'\n" }),
         CLICommand("free", .delete, "/nodes/{node}/storage/{storage}/content/{volume}", positional: ["volume"],
             fixed: local.merging(["delay": 5]) { first, _ in first }, output: .quiet, prepare: storageFromVolume),
         CLICommand("path", .get, "/nodes/{node}/storage/{storage}/content/{volume}", positional: ["volume"], fixed: local,
             output: .field("path"), prepare: storageFromVolume),
         CLICommand("prune-backups", .delete, "/nodes/{node}/storage/{storage}/prunebackups", positional: ["storage"], fixed: local,
+            output: .preview { marks, _, _ in StorageText.prunePreview(marks) },
             extraOptions: keepOptions.merging(["dry-run": Schema.boolean("Only show what would be removed.").optional()]) { first, _ in first },
             prepare: pruneOptions),
-        CLICommand("scan lvm", .get, "/nodes/{node}/scan/lvm", fixed: local),
-        CLICommand("scan lvmthin", .get, "/nodes/{node}/scan/lvmthin", positional: ["vg"], fixed: local),
+        CLICommand("scan lvm", .get, "/nodes/{node}/scan/lvm", fixed: local,
+            output: .formatted { groups, _, _ in StorageText.names(groups, key: "vg") }),
+        CLICommand("scan lvmthin", .get, "/nodes/{node}/scan/lvmthin", positional: ["vg"], fixed: local,
+            output: .formatted { pools, _, _ in StorageText.names(pools, key: "lv") }),
     ])
 }
 

@@ -1,20 +1,31 @@
 import FaroAPISpec
+import FaroModel
 
 /// `pveum`: users, groups, roles, ACLs, pools, realms and API tokens, with Proxmox's
 /// subcommands and argument shapes.
 public enum Pveum {
+    /// `pveum user token permissions <userid> <tokenid>` asks for the token `userid!tokenid`.
+    static let tokenAsUser: @Sendable (inout [String: JSONValue]) -> HTTPVerb? = { parameters in
+        if let token = parameters.removeValue(forKey: "tokenid"), let user = parameters["userid"] {
+            parameters["userid"] = .string("\(user.displayText)!\(token.displayText)")
+        }
+        return nil
+    }
+
     public static let tool = CommandTableTool(name: "pveum", commands: [
         CLICommand("user add", .post, "/access/users", positional: ["userid"], output: .quiet),
         CLICommand("user modify", .put, "/access/users/{userid}", positional: ["userid"], output: .quiet),
         CLICommand("user delete", .delete, "/access/users/{userid}", positional: ["userid"], output: .quiet),
         CLICommand("user list", .get, "/access/users"),
-        CLICommand("user permissions", .get, "/access/permissions", positional: ["userid"], optionalPositional: ["userid"]),
+        CLICommand("user permissions", .get, "/access/permissions", positional: ["userid"],
+            output: .formatted(PermissionText.render), optionalPositional: ["userid"]),
         CLICommand("user token add", .post, "/access/users/{userid}/token/{tokenid}", positional: ["userid", "tokenid"]),
         CLICommand("user token list", .get, "/access/users/{userid}/token", positional: ["userid"]),
         CLICommand("user token modify", .put, "/access/users/{userid}/token/{tokenid}", positional: ["userid", "tokenid"]),
         CLICommand("user token remove", .delete, "/access/users/{userid}/token/{tokenid}", positional: ["userid", "tokenid"],
             output: .quiet),
-        CLICommand("user token permissions", .get, "/access/permissions", positional: ["userid"]),
+        CLICommand("user token permissions", .get, "/access/permissions", positional: ["userid", "tokenid"],
+            output: .formatted(PermissionText.render), prepare: tokenAsUser),
         CLICommand("group add", .post, "/access/groups", positional: ["groupid"], output: .quiet),
         CLICommand("group modify", .put, "/access/groups/{groupid}", positional: ["groupid"], output: .quiet),
         CLICommand("group delete", .delete, "/access/groups/{groupid}", positional: ["groupid"], output: .quiet),

@@ -4,7 +4,13 @@ import FaroSchema
 /// A command-line mistake, printed with the usage.
 public struct UsageError: Error, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// How Proxmox's CLIs word the same mistake (Getopt's line, then the `400` exception's
+    /// text), for the tools that speak as they do; pvesh keeps `message`.
+    public let proxmoxText: String?
+    public init(_ message: String, proxmox: String? = nil) {
+        self.message = message
+        self.proxmoxText = proxmox
+    }
     public var description: String { message }
 }
 
@@ -20,7 +26,7 @@ public enum SchemaArguments {
             let argument = arguments[index]
             index += 1
             guard argument.hasPrefix("-"), argument.count > 1 else {
-                throw UsageError("unexpected argument '\(argument)'")
+                throw UsageError("unexpected argument '\(argument)'", proxmox: "400 too many arguments\n")
             }
             var name = String(argument.drop(while: { $0 == "-" }))
             var value: String?
@@ -29,7 +35,7 @@ public enum SchemaArguments {
                 name = String(name[..<equals])
             }
             guard let property = properties[name], !fixed.contains(name) else {
-                throw UsageError("unknown option '\(argument)'")
+                throw UsageError("unknown option '\(argument)'", proxmox: "Unknown option: \(name)\n400 unable to parse option\n")
             }
             if value == nil {
                 if property.type == .boolean,
@@ -37,7 +43,11 @@ public enum SchemaArguments {
                 {
                     value = "1"
                 } else {
-                    guard index < arguments.count else { throw UsageError("option '\(argument)' requires a value") }
+                    guard index < arguments.count else {
+                        throw UsageError(
+                            "option '\(argument)' requires a value",
+                            proxmox: "Option \(name) requires an argument\n400 unable to parse option\n")
+                    }
                     value = arguments[index]
                     index += 1
                 }
@@ -45,7 +55,9 @@ public enum SchemaArguments {
             var text = value!
             if property.type == .boolean {
                 guard let flag = parseBoolean(text) else {
-                    throw UsageError("option '\(argument)': unable to parse boolean '\(text)'")
+                    throw UsageError(
+                        "option '\(argument)': unable to parse boolean '\(text)'",
+                        proxmox: "400 Parameter verification failed.\n\(name): type check ('boolean') failed - got '\(text)'\n")
                 }
                 text = flag ? "1" : "0"
             }

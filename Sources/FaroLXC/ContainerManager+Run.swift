@@ -111,7 +111,6 @@ extension ContainerManager {
         }
         countBlockIO(vmid)
         await powerChanges.record()
-        log("CT \(vmid) started")
     }
 
     /// Stops at once (`lxc-stop --kill`).

@@ -1,8 +1,10 @@
 import FaroAPISpec
-import FaroCLI
 import FaroModel
 import FaroSchema
 import Testing
+
+@testable import FaroCLI
+@testable import FaroClient
 
 @Suite struct OutputFormatterTests {
     @Test func objectsPrintAsKeyValueTables() {
@@ -25,6 +27,59 @@ import Testing
         let text = OutputFormatter(border: false).render(value, returns: returns)
         #expect(text == "node status uptime\npve1 online 5\n")
         #expect(OutputFormatter(border: false, header: false).render(value, returns: returns) == "pve1 online 5\n")
+    }
+
+    @Test func tablesFollowProxmoxsRules() {
+        let returns = Schema.array(of: .object([
+            "id": .string(), "mem": Schema.integer().optional(), "note": Schema.string().defaulting("none").optional(),
+        ]))
+        let value: JSONValue = [["id": "b", "mem": 2048], ["id": "a", "mem": 5, "note": "x\ny"]]
+        #expect(OutputFormatter().render(value, returns: returns) == """
+            ┌────┬──────┬──────┐
+            │ id │  mem │ note │
+            ╞════╪══════╪══════╡
+            │ a  │    5 │ x    │
+            │    │      │ y    │
+            ├────┼──────┼──────┤
+            │ b  │ 2048 │ none │
+            └────┴──────┴──────┘
+
+            """, "sorted by the first column, numbers right-aligned, a cell of two lines, the default where a value is missing")
+        #expect(OutputFormatter(border: false).render(value, returns: returns) == lines("id  mem note", "a     5 x", "        y", "b  2048 none"))
+        #expect(OutputFormatter(format: .jsonPretty).render(["a": 1], returns: nil) == "{\n   \"a\" : 1\n}\n")
+    }
+
+    @Test func requiredColumnsComeBeforeOptionalOnes() {
+        let returns = Schema.array(of: .object([
+            "path": .string(), "type": .string(), "ugid": .string(), "roleid": .string(), "propagate": Schema.boolean().optional(),
+        ]))
+        let entry: JSONValue = ["path": "/", "type": "user", "ugid": "a@pve", "roleid": "PVEAuditor", "propagate": 1, "extra": 0]
+        #expect(OutputFormatter.columns([entry], returns: returns) == ["path", "roleid", "type", "ugid", "propagate", "extra"])
+    }
+
+    @Test func permissionsPrintOneLineAPrivilege() {
+        let permissions: JSONValue = ["/vms": ["VM.Audit": 1], "/": ["Sys.Audit": 1, "VM.Audit": 0]]
+        #expect(PermissionText.render(permissions, [:], OutputFormatter()) == """
+            ┌──────────┬───────────────┐
+            │ ACL path │ Permissions   │
+            ╞══════════╪═══════════════╡
+            │ /        │ Sys.Audit (*) │
+            │          │ VM.Audit      │
+            ├──────────┼───────────────┤
+            │ /vms     │ VM.Audit (*)  │
+            └──────────┴───────────────┘
+            Permissions marked with '(*)' have the 'propagate' flag set.
+
+            """)
+    }
+
+    @Test func errorsPrintAsProxmoxsCLIsDo() {
+        func reply(_ status: Int, _ body: String) -> APIReply { APIReply(status: status, reason: "", body: Array(body.utf8)) }
+        #expect(CommandTableTool.failureText(reply(500, #"{"data":null,"message":"VM 100 already running\n"}"#))
+            == "VM 100 already running\n")
+        #expect(CommandTableTool.failureText(reply(400,
+            #"{"data":null,"message":"Parameter verification failed.","errors":{"vmid":"invalid format","cores":"out of range"}}"#))
+            == "400 Parameter verification failed.\ncores: out of range\nvmid: invalid format\n")
     }
 
     @Test func jsonAndYaml() {

@@ -1,4 +1,5 @@
 import FaroAPISpec
+import Foundation
 import Testing
 
 @testable import FaroCLI
@@ -34,5 +35,44 @@ import Testing
             #expect(usage.contains(option), "\(option) in \(usage)")
         }
         #expect(!usage.contains("--newid"))
+    }
+}
+
+/// What a CLI printed, for tests that run a tool without a daemon.
+final class CapturedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = "", err = ""
+    var standardOutput: String { lock.withLock { out } }
+    var standardError: String { lock.withLock { err } }
+
+    var environment: CLIEnvironment {
+        CLIEnvironment(
+            root: "/nonexistent", standardOutput: { text in self.lock.withLock { self.out += text } },
+            standardError: { text in self.lock.withLock { self.err += text } }, readPassword: { _ in nil })
+    }
+}
+
+@Suite struct ArgumentErrorTests {
+    func run(_ arguments: String...) async -> (Int32, String) {
+        let captured = CapturedOutput()
+        let status = await Qm.run(arguments, environment: captured.environment)
+        return (status, captured.standardError)
+    }
+
+    @Test func mistakesAreWordedAsProxmoxsCLIsWordThem() async {
+        #expect(await run("start") == (2, "400 not enough arguments\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("start", "100", "extra") == (2, "400 too many arguments\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("start", "100", "--bogus", "1")
+            == (2, "Unknown option: bogus\n400 unable to parse option\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("status", "100", "--verbose=maybe") == (2,
+            "400 Parameter verification failed.\nverbose: type check ('boolean') failed - got 'maybe'\nqm status <vmid> [OPTIONS]\n"))
+        let unknown = await run("frobnicate", "1")
+        #expect(unknown.1.hasPrefix("ERROR: unknown command 'qm frobnicate 1'\nUSAGE: qm <COMMAND> [ARGS] [OPTIONS]\n"))
+    }
+
+    @Test func synopsisNamesRequiredOptionsAndOptionalArguments() throws {
+        let move = try #require(Qm.tool.commands.first { $0.words == ["disk", "move"] })
+        #expect(Qm.tool.synopsis(move, try #require(APISpec.faro.method(move.verb, move.path)))
+            == "qm disk move <vmid> <disk> [<storage>] [OPTIONS]")
     }
 }

@@ -62,7 +62,7 @@ import Testing
         let pid = Int32(try FileIO.readText(pidFile).trimmingCharacters(in: .whitespacesAndNewlines))!
         kill(pid, SIGKILL)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try qm("status", "202").output == "stopped\n", "a killed QEMU is reported stopped")
+        #expect(try qm("status", "202").output == "status: stopped\n", "a killed QEMU is reported stopped")
         #expect(!FileIO.exists(pidFile), "and its leftovers are cleaned up")
         #expect(Self.ip(inside + ["link", "show", "tap202i0"])?.status != 0)
     }

@@ -38,7 +38,7 @@ import Testing
             #expect(move.output.contains("live"), "\(move.output)")
             #expect(try config("210").contains("\"scsi0\":\"store2:210/vm-210-disk-0.qcow2,size=1G\""))
             #expect(try config("210").contains("\"unused0\":\"local:210/vm-210-disk-0.raw\""))
-            #expect(try qm("status", "210").output == "running\n")
+            #expect(try qm("status", "210").output == "status: running\n")
             #expect(try qm("stop", "210").status == 0)
             let copy = root + "/moved.raw"
             try await SubprocessRunner().checked(["qemu-img", "convert", "-O", "raw", store2 + "/images/210/vm-210-disk-0.qcow2", copy])

@@ -47,7 +47,7 @@ import Testing
         #expect(console.wait(for: TestGuest.readyMarker, timeout: 150), "serial so far: \(console.text.suffix(500))")
 
         #expect(try qm("stop", "210").status == 0)
-        #expect(try qm("status", "210").output == "stopped\n")
+        #expect(try qm("status", "210").output == "status: stopped\n")
         let destroy = try qm("destroy", "210")
         #expect(destroy.status == 0, "\(destroy.error)")
         #expect(!FileIO.exists(efiDisk))

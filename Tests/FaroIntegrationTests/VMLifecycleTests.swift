@@ -39,7 +39,7 @@ import Testing
 
         let start = try qm("start", "200")
         #expect(start.status == 0, "\(start.error)")
-        #expect(try qm("status", "200").output == "running\n")
+        #expect(try qm("status", "200").output == "status: running\n")
         let console = try SerialConsole(path: root + "/run/faro/qemu/200.serial0")
         #expect(console.wait(for: TestGuest.readyMarker, timeout: 90), "serial so far: \(console.text.suffix(500))")
         #expect(try qm("start", "200").error.contains("VM 200 already running"))
@@ -47,7 +47,7 @@ import Testing
         daemon.kill()
         daemon = try DaemonProcess(root: root)
         try daemon.start()
-        #expect(try qm("status", "200").output == "running\n", "the new daemon re-adopts the VM")
+        #expect(try qm("status", "200").output == "status: running\n", "the new daemon re-adopts the VM")
         let resources = try Shell.faro(root, ["pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
         #expect(resources.output.contains("\"status\":\"running\""))
 
@@ -58,7 +58,7 @@ import Testing
         let shutdown = try qm("shutdown", "200", "--timeout", "60")
         #expect(shutdown.status == 0, "\(shutdown.error)")
         #expect(console.wait(for: TestGuest.poweroffMarker, timeout: 5))
-        #expect(try qm("status", "200").output == "stopped\n")
+        #expect(try qm("status", "200").output == "status: stopped\n")
         #expect(!FileIO.exists(pidFile))
         let config = try qm("config", "200", "--output-format", "json")
         #expect(config.output.contains("\"memory\":\"300\""), "pending change applied after the shutdown: \(config.output)")
@@ -76,7 +76,7 @@ import Testing
             let start = try Shell.faro(daemon.root, ["qm", "start", "201"])
             #expect(start.status != 0)
             #expect(start.error.contains("bridge 'vmbr77' does not exist (needed by net0)"), "\(start.error)")
-            #expect(try Shell.faro(daemon.root, ["qm", "status", "201"]).output == "stopped\n")
+            #expect(try Shell.faro(daemon.root, ["qm", "status", "201"]).output == "status: stopped\n")
         }
     }
 }

@@ -28,7 +28,7 @@ import Testing
             let create = try Shell.faro(root, ["qm", "create", "\(vmid)"] + common + extra)
             #expect(create.status == 0, "\(create.error)")
         }
-        #expect(try qm("status", "220").output == "stopped\n", "onboot acts only when the daemon starts")
+        #expect(try qm("status", "220").output == "status: stopped\n", "onboot acts only when the daemon starts")
         #expect(try qm("start", "222").status == 0)
         let adopted = Self.pid(root, 222)
 
@@ -36,12 +36,12 @@ import Testing
         daemon = try DaemonProcess(root: root)
         try daemon.start()
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, try qm("status", "220").output != "running\n" {
+        while Date() < deadline, try qm("status", "220").output != "status: running\n" {
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(try qm("status", "221").output == "running\n")
-        #expect(try qm("status", "220").output == "running\n", "daemon log: \(daemon.log.suffix(800))")
-        #expect(try qm("status", "223").output == "stopped\n")
+        #expect(try qm("status", "221").output == "status: running\n")
+        #expect(try qm("status", "220").output == "status: running\n", "daemon log: \(daemon.log.suffix(800))")
+        #expect(try qm("status", "223").output == "status: stopped\n")
         #expect(Self.pid(root, 222) == adopted, "a VM that runs already is adopted, not restarted")
         if let first = Self.startTicks(root, 221), let second = Self.startTicks(root, 220) {
             let ticksPerSecond = Int(sysconf(Int32(_SC_CLK_TCK)))

@@ -42,7 +42,7 @@ import Testing
         let disk = root + "/var/lib/vz/images/210/vm-210-disk-0.qcow2"
         let state = root + "/var/lib/vz/images/210/vm-210-state-withram.raw"
         #expect(FileIO.exists(state), "the RAM state lands in a state volume")
-        #expect(try qm("status", "210").output == "running\n", "the VM runs on after the snapshot")
+        #expect(try qm("status", "210").output == "status: running\n", "the VM runs on after the snapshot")
         let section = try qm("listsnapshot", "210", "--output-format", "json").output
         #expect(section.contains("\"vmstate\":1"), "\(section)")
         let snapshotConfig = try Shell.faro(root, ["pvesh", "get", "/nodes/testnode/qemu/210/snapshot/withram/config",
@@ -62,7 +62,7 @@ import Testing
 
         let rollback = try qm("rollback", "210", "withram")
         #expect(rollback.status == 0, "\(rollback.error)")
-        #expect(try qm("status", "210").output == "running\n", "a rollback to RAM state continues the VM")
+        #expect(try qm("status", "210").output == "status: running\n", "a rollback to RAM state continues the VM")
         console = try SerialConsole(path: root + "/run/faro/qemu/210.serial0")
         console.send("echo RESTORED-$(cat /tmp/state)")
         #expect(console.wait(for: "RESTORED-one", timeout: 30), "the RAM is the snapshot's: \(console.text.suffix(300))")
@@ -75,7 +75,7 @@ import Testing
 
         let stoppedRollback = try qm("rollback", "210", "live")
         #expect(stoppedRollback.status == 0, "\(stoppedRollback.error)")
-        #expect(try qm("status", "210").output == "stopped\n", "a rollback without RAM state leaves the VM stopped")
+        #expect(try qm("status", "210").output == "status: stopped\n", "a rollback without RAM state leaves the VM stopped")
 
         #expect(try qm("set", "210", "--scsi1", "local:1").status == 0)
         #expect(try qm("start", "210").status == 0)
@@ -86,7 +86,7 @@ import Testing
         #expect(try !Self.qcow2Snapshots(disk).contains("raw"), "the qcow2 snapshot taken first is undone")
         let after = try qm("config", "210", "--output-format", "json").output
         #expect(!after.contains("\"lock\""), "\(after)")
-        #expect(try qm("status", "210").output == "running\n")
+        #expect(try qm("status", "210").output == "status: running\n")
         #expect(try qm("stop", "210").status == 0)
         #expect(try qm("destroy", "210").status == 0)
     }

@@ -108,9 +108,9 @@ extension VMService {
         var made: [String] = []
         do {
             for disk in plan.disks {
+                log("create \(disk.copy == .linked ? "linked" : "full") clone of drive \(disk.key) (\(disk.volume))")
                 let volume = try await cloneDisk(disk, plan: plan)
                 made.append(volume)
-                log("\(disk.key): '\(disk.volume)' -> '\(volume)'")
                 var drive = try Drive(key: disk.key, text: config[disk.key] ?? disk.volume)
                 drive.values["file"] = volume
                 drive.values["format"] = nil

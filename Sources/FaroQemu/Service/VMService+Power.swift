@@ -40,7 +40,6 @@ extension VMService {
                 throw error
             }
         }
-        log("VM \(vmid) started with PID \(await runtime.process(vmid)?.pid ?? 0)")
     }
 
     /// Checks the OVMF images are there; without `efidisk0` the VM gets fresh variables from
