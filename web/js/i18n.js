@@ -16,7 +16,25 @@ export function t(text, ...args) {
   return result;
 }
 
+/**
+ * A status word (task exit status `OK`, health `OK`): translated from the table's
+ * `status:<word>` entry, else shown as it is, never through the button texts (`OK` is a
+ * button "Aceptar" in Galician, but a status "OK").
+ */
+export function tStatus(word) {
+  const table = tables[current];
+  return (table && table[`status:${word}`]) || word;
+}
+
 export function language() { return current; }
+
+const locales = { en: 'en-US', gl: 'gl-ES' };
+
+/** The locale dates and numbers are written in: the selected language's. */
+export function locale() {
+  if (current === 'en' && navigator.language.startsWith('en')) return navigator.language;
+  return locales[current] || 'en-US';
+}
 
 /** Switching language re-renders everything, most simply by reloading (the session survives). */
 export function setLanguage(code) {

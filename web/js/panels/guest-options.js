@@ -4,6 +4,7 @@ import { formDialog } from '../dialog.js';
 import { effective, loadConfig, updateConfig } from '../guest-config.js';
 import { t } from '../i18n.js';
 import { propertyGrid } from '../property-grid.js';
+import { parsePropertyString } from '../property-string.js';
 
 const yes = () => t('Yes');
 const no = () => t('No');
@@ -18,27 +19,58 @@ const lxcOSTypes = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse'
 
 export { qemuOSTypes };
 
+/** Boot order as Proxmox shows it: `order=scsi0;ide2;net0` → `scsi0, ide2, net0` (old `cdn`: Disk, CD-ROM, Network). */
+export function bootOrderText(value) {
+  if (!value) return t('Default');
+  const { order, legacy } = parsePropertyString(value, { defaultKey: 'legacy' });
+  if (order) return order.split(/[;,]/).filter(Boolean).join(', ');
+  const names = { c: t('Disk'), d: t('CD-ROM'), n: t('Network') };
+  return [...(legacy || '')].map((letter) => names[letter] || letter).join(', ') || t('Default');
+}
+
+/** Start/shutdown order as Proxmox writes it: `order=any` unless set, then up and down delays. */
+export function startupText(value) {
+  const { order, up, down } = parsePropertyString(value, { defaultKey: 'order' });
+  return [`order=${order ?? 'any'}`, up !== undefined && `up=${up}`, down !== undefined && `down=${down}`].filter(Boolean).join(',');
+}
+
+/** The guest agent: Enabled or Disabled, then its other settings. */
+export function agentText(value) {
+  if (value === undefined || value === '') return `${t('Default')} (${t('Disabled')})`;
+  const { enabled, ...rest } = parsePropertyString(value, { defaultKey: 'enabled' });
+  const extras = Object.entries(rest).map(([key, setting]) => `${key}=${setting}`);
+  return [Number(enabled) ? t('Enabled') : t('Disabled'), ...extras].join(', ');
+}
+
+/** Hotplug: `network,disk,usb` → `Disk, Network, USB`; 0 is disabled, 1 the default set. */
+export function hotplugText(value) {
+  const names = { disk: t('Disk'), network: t('Network'), usb: 'USB', memory: t('Memory'), cpu: 'CPU', cloudinit: 'Cloud-Init' };
+  const list = value === '1' ? ['network', 'disk', 'usb'] : String(value).split(',').filter((item) => item && item !== '0');
+  if (!list.length) return t('Disabled');
+  return Object.keys(names).filter((key) => list.includes(key)).map((key) => names[key]).join(', ');
+}
+
 const qemuOptions = () => [
   { key: 'name', label: t('Name') },
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60', format: startupText },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: qemuOSTypes, fallback: 'other' },
-  { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0' },
+  { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0', format: bootOrderText },
   flag('tablet', t('Use tablet for pointer'), 1),
-  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb' },
+  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb', format: hotplugText },
   flag('acpi', t('ACPI support'), 1),
   flag('kvm', t('KVM hardware virtualization'), 1),
   flag('freeze', t('Freeze CPU at startup'), 0),
   flag('localtime', t('Use local time for RTC'), 0),
   flag('protection', t('Protection'), 0),
-  { key: 'agent', label: t('QEMU Guest Agent'), placeholder: 'enabled=1', fallback: '0' },
+  { key: 'agent', label: t('QEMU Guest Agent'), placeholder: 'enabled=1', format: agentText },
   { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
   { key: 'description', label: t('Notes'), type: 'textarea' },
 ];
 
 const lxcOptions = () => [
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60', format: startupText },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: lxcOSTypes },
   { key: 'arch', label: t('Architecture'), type: 'select', options: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'].map((a) => [a]), fallback: 'amd64' },
   flag('console', t('/dev/console'), 1),
@@ -52,6 +84,7 @@ const lxcOptions = () => [
 ];
 
 function shown(option, item) {
+  if (option.format) return option.format(effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : undefined));
   const value = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   if (option.type === 'checkbox') return Number(value) ? yes() : no();
   if (option.type === 'select') return (option.options.find(([key]) => key === value) || [value, value])[1] ?? value;
