@@ -22,6 +22,8 @@ const taskNames = {
 const guestTypes = new Set(['vncproxy', 'spiceproxy']);
 
 const started = new Set();
+/** The exit status of a task stopped on request (Proxmox's words). */
+const stoppedStatus = 'received interrupt';
 
 /** Tells the log panel that a task began, so it shows without waiting for the next refresh. */
 export function taskStarted(upid) {
@@ -50,7 +52,8 @@ export async function waitForTask(node, upid, { interval = 500 } = {}) {
  */
 export function reportTaskFailure(node, upid, description) {
   waitForTask(node, upid).catch((failure) => {
-    if (!api.currentUser()) return;
+    // A task the user stopped from its log window ended as asked: no surprise to report.
+    if (!api.currentUser() || failure.message === stoppedStatus) return;
     const win = openWindow(t('Error'), { className: 'confirm-window task-failed' });
     win.body.append(
       h('p', {}, t('{0} failed:', description)),
