@@ -83,6 +83,20 @@ def test_task_times_status_and_dates_follow_the_language(browser, node):
         set_language(browser, "en")
 
 
+def config(node, vmid):
+    return json.loads(node.cli("pvesh", "get", f"/nodes/pytest/qemu/{vmid}/config", "--output-format", "json").stdout)
+
+
+def edit_option(driver, label):
+    def opened(d):
+        rows = [row for row in d.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if row.text.startswith(label)]
+        if not rows:
+            return False
+        webdriver.ActionChains(d).double_click(rows[0]).perform()
+        return d.find_elements(By.CSS_SELECTOR, ".form-window")
+    wait(driver, opened)
+
+
 def test_guest_summary_options_and_a_failed_start(browser, node):
     login(browser, node, "admin", "admin-password")
     select_tree(browser, "qemu/100")
@@ -94,6 +108,24 @@ def test_guest_summary_options_and_a_failed_start(browser, node):
     wait(browser, lambda d: "Boot Order\nscsi0, net0" in d.find_element(By.ID, "panel-body").text)
     text = browser.find_element(By.ID, "panel-body").text
     assert "order=scsi0" not in text and "QEMU Guest Agent\nDefault (Disabled)" in text, text
+
+    # The agent and the start order are edited as Proxmox's dialogs do, not as property strings.
+    edit_option(browser, "QEMU Guest Agent")
+    css(browser, ".form-window [name='enabled']").click()
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: "QEMU Guest Agent\nEnabled" in d.find_element(By.ID, "panel-body").text)
+    assert config(node, 100)["agent"] in ("1", 1)
+    edit_option(browser, "Start/Shutdown order")
+    css(browser, ".form-window [name='order']").send_keys("2")
+    css(browser, ".form-window [name='up']").send_keys("30")
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: "Start/Shutdown order\norder=2,up=30" in d.find_element(By.ID, "panel-body").text)
+    assert config(node, 100)["startup"] == "order=2,up=30"
+    edit_option(browser, "QEMU Guest Agent")
+    css(browser, ".form-window [name='enabled']").click()
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: "QEMU Guest Agent\nDefault (Disabled)" in d.find_element(By.ID, "panel-body").text)
+    assert "agent" not in config(node, 100), "unchecked with nothing else set removes the option"
 
     # The guest's disk does not exist: the start fails, and says so where it was clicked.
     open_side(browser, "summary")

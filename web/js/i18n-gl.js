@@ -472,4 +472,8 @@ export const galician = {
   'Guest not running': 'O convidado non está en execución',
   'Move disk': 'Mover o disco',
   'Move Volume': 'Mover o volume',
+  'Use QEMU Guest Agent': 'Usar o axente de convidado de QEMU',
+  'Run guest-trim after a disk move or VM migration': 'Executar guest-trim despois de mover un disco ou migrar a MV',
+  'Startup delay': 'Atraso no inicio',
+  'Shutdown timeout': 'Tempo límite do apagado',
 };

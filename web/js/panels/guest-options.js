@@ -4,7 +4,7 @@ import { formDialog } from '../dialog.js';
 import { effective, loadConfig, updateConfig } from '../guest-config.js';
 import { t } from '../i18n.js';
 import { propertyGrid } from '../property-grid.js';
-import { parsePropertyString } from '../property-string.js';
+import { formatPropertyString, parsePropertyString } from '../property-string.js';
 
 const yes = () => t('Yes');
 const no = () => t('No');
@@ -53,7 +53,7 @@ export function hotplugText(value) {
 const qemuOptions = () => [
   { key: 'name', label: t('Name') },
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60', format: startupText },
+  { key: 'startup', label: t('Start/Shutdown order'), format: startupText, parts: startupParts, defaultKey: 'order' },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: qemuOSTypes, fallback: 'other' },
   { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0', format: bootOrderText },
   flag('tablet', t('Use tablet for pointer'), 1),
@@ -63,14 +63,14 @@ const qemuOptions = () => [
   flag('freeze', t('Freeze CPU at startup'), 0),
   flag('localtime', t('Use local time for RTC'), 0),
   flag('protection', t('Protection'), 0),
-  { key: 'agent', label: t('QEMU Guest Agent'), placeholder: 'enabled=1', format: agentText },
+  { key: 'agent', label: t('QEMU Guest Agent'), format: agentText, parts: agentParts, defaultKey: 'enabled', writeDefaultKey: true },
   { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
   { key: 'description', label: t('Notes'), type: 'textarea' },
 ];
 
 const lxcOptions = () => [
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60', format: startupText },
+  { key: 'startup', label: t('Start/Shutdown order'), format: startupText, parts: startupParts, defaultKey: 'order' },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: lxcOSTypes },
   { key: 'arch', label: t('Architecture'), type: 'select', options: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'].map((a) => [a]), fallback: 'amd64' },
   flag('console', t('/dev/console'), 1),
@@ -91,7 +91,45 @@ function shown(option, item) {
   return value;
 }
 
+/** Proxmox's dialog for the guest agent: a checkbox and the agent's settings instead of `enabled=1,...`. */
+const agentParts = () => [
+  { name: 'enabled', label: t('Use QEMU Guest Agent'), type: 'checkbox', bare: '0' },
+  { name: 'fstrim_cloned_disks', label: t('Run guest-trim after a disk move or VM migration'), type: 'checkbox' },
+  { name: 'type', label: t('Type'), type: 'select', options: [['', `${t('Default')} (VirtIO)`], ['virtio', 'VirtIO'], ['isa', 'ISA']] },
+];
+
+/** Start/shutdown order, startup delay and shutdown timeout as three numbers. */
+const startupParts = () => [
+  { name: 'order', label: t('Start/Shutdown order'), type: 'number', min: 0, placeholder: 'any' },
+  { name: 'up', label: t('Startup delay'), type: 'number', min: 0, placeholder: t('Default') },
+  { name: 'down', label: t('Shutdown timeout'), type: 'number', min: 0, placeholder: t('Default') },
+];
+
+/**
+ * A property-string option edited as one field per key. The result is written back as
+ * `key=value,...` (the `defaultKey` first, bare); nothing set, or only `bare`, deletes it.
+ */
+function editParts(entry, option, item, digest, reload) {
+  const parsed = parsePropertyString(effective(item) ?? '', { defaultKey: option.defaultKey });
+  formDialog({
+    title: t('Edit: {0}', option.label),
+    fields: option.parts().map((part) => ({ ...part, value: part.type === 'checkbox' ? Number(parsed[part.name] ?? 0) === 1 : parsed[part.name] ?? '' })),
+    onSubmit: async (values) => {
+      const result = { ...parsed };
+      for (const part of option.parts()) {
+        const value = values[part.name];
+        result[part.name] = part.type === 'checkbox' ? (value ? '1' : part.bare ?? '') : String(value).trim();
+      }
+      const text = formatPropertyString(result, { defaultKey: option.writeDefaultKey ? option.defaultKey : null });
+      const bare = option.parts().find((part) => part.bare !== undefined)?.bare;
+      await updateConfig(entry, { [option.key]: text === bare ? '' : text }, digest);
+      reload();
+    },
+  });
+}
+
 function editOption(entry, option, item, digest, reload) {
+  if (option.parts) { editParts(entry, option, item, digest, reload); return; }
   const current = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   formDialog({
     title: t('Edit: {0}', option.label), className: option.type === 'textarea' ? 'wide' : '',
