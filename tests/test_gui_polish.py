@@ -121,6 +121,13 @@ def test_guest_summary_options_and_a_failed_start(browser, node):
     css(browser, ".form-window button.primary").click()
     wait(browser, lambda d: "Start/Shutdown order\norder=2,up=30" in d.find_element(By.ID, "panel-body").text)
     assert config(node, 100)["startup"] == "order=2,up=30"
+    edit_option(browser, "Boot Order")
+    devices = browser.execute_script("return [...document.querySelectorAll('#boot-order li')].map((li) => li.dataset.device)")
+    assert devices == ["scsi0", "net0"], devices
+    css(browser, '#boot-order [data-device="net0"] .boot-up').click()
+    css(browser, "#boot-order-ok").click()
+    wait(browser, lambda d: "Boot Order\nnet0, scsi0" in d.find_element(By.ID, "panel-body").text)
+    assert config(node, 100)["boot"] == "order=net0;scsi0"
     edit_option(browser, "QEMU Guest Agent")
     css(browser, ".form-window [name='enabled']").click()
     css(browser, ".form-window button.primary").click()

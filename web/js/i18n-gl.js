@@ -476,4 +476,7 @@ export const galician = {
   'Run guest-trim after a disk move or VM migration': 'Executar guest-trim despois de mover un disco ou migrar a MV',
   'Startup delay': 'Atraso no inicio',
   'Shutdown timeout': 'Tempo límite do apagado',
+  'Move up': 'Subir',
+  'Move down': 'Baixar',
+  'Enabled devices are tried in this order.': 'Os dispositivos activados próbanse nesta orde.',
 };

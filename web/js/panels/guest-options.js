@@ -4,6 +4,7 @@ import { formDialog } from '../dialog.js';
 import { effective, loadConfig, updateConfig } from '../guest-config.js';
 import { t } from '../i18n.js';
 import { propertyGrid } from '../property-grid.js';
+import { editBootOrder } from './boot-order.js';
 import { formatPropertyString, parsePropertyString } from '../property-string.js';
 
 const yes = () => t('Yes');
@@ -128,7 +129,9 @@ function editParts(entry, option, item, digest, reload) {
   });
 }
 
-function editOption(entry, option, item, digest, reload) {
+function editOption(entry, option, items, digest, reload) {
+  const item = items.get(option.key);
+  if (option.key === 'boot' && entry.type === 'qemu') { editBootOrder(entry, items, digest, reload); return; }
   if (option.parts) { editParts(entry, option, item, digest, reload); return; }
   const current = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   formDialog({
@@ -157,6 +160,6 @@ export function optionsView(host, entry) {
           pending: Boolean(item && (item.pending !== undefined || item.delete)) };
       });
     },
-    edit: (row, reload) => editOption(entry, row.option, config.items.get(row.key), config.digest, reload),
+    edit: (row, reload) => editOption(entry, row.option, config.items, config.digest, reload),
   });
 }
