@@ -84,9 +84,10 @@ import Testing
 
     @Test func missingFilesAndHiddenNamesAreNotFound() async throws {
         try await withWebRoot { _, client in
-            #expect(try await client.execute(uri: "/js/none.js", method: .get) { $0 }.status == .notFound)
-            #expect(try await client.execute(uri: "/js", method: .get) { $0 }.status == .notFound)
-            #expect(try await client.execute(uri: "/js/../../etc/passwd", method: .get) { $0 }.status == .notFound)
+            for uri in ["/js/none.js", "/js", "/js/../../etc/passwd", "/.hidden"] {
+                let response = try await client.execute(uri: uri, method: .get) { $0 }
+                #expect(response.status == .notFound, "\(uri)")
+            }
         }
     }
 
