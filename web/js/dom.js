@@ -1,5 +1,5 @@
 // Small DOM and formatting helpers shared by every view.
-import { locale } from './i18n.js';
+import { formatDate } from './i18n.js';
 
 /** Creates an element: h('button', {class: 'x', onclick}, 'text', child). */
 export function h(tag, attributes = {}, ...children) {
@@ -67,9 +67,7 @@ export function formatDuration(seconds) {
 /** A date and time as the selected language writes it (Galician: `12/01/2024, 10:00:05`). */
 export function formatTime(epoch) {
   if (!epoch) return '';
-  return new Date(epoch * 1000).toLocaleString(locale(), {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  });
+  return formatDate(new Date(epoch * 1000));
 }
 
 /** A stable colour for a tag name, as Proxmox derives one when none is configured. */

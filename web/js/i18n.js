@@ -28,12 +28,22 @@ export function tStatus(word) {
 
 export function language() { return current; }
 
-const locales = { en: 'en-US', gl: 'gl-ES' };
+/**
+ * How each language writes a date and time. English follows the browser's English locale;
+ * Galician is written out here (CLDR's `dd/MM/y, HH:mm:ss`), because browsers ship date
+ * data for only some locales (Chromium without Galician falls back to US dates).
+ */
+const pad = (number) => String(number).padStart(2, '0');
+const dateWriters = {
+  gl: (date) => `${pad(date.getDate())}/${pad(date.getMonth() + 1)}/${date.getFullYear()}, `
+    + `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`,
+};
 
-/** The locale dates and numbers are written in: the selected language's. */
-export function locale() {
-  if (current === 'en' && navigator.language.startsWith('en')) return navigator.language;
-  return locales[current] || 'en-US';
+/** A date and time as the selected language writes them. */
+export function formatDate(date) {
+  const writer = dateWriters[current];
+  if (writer) return writer(date);
+  return date.toLocaleString(navigator.language.startsWith('en') ? navigator.language : 'en-US');
 }
 
 /** Switching language re-renders everything, most simply by reloading (the session survives). */
