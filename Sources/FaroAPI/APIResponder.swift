@@ -61,16 +61,19 @@ public struct APIResponder: HTTPResponder {
         let rawPath = request.uri.path
         if rawPath == "/api2/openapi.json" {
             if Gzip.isAccepted(by: request.headers[.acceptEncoding]), let packed = openAPI.gzippedDocument {
-                return Response(
-                    status: .ok, headers: [.contentType: ResponseWriter.jsonType, .contentEncoding: "gzip", .vary: "Accept-Encoding"],
-                    body: .init(byteBuffer: packed))
+                let headers: HTTPFields = [
+                    .contentType: ResponseWriter.jsonType, .contentEncoding: "gzip", .vary: "Accept-Encoding",
+                ]
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: packed))
             }
             return Response(
                 status: .ok, headers: [.contentType: ResponseWriter.jsonType, .vary: "Accept-Encoding"],
                 body: .init(byteBuffer: openAPI.document))
         }
         if rawPath == "/api2/methods.json" {
-            return Response(status: .ok, headers: [.contentType: ResponseWriter.jsonType], body: .init(byteBuffer: implementedMethods))
+            return Response(
+                status: .ok, headers: [.contentType: ResponseWriter.jsonType],
+                body: .init(byteBuffer: implementedMethods))
         }
         let format: String
         if rawPath.hasPrefix("/api2/json/") || rawPath == "/api2/json" {

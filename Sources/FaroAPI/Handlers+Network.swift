@@ -13,7 +13,9 @@ extension Handlers {
                 default: return wanted == interface.kind.rawValue
                 }
             }
-            return .json(.array(interfaces.enumerated().map { index, interface in networkEntry(interface, priority: index + 1) }))
+            return .json(
+                .array(interfaces.enumerated().map { index, interface in networkEntry(interface, priority: index + 1) })
+            )
         }
     }
 

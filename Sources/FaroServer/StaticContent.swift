@@ -47,7 +47,9 @@ struct StaticContent: HTTPResponder {
         let location = libraries[String(segments[0])].map { $0 + "/" + segments.dropFirst().joined(separator: "/") }
             ?? webRoot + "/" + segments.joined(separator: "/")
         let ext = String(segments.last!.split(separator: ".").last ?? "")
-        guard let file = cache.file(at: location, compress: Self.compressible.contains(ext)) else { return notFound() }
+        guard let file = cache.file(at: location, compress: Self.compressible.contains(ext)) else {
+            return notFound()
+        }
         return Self.response(for: file, type: Self.types[ext] ?? "application/octet-stream", request: request)
     }
 
@@ -59,7 +61,8 @@ struct StaticContent: HTTPResponder {
         ]
         if file.gzipped != nil { headers[.vary] = "Accept-Encoding" }
         // If-None-Match, when sent, decides alone (RFC 9110 13.2.2); the date is compared as sent.
-        let unchanged = request.headers[.ifNoneMatch].map(file.matches(ifNoneMatch:))
+        let unchanged =
+            request.headers[.ifNoneMatch].map(file.matches(ifNoneMatch:))
             ?? (request.headers[.ifModifiedSince] == file.lastModified)
         if unchanged { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = type

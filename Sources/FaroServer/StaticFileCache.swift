@@ -2,7 +2,7 @@ import FaroSupport
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The web GUI's files, read, hashed and compressed once and kept until the file changes

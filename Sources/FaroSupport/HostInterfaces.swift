@@ -37,7 +37,8 @@ public struct HostInterfaces: Sendable {
         let flags = (try? FileIO.readText(base + "/flags")).flatMap { Int($0.trimmed.dropFirst(2), radix: 16) } ?? 0
         let isUp = flags & 1 != 0
         if FileIO.isDirectory(base + "/bridge") {
-            return Interface(name: name, kind: .bridge, isUp: isUp, ports: FileIO.listDirectory(base + "/brif").sorted())
+            return Interface(
+                name: name, kind: .bridge, isUp: isUp, ports: FileIO.listDirectory(base + "/brif").sorted())
         }
         // A physical device has a `device` link; type 1 is ARPHRD_ETHER.
         let type = (try? FileIO.readText(base + "/type")).map(\.trimmed)

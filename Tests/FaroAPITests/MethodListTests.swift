@@ -35,12 +35,16 @@ import Testing
         let node = try await TestNode()
         defer { node.remove() }
         try await node.test { client in
-            let packed = try await client.execute(uri: "/api2/openapi.json", method: .get, headers: [.acceptEncoding: "gzip"]) { $0 }
+            let packed = try await client.execute(
+                uri: "/api2/openapi.json", method: .get, headers: [.acceptEncoding: "gzip"]
+            ) { $0 }
             let plain = try await client.execute(uri: "/api2/openapi.json", method: .get) { $0 }
             #expect(packed.headers[.contentEncoding] == "gzip")
             #expect(plain.headers[.contentEncoding] == nil)
             #expect(packed.body.readableBytes * 5 < plain.body.readableBytes)
-            let unpacked = try await SubprocessRunner().run(["gzip", "-dc"], input: Array(packed.body.readableBytesView)).checked()
+            let unpacked = try await SubprocessRunner().run(
+                ["gzip", "-dc"], input: Array(packed.body.readableBytesView)
+            ).checked()
             #expect(unpacked.standardOutput == Array(plain.body.readableBytesView))
         }
     }

@@ -9,7 +9,9 @@ import Testing
     /// A sysfs tree with a bridge (two ports, up), a stopped bridge, a physical NIC, loopback and a veth.
     static func makeSysfs(_ directory: TemporaryDirectory) throws -> String {
         let root = directory.file("sys-class-net")
-        func device(_ name: String, flags: String, type: String = "1", bridge: [String]? = nil, physical: Bool = false) throws {
+        func device(_ name: String, flags: String, type: String = "1", bridge: [String]? = nil, physical: Bool = false)
+            throws
+        {
             try FileIO.makeDirectory(root + "/" + name)
             try FileIO.writeAtomically(root + "/\(name)/flags", Array("\(flags)\n".utf8))
             try FileIO.writeAtomically(root + "/\(name)/type", Array("\(type)\n".utf8))
@@ -49,7 +51,8 @@ import Testing
             let all = try await client.call(.get, "/nodes/testnode/network")
             #expect(all.status == .ok)
             #expect(all.data.arrayValue?.compactMap { $0["iface"]?.stringValue } == ["eno1", "vmbr0", "vmbr1"])
-            let bridges = try await client.call(.get, "/nodes/testnode/network", ["type": "any_bridge"]).data.arrayValue ?? []
+            let bridges =
+                try await client.call(.get, "/nodes/testnode/network", ["type": "any_bridge"]).data.arrayValue ?? []
             #expect(bridges.compactMap { $0["iface"]?.stringValue } == ["vmbr0", "vmbr1"])
             #expect(bridges.first?["type"]?.stringValue == "bridge")
             #expect(bridges.first?["active"]?.intValue == 1)

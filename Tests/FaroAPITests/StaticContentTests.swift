@@ -18,14 +18,17 @@ import Testing
         defer { directory.remove() }
         try FileIO.makeDirectory(directory.file("js"))
         try FileIO.writeAtomically(directory.file("js/main.js"), Array(Self.script.utf8))
-        try FileIO.writeAtomically(directory.file("logo.png"), [0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 7, count: 2000))
+        try FileIO.writeAtomically(
+            directory.file("logo.png"), [0x89, 0x50, 0x4E, 0x47] + [UInt8](repeating: 7, count: 2000))
         let app = Application(responder: StaticContent(webRoot: directory.path))
         try await app.test(.router) { client in try await body(directory, client) }
     }
 
     @Test func aScriptIsSentGzippedToABrowserThatAcceptsIt() async throws {
         try await withWebRoot { _, client in
-            let packed = try await client.execute(uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]) { $0 }
+            let packed = try await client.execute(
+                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip, deflate, br"]
+            ) { $0 }
             #expect(packed.status == .ok)
             #expect(packed.headers[.contentEncoding] == "gzip")
             #expect(packed.headers[.vary] == "Accept-Encoding")
@@ -38,7 +41,9 @@ import Testing
             let plain = try await client.execute(uri: "/js/main.js", method: .get) { $0 }
             #expect(plain.headers[.contentEncoding] == nil)
             #expect(String(buffer: plain.body) == Self.script)
-            let refused = try await client.execute(uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { $0 }
+            let refused = try await client.execute(
+                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip;q=0"]
+            ) { $0 }
             #expect(refused.headers[.contentEncoding] == nil)
             #expect(plain.headers[.eTag] != packed.headers[.eTag], "each representation has its own tag")
         }
@@ -46,7 +51,9 @@ import Testing
 
     @Test func anImageIsNotCompressed() async throws {
         try await withWebRoot { _, client in
-            let image = try await client.execute(uri: "/logo.png", method: .get, headers: [.acceptEncoding: "gzip"]) { $0 }
+            let image = try await client.execute(uri: "/logo.png", method: .get, headers: [.acceptEncoding: "gzip"]) {
+                $0
+            }
             #expect(image.status == .ok)
             #expect(image.headers[.contentEncoding] == nil)
             #expect(image.body.readableBytes == 2004)
@@ -55,7 +62,9 @@ import Testing
 
     @Test func anUnchangedFileIsRevalidatedWithoutABody() async throws {
         try await withWebRoot { directory, client in
-            let first = try await client.execute(uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip"]) { $0 }
+            let first = try await client.execute(uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip"]) {
+                $0
+            }
             let etag = try #require(first.headers[.eTag])
             let lastModified = try #require(first.headers[.lastModified])
             #expect(etag.hasPrefix("\"") && etag.hasSuffix("\""))
@@ -63,19 +72,24 @@ import Testing
             #expect(first.headers[.cacheControl] == "no-cache", "the browser keeps the file but asks before using it")
 
             let again = try await client.execute(
-                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]) { $0 }
+                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]
+            ) { $0 }
             #expect(again.status == .notModified)
             #expect(again.body.readableBytes == 0)
             #expect(again.headers[.eTag] == etag)
-            let byDate = try await client.execute(uri: "/js/main.js", method: .get, headers: [.ifModifiedSince: lastModified]) { $0 }
+            let byDate = try await client.execute(
+                uri: "/js/main.js", method: .get, headers: [.ifModifiedSince: lastModified]
+            ) { $0 }
             #expect(byDate.status == .notModified)
             let otherTag = try await client.execute(
-                uri: "/js/main.js", method: .get, headers: [.ifNoneMatch: "\"0000\"", .ifModifiedSince: lastModified]) { $0 }
+                uri: "/js/main.js", method: .get, headers: [.ifNoneMatch: "\"0000\"", .ifModifiedSince: lastModified]
+            ) { $0 }
             #expect(otherTag.status == .ok, "If-None-Match decides when it is sent")
 
             try FileIO.writeAtomically(directory.file("js/main.js"), Array("export const answer = 43;\n".utf8))
             let changed = try await client.execute(
-                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]) { $0 }
+                uri: "/js/main.js", method: .get, headers: [.acceptEncoding: "gzip", .ifNoneMatch: etag]
+            ) { $0 }
             #expect(changed.status == .ok)
             #expect(String(buffer: changed.body) == "export const answer = 43;\n", "a small file goes out as it is")
             #expect(changed.headers[.eTag] != etag)
