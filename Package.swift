@@ -29,9 +29,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "FaroModel", swiftSettings: swiftSettings),
+        .target(name: "CFaroZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "FaroSupport",
-            dependencies: ["FaroModel", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["FaroModel", "CFaroZlib", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: swiftSettings
         ),
         .target(name: "FaroSchema", dependencies: ["FaroModel"], swiftSettings: swiftSettings),

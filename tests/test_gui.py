@@ -226,10 +226,12 @@ def test_create_a_user_and_an_acl_through_the_dialogs(browser, gui):
     fill(browser, "name", "carol")
     fill(browser, "realm", "pve")
     fill(browser, "password", "short")
+    fill(browser, "confirm", "short")
     browser.find_element(By.CSS_SELECTOR, ".form-window button.primary").click()
     error = css(browser, "#error-password")
     assert error.text, "the API's parameter error is shown at the field"
     fill(browser, "password", "carol-password")
+    fill(browser, "confirm", "carol-password")
     fill(browser, "comment", "made in the browser")
     browser.find_element(By.CSS_SELECTOR, ".form-window button.primary").click()
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".form-window"))

@@ -52,7 +52,12 @@ def field(driver, scope, name):
 
 def set_field(driver, scope, name, value):
     element = field(driver, scope, name)
-    if element.tag_name == "select":
+    if element.tag_name == "select" and element.get_attribute("multiple") is not None:
+        choice = Select(element)
+        choice.deselect_all()
+        for item in filter(None, value.split(",")):
+            choice.select_by_value(item)
+    elif element.tag_name == "select":
         Select(element).select_by_value(value)
     elif element.get_attribute("type") == "checkbox":
         if element.is_selected() != value:
@@ -128,7 +133,8 @@ def create_vm_with_the_wizard(driver):
     set_field(driver, "#create-vm", "vga", "none")
     next_step(driver, "create-vm", "disks")
     set_field(driver, "#create-vm", "size", "1")
-    set_field(driver, "#create-vm", "format", "qcow2")  # raw files on a dir storage cannot be snapshotted
+    format_field = field(driver, "#create-vm", "format")
+    assert Select(format_field).first_selected_option.get_attribute("value") == "qcow2", "a directory proposes qcow2, as Proxmox"
     next_step(driver, "create-vm", "cpu")
     # QEMU 7.2 lacks Proxmox's x86-64-v2-AES model (the wizard's default), so pick kvm64.
     set_field(driver, "#create-vm", "cpu", "kvm64")
@@ -212,6 +218,9 @@ def test_a_vm_from_the_wizard_runs_and_is_edited_in_its_panel(browser, node):
 
     open_side(browser, "options")
     wait(browser, lambda d: "KVM hardware virtualization\nNo" in grid_text(d))
+    text = grid_text(browser)
+    assert "Boot Order\nscsi0, net0" in text and "QEMU Guest Agent\nDefault (Disabled)" in text, text
+    assert "Start/Shutdown order\norder=any" in text and "Hotplug\nDisk, Network, USB" in text, text
     screenshot(browser, "vm-options")
 
     open_side(browser, "snapshots")
@@ -335,19 +344,28 @@ def test_datacenter_storage_add_edit_remove(browser, node, tmp_path):
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".form-window [name='path']"))
     set_field(browser, ".form-window", "storage", "guidir")
     set_field(browser, ".form-window", "path", str(tmp_path))
+    content = Select(field(browser, ".form-window", "content"))
+    assert [o.text for o in content.options] == ["Disk image", "Container", "ISO image", "Container template",
+                                                 "VZDump backup file", "Snippets"], "content is chosen, not typed"
+    assert [o.get_attribute("value") for o in Select(field(browser, ".form-window", "nodes")).options] == ["pytest"]
     set_field(browser, ".form-window", "content", "iso,backup")
+    set_field(browser, ".form-window", "nodes", "pytest")
     submit_form(browser)
     wait(browser, lambda d: "guidir" in grid_text(d))
     stored = next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir")
     assert stored["type"] == "dir" and stored["path"] == str(tmp_path) and set(stored["content"].split(",")) == {"iso", "backup"}
+    assert stored["nodes"] == "pytest"
 
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "guidir" in r.text)
     webdriver.ActionChains(browser).double_click(row).perform()
+    assert {o.get_attribute("value") for o in Select(field(browser, ".form-window", "content")).all_selected_options} == {"iso", "backup"}
     set_field(browser, ".form-window", "content", "iso")
+    set_field(browser, ".form-window", "nodes", "")
     set_field(browser, ".form-window", "enable", False)
     submit_form(browser)
     wait(browser, lambda d: next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir").get("disable") == 1)
-    assert next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir")["content"] == "iso"
+    edited = next(s for s in pvesh(node, "get", "/storage") if s["storage"] == "guidir")
+    assert edited["content"] == "iso" and "nodes" not in edited, "no node chosen: every node"
     screenshot(browser, "datacenter-storage")
 
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if "guidir" in r.text)
@@ -386,6 +404,7 @@ def test_a_container_from_the_wizard(browser, node):
     next_step(browser, "create-ct", "dns")
     next_step(browser, "create-ct", "confirm")
     summary = css(browser, "#create-ct-summary").text
+    assert "secret1" not in summary and "password\n••••••••" in summary, "the root password is masked"
     assert "rootfs\nlocal:1" in summary and "unprivileged\n1" in summary and "features\nnesting=1" in summary, summary
     browser.find_element(By.ID, "create-ct-finish").click()
     wait(browser, lambda d: f"{vmid} (wizct)" in tree_labels(d), timeout=60)
@@ -534,6 +553,14 @@ def test_container_panel_snapshots_rename_console_and_storage_permissions(browse
         assert f"console=lxc&node=pytest&vmid={vmid}" in browser.current_url
         browser.close()
         browser.switch_to.window(main)
+
+        # The same console as a tab of the panel, as in Proxmox; its task reads "VM/CT <id> - Console".
+        open_side(browser, "console")
+        browser.switch_to.frame(css(browser, "#guest-console"))
+        wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-console") == "connected", timeout=30)
+        browser.switch_to.default_content()
+        assert f"VM/CT {vmid} - Console" in log_row(browser, f"VM/CT {vmid} - Console").text
+        screenshot(browser, "ct-console-tab")
 
         select_tree(browser, "storage/pytest/local")
         open_side(browser, "permissions")

@@ -56,11 +56,12 @@ def test_a_datacenter_option_is_edited_and_persists(browser, node):
     submit_form(browser)
     wait(browser, lambda d: "BC:24:11:7" in grid_row(d, "MAC address prefix").text)
 
+    assert "Lower: 100, Upper: 1000000" in grid_row(browser, "Next Free VMID Range").text, "readable, not lower=100,upper=1000000"
     edit_row(browser, "Next Free VMID Range")
     set_field(browser, ".form-window", "lower", "5000")
     set_field(browser, ".form-window", "upper", "6000")
     submit_form(browser)
-    wait(browser, lambda d: "lower=5000,upper=6000" in grid_row(d, "Next Free VMID Range").text)
+    wait(browser, lambda d: "Lower: 5000, Upper: 6000" in grid_row(d, "Next Free VMID Range").text)
     screenshot(browser, "datacenter-options")
 
     browser.refresh()

@@ -33,6 +33,7 @@ public struct APIResponder: HTTPResponder {
     let settings: Settings
     let openAPI: OpenAPIDocumentCache
     let fallback: (any HTTPResponder<FaroRequestContext>)?
+    let implementedMethods: ByteBuffer
 
     public init(
         spec: APISpec, handlers: HandlerTable, authenticator: any Authenticator, authorizer: any Authorizer,
@@ -46,14 +47,33 @@ public struct APIResponder: HTTPResponder {
         self.settings = settings
         self.openAPI = openAPI ?? OpenAPIDocumentCache(spec: spec)
         self.fallback = fallback
+        self.implementedMethods = Self.methodList(spec: spec, handlers: handlers)
+    }
+
+    /// `{"data": ["GET /nodes/{node}/qemu", ...]}`: the methods this daemon answers, for
+    /// clients (the GUI) that offer only what exists without reading the 6 MB OpenAPI document.
+    static func methodList(spec: APISpec, handlers: HandlerTable) -> ByteBuffer {
+        let ids = spec.methods.filter { handlers.handler(for: $0) != nil }.map(\.id).sorted()
+        return ByteBuffer(bytes: JSONWriter.bytes(.object(["data": .array(ids.map(JSONValue.string))])))
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let rawPath = request.uri.path
         if rawPath == "/api2/openapi.json" {
+            if Gzip.isAccepted(by: request.headers[.acceptEncoding]), let packed = openAPI.gzippedDocument {
+                let headers: HTTPFields = [
+                    .contentType: ResponseWriter.jsonType, .contentEncoding: "gzip", .vary: "Accept-Encoding",
+                ]
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: packed))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: ResponseWriter.jsonType, .vary: "Accept-Encoding"],
+                body: .init(byteBuffer: openAPI.document))
+        }
+        if rawPath == "/api2/methods.json" {
             return Response(
                 status: .ok, headers: [.contentType: ResponseWriter.jsonType],
-                body: .init(byteBuffer: openAPI.document))
+                body: .init(byteBuffer: implementedMethods))
         }
         let format: String
         if rawPath.hasPrefix("/api2/json/") || rawPath == "/api2/json" {

@@ -12,6 +12,7 @@ public enum Handlers {
         registerNodeConfig(&table, services)
         registerNodeSystem(&table, services)
         registerTasks(&table, services)
+        registerNetwork(&table, services)
         registerLogin(&table, services, spec: spec)
         registerUsers(&table, services)
         registerGroupsAndRoles(&table, services)

@@ -24,6 +24,8 @@ public struct NodeServices: Sendable {
     public let containers: ContainerManager
     /// The node's resolv.conf, hosts file and time zone, under its root.
     public let systemFiles: NodeSystemFiles
+    /// The host's bridges and Ethernet devices, for `GET /nodes/{node}/network`.
+    public let hostInterfaces: HostInterfaces
     /// VNC consoles prepared by `vncproxy`, waiting for or bridged to their websocket.
     public let consoles = ConsoleSessions()
     /// The datacenter.cfg `console` viewer, for `/version`.
@@ -43,7 +45,7 @@ public struct NodeServices: Sendable {
         kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
         qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
         cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config",
-        zoneinfoDirectory: String = "/usr/share/zoneinfo"
+        zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net"
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -59,6 +61,7 @@ public struct NodeServices: Sendable {
         self.clock = clock
         self.runner = runner
         self.systemFiles = NodeSystemFiles(paths: paths, zoneinfoDirectory: zoneinfoDirectory)
+        self.hostInterfaces = HostInterfaces(directory: sysClassNet)
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
         self.containers = ContainerManager(

@@ -11,6 +11,7 @@ import Synchronization
 public final class OpenAPIDocumentCache: Sendable {
     private let spec: APISpec
     private let encoded = Mutex<ByteBuffer?>(nil)
+    private let compressed = Mutex<ByteBuffer??>(nil)
 
     public init(spec: APISpec) { self.spec = spec }
 
@@ -21,6 +22,17 @@ public final class OpenAPIDocumentCache: Sendable {
             cached = buffer
             Heap.trim()
             return buffer
+        }
+    }
+
+    /// The document gzip-compressed (about a tenth of its size), nil when zlib fails.
+    public var gzippedDocument: ByteBuffer? {
+        let plain = document
+        return compressed.withLock { cached in
+            if let cached { return cached }
+            let packed = Gzip.compress(Array(plain.readableBytesView), level: 6).map { ByteBuffer(bytes: $0) }
+            cached = .some(packed)
+            return packed
         }
     }
 }

@@ -10,18 +10,27 @@ import NIOCore
 /// consoles come from Debian packages, each below its own prefix: noVNC (`novnc`, the VM
 /// console) below `/novnc/`, xterm.js (the terminal consoles) below `/xterm/` (`libjs-xterm`:
 /// stylesheet and addons) and `/xterm-lib/` (`node-xterm`: the library's modules).
+///
+/// Files are served with validators (`ETag`, `Last-Modified`): the browser keeps them and asks
+/// again with `If-None-Match`, which costs a 304 without a body while the file is unchanged.
+/// `no-cache` makes it ask every time, so a new version of the GUI's modules is never mixed
+/// with cached old ones (there is no build step that would version their names). Text types
+/// go out gzip-compressed when the browser accepts it.
 struct StaticContent: HTTPResponder {
     typealias Context = FaroRequestContext
     let webRoot: String?
     var libraries = [
         "novnc": "/usr/share/novnc", "xterm": "/usr/share/javascript/xterm", "xterm-lib": "/usr/share/nodejs/xterm/lib",
     ]
+    let cache = StaticFileCache()
 
     static let types: [String: String] = [
         "html": "text/html;charset=UTF-8", "js": "text/javascript;charset=UTF-8", "mjs": "text/javascript;charset=UTF-8",
         "css": "text/css;charset=UTF-8", "json": "application/json", "svg": "image/svg+xml", "png": "image/png",
         "ico": "image/x-icon", "woff2": "font/woff2", "txt": "text/plain;charset=UTF-8",
     ]
+    /// Types that are already compressed gain nothing from gzip.
+    static let compressible: Set<String> = ["html", "js", "mjs", "css", "json", "svg", "txt", "ico"]
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard request.method == .get || request.method == .head else { return notFound() }
@@ -35,14 +44,33 @@ struct StaticContent: HTTPResponder {
         guard !segments.isEmpty, segments.allSatisfy({ segment in
             !segment.hasPrefix(".") && segment.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         }) else { return notFound() }
-        let file = libraries[String(segments[0])].map { $0 + "/" + segments.dropFirst().joined(separator: "/") }
+        let location = libraries[String(segments[0])].map { $0 + "/" + segments.dropFirst().joined(separator: "/") }
             ?? webRoot + "/" + segments.joined(separator: "/")
-        guard !FileIO.isDirectory(file), let bytes = try? FileIO.read(file) else { return notFound() }
         let ext = String(segments.last!.split(separator: ".").last ?? "")
-        return Response(
-            status: .ok,
-            headers: [.contentType: Self.types[ext] ?? "application/octet-stream", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        guard let file = cache.file(at: location, compress: Self.compressible.contains(ext)) else {
+            return notFound()
+        }
+        return Self.response(for: file, type: Self.types[ext] ?? "application/octet-stream", request: request)
+    }
+
+    /// 304 when the browser's copy is current, else the file, gzip-compressed when accepted.
+    static func response(for file: StaticFile, type: String, request: Request) -> Response {
+        let gzip = file.gzipped != nil && Gzip.isAccepted(by: request.headers[.acceptEncoding])
+        var headers: HTTPFields = [
+            .cacheControl: "no-cache", .eTag: gzip ? file.gzipETag : file.etag, .lastModified: file.lastModified,
+        ]
+        if file.gzipped != nil { headers[.vary] = "Accept-Encoding" }
+        // If-None-Match, when sent, decides alone (RFC 9110 13.2.2); the date is compared as sent.
+        let unchanged =
+            request.headers[.ifNoneMatch].map(file.matches(ifNoneMatch:))
+            ?? (request.headers[.ifModifiedSince] == file.lastModified)
+        if unchanged { return Response(status: .notModified, headers: headers) }
+        headers[.contentType] = type
+        if gzip, let gzipped = file.gzipped {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzipped))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: file.body))
     }
 
     private func page(_ html: String) -> Response {

@@ -85,12 +85,15 @@ public actor TaskManager {
 
     /// Starts a worker and returns its UPID once the task is registered.
     public func start(type: String, id: String, user: String, _ worker: @escaping Worker) throws -> UPID {
-        var start = clock()
-        var upid = UPID(node: node, pid: pid, pstart: pstart, startTime: start, type: type, id: id, user: user)
+        let start = clock()
+        var workerStart = pstart
+        var upid = UPID(node: node, pid: pid, pstart: workerStart, startTime: start, type: type, id: id, user: user)
         // Workers share the daemon's pid, so two equal tasks in one second would share a UPID.
+        // Proxmox's workers are processes of their own, each with its own start in clock
+        // ticks; here that field is what differs, so `starttime` stays the real start time.
         while running[upid] != nil || FileIO.exists(logPath(upid)) {
-            start += 1
-            upid = UPID(node: node, pid: pid, pstart: pstart, startTime: start, type: type, id: id, user: user)
+            workerStart += 1
+            upid = UPID(node: node, pid: pid, pstart: workerStart, startTime: start, type: type, id: id, user: user)
         }
         let log: TaskLog
         do {

@@ -19,7 +19,7 @@ struct TestNode {
     let services: NodeServices
     let access: AccessService
 
-    init(runner: any CommandRunner = SubprocessRunner()) async throws {
+    init(runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net") async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
         store = try SQLiteConfigStore(path: directory.file("config.db"))
@@ -32,7 +32,8 @@ struct TestNode {
         services = NodeServices(
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
-            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 }, runner: runner)
+            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 }, runner: runner,
+            sysClassNet: sysClassNet)
     }
 
     func remove() { directory.remove() }

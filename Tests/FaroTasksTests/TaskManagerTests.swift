@@ -58,8 +58,11 @@ import Testing
         let first = try await tasks.start(type: "qmstart", id: "100", user: "root@pam") { _ in }
         let second = try await tasks.start(type: "qmstart", id: "100", user: "root@pam") { _ in }
         #expect(first != second)
+        #expect(first.startTime == 1_700_000_000 && second.startTime == 1_700_000_000, "both keep the real start time")
+        #expect(first.pstart == 777 && second.pstart == 778, "the worker start differs instead")
+        let ended = await tasks.wait(second)
+        #expect(ended.endTime! >= second.startTime, "a task never ends before it starts")
         _ = await tasks.wait(first)
-        _ = await tasks.wait(second)
     }
 
     @Test func stopCancelsTheWorker() async throws {

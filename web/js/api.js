@@ -110,6 +110,7 @@ export const put = (path, params) => request('PUT', path, params);
 export const del = (path, params) => request('DELETE', path, params);
 
 function startSession(data) {
+  if (session.username !== data.username) permissionsPromise = null;
   session.username = data.username;
   session.csrf = data.CSRFPreventionToken;
   session.cap = data.cap || {};
@@ -148,6 +149,7 @@ export async function resume() {
 
 export function endSession() {
   clearInterval(session.renewTimer);
+  permissionsPromise = null;
   session.username = null;
   session.csrf = null;
   writeCookie(null);
@@ -155,9 +157,36 @@ export function endSession() {
   for (const listener of listeners) listener();
 }
 
-/** The declared methods (from the OpenAPI document), to offer only what the API has. */
+/**
+ * The methods this daemon implements, from its short list (`/api2/methods.json`, a few kB)
+ * rather than the OpenAPI document (megabytes), to offer only what the API has.
+ */
 let methodsPromise = null;
 export function hasMethod(verb, path) {
-  methodsPromise ??= fetch('/api2/openapi.json').then((r) => r.json()).then((doc) => doc.paths || {}).catch(() => ({}));
-  return methodsPromise.then((paths) => Boolean(paths[base + path] && paths[base + path][verb.toLowerCase()]));
+  methodsPromise ??= fetch('/api2/methods.json').then((r) => r.json()).then((body) => new Set(body.data || [])).catch(() => new Set());
+  return methodsPromise.then((methods) => methods.has(`${verb.toUpperCase()} ${path}`));
+}
+
+/** The session user's privileges per ACL path (GET /access/permissions), fetched once per session. */
+let permissionsPromise = null;
+function permissionMap() {
+  permissionsPromise ??= request('GET', '/access/permissions').catch(() => ({}));
+  return permissionsPromise;
+}
+
+/**
+ * Resolves to true when the user holds one of `privileges` on `path`: set on the path itself,
+ * or on a parent path with propagation (the map's value 1), as Proxmox evaluates it.
+ */
+export async function mayAny(path, privileges) {
+  const map = await permissionMap();
+  const holds = (privilege) => {
+    for (let current = path; ; current = current.slice(0, current.lastIndexOf('/')) || '/') {
+      const entry = map[current];
+      // The nearest listed path holds everything inherited down to it: it decides.
+      if (entry) return current === path ? privilege in entry : Number(entry[privilege]) === 1;
+      if (current === '/') return false;
+    }
+  };
+  return privileges.some(holds);
 }

@@ -44,8 +44,9 @@ function trapFocus(element, event) {
 
 function fieldInput(field) {
   const common = { name: field.name, id: `field-${field.name}`, required: field.required || null, disabled: field.disabled || null };
-  if (field.type === 'select') {
-    const select = h('select', common);
+  if (field.type === 'select' || field.type === 'multiselect') {
+    const multiple = field.type === 'multiselect';
+    const select = h('select', { ...common, multiple, size: multiple ? String(Math.min(6, Math.max(3, (field.options || []).length))) : null });
     setOptions(select, field.options || [], field.value);
     return select;
   }
@@ -59,18 +60,30 @@ function fieldInput(field) {
 }
 
 /** Replaces a select's choices ([value, label] pairs), keeping `value` when it is among them. */
-export function setOptions(select, options, value = select.value) {
+export function setOptions(select, options, value = selectValue(select)) {
   select.replaceChildren(...options.map(([optionValue, label]) => h('option', { value: optionValue }, label ?? optionValue)));
+  if (select.multiple) {
+    const chosen = new Set(String(value ?? '').split(',').filter(Boolean));
+    for (const option of select.options) option.selected = chosen.has(option.value);
+    return;
+  }
   if (value !== undefined && options.some(([optionValue]) => String(optionValue) === String(value))) select.value = value;
 }
 
+/** A select's value; for a multiple one the chosen values comma separated, as Proxmox lists them. */
+function selectValue(select) {
+  return select.multiple ? [...select.selectedOptions].map((option) => option.value).join(',') : select.value;
+}
+
 /**
- * Form rows for field descriptions: { name, label, type, value, options, required, disabled,
- * placeholder, min, max, validate(value, values) → message or null }.
+ * Form rows for field descriptions: { name, label, type, value, options, choices, required,
+ * disabled, placeholder, min, max, validate(value, values) → message or null }.
  */
 export function formRows(fields) {
   return fields.map((field) => {
     const input = fieldInput(field);
+    // `choices()`: a select's options that come from the API (a node's bridges, storages, ...).
+    if (field.choices) field.choices().then((options) => setOptions(input, options, field.value)).catch(() => {});
     const error = h('div', { class: 'field-error', id: `error-${field.name}`, hidden: true });
     input.setAttribute('aria-describedby', error.id);
     return { field, input, error, row: h('div', { class: `form-row ${field.type === 'checkbox' ? 'check' : ''}` },
@@ -80,6 +93,7 @@ export function formRows(fields) {
 
 function rawValue({ field, input }) {
   if (field.type === 'checkbox') return input.checked;
+  if (field.type === 'multiselect') return selectValue(input);
   if (field.type === 'file') return input.files[0] || null;
   return input.value;
 }

@@ -1,4 +1,5 @@
 // Small DOM and formatting helpers shared by every view.
+import { formatDate } from './i18n.js';
 
 /** Creates an element: h('button', {class: 'x', onclick}, 'text', child). */
 export function h(tag, attributes = {}, ...children) {
@@ -63,9 +64,10 @@ export function formatDuration(seconds) {
   return days > 0 ? `${days} d ${rest}` : rest;
 }
 
+/** A date and time as the selected language writes it (Galician: `12/01/2024, 10:00:05`). */
 export function formatTime(epoch) {
   if (!epoch) return '';
-  return new Date(epoch * 1000).toLocaleString();
+  return formatDate(new Date(epoch * 1000));
 }
 
 /** A stable colour for a tag name, as Proxmox derives one when none is configured. */

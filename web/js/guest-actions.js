@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { confirmDialog, formDialog, showError } from './dialog.js';
 import { t } from './i18n.js';
-import { describeTask, taskStarted } from './tasks.js';
+import { describeTask, reportTaskFailure, taskStarted } from './tasks.js';
 
 const taskTypes = {
   qemu: { start: 'qmstart', shutdown: 'qmshutdown', stop: 'qmstop', reboot: 'qmreboot' },
@@ -25,12 +25,16 @@ export async function powerAction(entry, action) {
   return taskStarted(await api.post(`${guestPath(entry)}/status/${action}`));
 }
 
+/**
+ * A power action from a button or menu: asked first (except Start); when its task fails,
+ * the error is shown where the user clicked, not only as a line in the task log.
+ */
 async function confirmedPower(entry, action) {
-  if (action !== 'start') {
-    const question = t('{0}?', describeTask({ type: taskTypes[entry.type][action], id: String(entry.vmid) }));
-    if (!(await confirmDialog(question))) return;
-  }
-  try { await powerAction(entry, action); } catch (failure) { showError(failure); }
+  const description = describeTask({ type: taskTypes[entry.type][action], id: String(entry.vmid) });
+  if (action !== 'start' && !(await confirmDialog(t('{0}?', description)))) return;
+  let upid;
+  try { upid = await powerAction(entry, action); } catch (failure) { showError(failure); return; }
+  reportTaskFailure(entry.node, upid, description);
 }
 
 function removeGuest(entry) {
@@ -73,10 +77,14 @@ export function openConsoleWindow(params, name) {
   window.open(`/console.html?${new URLSearchParams(params)}`, name, terminal ? 'width=900,height=560' : 'width=1024,height=800');
 }
 
-/** The guest's console: a VM's screen (noVNC) or a container's terminal (xterm.js). */
+/** What console.html needs for a guest's console: a VM's screen (noVNC) or a container's terminal (xterm.js). */
+export function consoleParams(entry) {
+  return { console: entry.type === 'qemu' ? 'kvm' : 'lxc', node: entry.node, vmid: entry.vmid, vmname: entry.name || '' };
+}
+
+/** The guest's console in its own window. */
 export function openConsole(entry) {
-  const kind = entry.type === 'qemu' ? 'kvm' : 'lxc';
-  openConsoleWindow({ console: kind, node: entry.node, vmid: entry.vmid, vmname: entry.name || '' }, `console-${entry.vmid}`);
+  openConsoleWindow(consoleParams(entry), `console-${entry.vmid}`);
 }
 
 async function convertToTemplate(entry) {

@@ -16,7 +16,35 @@ export function t(text, ...args) {
   return result;
 }
 
+/**
+ * A status word (task exit status `OK`, health `OK`): translated from the table's
+ * `status:<word>` entry, else shown as it is, never through the button texts (`OK` is a
+ * button "Aceptar" in Galician, but a status "OK").
+ */
+export function tStatus(word) {
+  const table = tables[current];
+  return (table && table[`status:${word}`]) || word;
+}
+
 export function language() { return current; }
+
+/**
+ * How each language writes a date and time. English follows the browser's English locale;
+ * Galician is written out here (CLDR's `dd/MM/y, HH:mm:ss`), because browsers ship date
+ * data for only some locales (Chromium without Galician falls back to US dates).
+ */
+const pad = (number) => String(number).padStart(2, '0');
+const dateWriters = {
+  gl: (date) => `${pad(date.getDate())}/${pad(date.getMonth() + 1)}/${date.getFullYear()}, `
+    + `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`,
+};
+
+/** A date and time as the selected language writes them. */
+export function formatDate(date) {
+  const writer = dateWriters[current];
+  if (writer) return writer(date);
+  return date.toLocaleString(navigator.language.startsWith('en') ? navigator.language : 'en-US');
+}
 
 /** Switching language re-renders everything, most simply by reloading (the session survives). */
 export function setLanguage(code) {

@@ -13,9 +13,11 @@ import { guestPanel } from './panels/guest.js';
 import { nodePanel } from './panels/node.js';
 import { poolPanel } from './panels/pools.js';
 import { storagePanel } from './panels/storage.js';
+import { installSplitters } from './splitters.js';
 
 applyTheme();
 const app = document.getElementById('app');
+installSplitters(app);
 const content = document.getElementById('content');
 let tree = null;
 let logPanel = null;

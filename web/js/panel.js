@@ -6,7 +6,8 @@ import { h, icon, clear } from './dom.js';
  * items: [{ id, label, render(host), when, sub }]; `sub` indents an entry below the one before
  * it (Datacenter → Permissions → Users). render may return a cleanup function that runs
  * when another entry or another object is shown. An entry with `when` (a promise of a
- * boolean, e.g. whether the API serves it) appears once that resolves to true.
+ * boolean: whether the API serves it, whether the user holds the privilege) appears once
+ * that resolves to true.
  */
 export function renderPanel(container, { title, iconName, items, selected, onTab }) {
   let cleanup = null;
@@ -49,8 +50,14 @@ export function renderPanel(container, { title, iconName, items, selected, onTab
     show(target.dataset.tab);
   }
 
-  show(selected);
-  return () => { if (cleanup) cleanup(); };
+  // An entry that may turn out hidden (no privilege, no such method) is shown only once that
+  // is known; when hidden, the first entry that is always there is shown instead.
+  let closed = false;
+  const initial = items.find((entry) => entry.id === selected) || items[0];
+  const fallback = items.find((entry) => !entry.when) || items[0];
+  if (initial.when) initial.when.then((available) => { if (!closed) show(available ? initial.id : fallback.id); });
+  else show(initial.id);
+  return () => { closed = true; if (cleanup) cleanup(); };
 }
 
 /** A side-menu entry indented below the one before it. */
@@ -62,11 +69,12 @@ export function infoBox(title, rows) {
     h('dl', {}, rows.filter(Boolean).map(([label, value]) => [h('dt', {}, label), h('dd', {}, value ?? '')])));
 }
 
-/** A usage bar with a label: `used of total (percent)`. */
-export function usageBar(label, used, total, format) {
+/** A usage bar with a label and `used / total`, or `text` when given (`12.0 % of 2 CPU(s)`). */
+export function usageBar(label, used, total, format, { text } = {}) {
   const fraction = total ? Math.min(1, used / total) : 0;
+  const figures = text ?? (total ? `${format(used)} / ${format(total)}` : format(used));
   return h('div', { class: 'usage' },
-    h('div', { class: 'usage-label' }, h('span', {}, label), h('span', {}, total ? `${format(used)} / ${format(total)}` : format(used))),
+    h('div', { class: 'usage-label' }, h('span', {}, label), h('span', { class: 'usage-text' }, figures)),
     h('div', { class: 'usage-bar', role: 'progressbar', 'aria-label': label, 'aria-valuenow': String(Math.round(fraction * 100)),
       'aria-valuemin': '0', 'aria-valuemax': '100' },
     h('div', { class: `usage-fill ${fraction > 0.9 ? 'high' : ''}`, style: `width:${(fraction * 100).toFixed(1)}%` })));

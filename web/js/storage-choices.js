@@ -28,9 +28,12 @@ export async function volumeOptions(node, content) {
 /**
  * The image formats a storage offers and its default, from the `format` member that
  * `format=1` adds: `[{ raw: 1, qcow2: 1, ... }, 'raw']`. `subvol` is for containers only.
+ * Like Proxmox's GUI, a storage that can hold qcow2 (a directory) proposes it, whatever the
+ * storage's own default: it can be snapshotted and grows as it is written.
  */
 export function formatsOf(storage) {
   const [supported, fallback] = (storage && storage.format) || [{ raw: 1 }, 'raw'];
   const images = Object.keys(supported).filter((format) => Number(supported[format]) && format !== 'subvol').sort();
-  return { supported: images, default: images.includes(fallback) ? fallback : images[0] };
+  const preferred = images.includes('qcow2') ? 'qcow2' : fallback;
+  return { supported: images, default: images.includes(preferred) ? preferred : images[0] };
 }

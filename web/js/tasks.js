@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { openWindow, showError } from './dialog.js';
 import { h, clear, formatTime } from './dom.js';
 import { Grid } from './grid.js';
-import { t } from './i18n.js';
+import { t, tStatus } from './i18n.js';
 
 const taskNames = {
   qmstart: 'Start', qmstop: 'Stop', qmshutdown: 'Shutdown', qmreboot: 'Reboot', qmcreate: 'Create', qmdestroy: 'Destroy',
@@ -14,10 +14,16 @@ const taskNames = {
   qmdelsnapshot: 'Delete Snapshot', qmrollback: 'Rollback', qmreset: 'Reset', qmsuspend: 'Pause', qmresume: 'Resume',
   qmconfig: 'Configure', resize: 'Resize', vzreboot: 'Reboot', imgcopy: 'Copy data', imgdel: 'Erase data',
   prunebackups: 'Prune Backups', qmtemplate: 'Convert to template', vztemplate: 'Convert to template',
-  vzsnapshot: 'Snapshot', vzrollback: 'Rollback', vzdelsnapshot: 'Delete Snapshot',
+  vzsnapshot: 'Snapshot', vzrollback: 'Rollback', vzdelsnapshot: 'Delete Snapshot', vzclone: 'Clone',
+  qmmove: 'Move disk', move_volume: 'Move Volume', vncproxy: 'Console', vncshell: 'Shell',
 };
 
+/** Task types that concern a VM or a container without saying which: `VM/CT 150 - Console`. */
+const guestTypes = new Set(['vncproxy', 'spiceproxy']);
+
 const started = new Set();
+/** The exit status of a task stopped on request (Proxmox's words). */
+const stoppedStatus = 'received interrupt';
 
 /** Tells the log panel that a task began, so it shows without waiting for the next refresh. */
 export function taskStarted(upid) {
@@ -38,6 +44,26 @@ export async function waitForTask(node, upid, { interval = 500 } = {}) {
     }
     await new Promise((resolve) => { setTimeout(resolve, interval); });
   }
+}
+
+/**
+ * Follows a task the user just started and, when it fails, says so in a message window with
+ * the task's exit status and a button to its log.
+ */
+export function reportTaskFailure(node, upid, description) {
+  waitForTask(node, upid).catch((failure) => {
+    // A task the user stopped from its log window ended as asked: no surprise to report.
+    if (!api.currentUser() || failure.message === stoppedStatus) return;
+    const win = openWindow(t('Error'), { className: 'confirm-window task-failed' });
+    win.body.append(
+      h('p', {}, t('{0} failed:', description)),
+      h('pre', { class: 'error-text', role: 'alert', id: 'task-failure' }, failure.message));
+    const ok = h('button', { type: 'button', class: 'primary', onclick: win.close }, t('OK'));
+    const log = h('button', { type: 'button', id: 'task-failure-log', onclick: () => { win.close(); openTaskLog(node, upid); } },
+      t('Show task log'));
+    win.footer.append(log, ok);
+    requestAnimationFrame(() => ok.focus());
+  });
 }
 
 /** Task History of a node or one guest (`vmid`), newest first, refreshed while shown. */
@@ -69,13 +95,14 @@ export function taskHistoryView(host, node, { vmid } = {}) {
 export function describeTask(task) {
   const name = t(taskNames[task.type] || task.type);
   if (!task.id) return name;
-  const kind = task.type.startsWith('qm') ? t('VM') : task.type.startsWith('vz') ? t('CT') : '';
+  const kind = guestTypes.has(task.type) ? t('VM/CT') : task.type.startsWith('qm') ? t('VM') : task.type.startsWith('vz') ? t('CT') : '';
   return `${kind ? `${kind} ` : ''}${task.id} - ${name}`;
 }
 
+/** `OK`, `WARNINGS: n` or the error, as Proxmox shows them in every language. */
 export function taskStatus(task) {
   if (!task.endtime && !task.status) return t('running');
-  return task.status === 'OK' ? t('OK') : task.status || '';
+  return task.status ? tStatus(task.status) : '';
 }
 
 export function taskColumns() {
@@ -155,7 +182,7 @@ export function openTaskLog(node, upid) {
         if (atBottom) output.scrollTop = output.scrollHeight;
       }
       const running = info.status === 'running';
-      status.textContent = running ? t('running') : info.exitstatus === 'OK' ? t('OK') : info.exitstatus || t('stopped');
+      status.textContent = running ? t('running') : info.exitstatus ? tStatus(info.exitstatus) : t('stopped');
       win.element.dataset.state = running ? 'running' : 'stopped';
       stop.disabled = !running;
       if (running) timer = setTimeout(poll, 1000);

@@ -80,8 +80,10 @@ export function openWizard({ title, steps, setup, parameters, submit, id }) {
     const values = collect(pages.length - 1);
     if (!values) return;
     const sent = parameters(values);
+    // What was typed into a password field is not shown again, only that it is set.
+    const secrets = new Set(Object.values(byName).filter((row) => row.field.type === 'password').map((row) => row.field.name));
     summary.replaceChildren(...Object.entries(sent).filter(([, value]) => value !== undefined && value !== '')
-      .flatMap(([key, value]) => [h('dt', {}, key), h('dd', {}, String(value))]));
+      .flatMap(([key, value]) => [h('dt', {}, key), h('dd', { class: secrets.has(key) ? 'secret' : null }, secrets.has(key) ? '••••••••' : String(value))]));
   }
 
   async function finishWizard() {

@@ -15,15 +15,24 @@ async function realmOptions() {
   return domains.map((domain) => [domain.realm, t(domain.comment || domain.realm)]);
 }
 
-function userFields(user, realms) {
+/** The groups to choose from, as [groupid, groupid] pairs (empty when the user may not list them). */
+async function groupOptions() {
+  const groups = await api.get('/access/groups').catch(() => []);
+  return groups.map((group) => [group.groupid, group.groupid]).sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+function userFields(user, realms, groups) {
   const fields = [];
   if (!user) {
     fields.push({ name: 'name', label: t('User name'), required: true });
     fields.push({ name: 'realm', label: t('Realm'), type: 'select', options: realms, value: 'pve' });
     fields.push({ name: 'password', label: t('Password'), type: 'password', autocomplete: 'new-password' });
+    fields.push({ name: 'confirm', label: t('Confirm password'), type: 'password', autocomplete: 'new-password',
+      validate: (confirm, values) => (confirm !== values.password ? t('Passwords do not match') : null) });
   }
+  const current = user ? (Array.isArray(user.groups) ? user.groups.join(',') : user.groups || '') : '';
   return fields.concat([
-    { name: 'groups', label: t('Group'), value: user ? (user.groups || []).join(',') : '', placeholder: 'admins,ops' },
+    { name: 'groups', label: t('Group'), type: 'multiselect', options: groups, value: current },
     { name: 'expire', label: t('Expire'), type: 'date', value: user ? toDate(user.expire) : '' },
     { name: 'enable', label: t('Enabled'), type: 'checkbox', value: user ? Number(user.enable ?? 1) === 1 : true },
     { name: 'firstname', label: t('First Name'), value: user?.firstname },
@@ -56,8 +65,11 @@ export function usersView(host) {
       { key: 'comment', label: t('Comment') },
     ],
     add: async (reload) => formDialog({
-      title: t('Add: User'), fields: userFields(null, await realmOptions()),
+      title: t('Add: User'), fields: userFields(null, await realmOptions(), await groupOptions()),
       onSubmit: async (values) => {
+        if (values.password && values.password !== values.confirm) {
+          throw new api.APIError(400, t('Passwords do not match'), { confirm: t('Passwords do not match') });
+        }
         const parameters = { userid: `${values.name}@${values.realm}`, ...userParameters(values, true) };
         if (values.password) parameters.password = values.password;
         await api.post('/access/users', parameters);
@@ -65,7 +77,7 @@ export function usersView(host) {
       },
     }),
     edit: async (user, reload) => formDialog({
-      title: t('Edit: User {0}', user.userid), fields: userFields(await api.get(path(user.userid)), []),
+      title: t('Edit: User {0}', user.userid), fields: userFields(await api.get(path(user.userid)), [], await groupOptions()),
       onSubmit: async (values) => { await api.put(path(user.userid), userParameters(values)); reload(); },
     }),
     remove: (user) => api.del(path(user.userid)),

@@ -27,7 +27,7 @@ const rows = () => [
   { key: 'email_from', label: t('Email from address'), field: text('email_from', t('Email from address'), 'root@$hostname'), fallback: 'root@$hostname' },
   { key: 'mac_prefix', label: t('MAC address prefix'), field: text('mac_prefix', t('MAC address prefix'), 'BC:24:11'), fallback: 'BC:24:11' },
   { key: 'max_workers', label: t('Maximal Workers/bulk-action'), field: number('max_workers', t('Maximal Workers/bulk-action'), 1), fallback: '4' },
-  { key: 'next-id', label: t('Next Free VMID Range'), fallback: 'lower=100,upper=1000000',
+  { key: 'next-id', label: t('Next Free VMID Range'), fallback: `${t('Lower')}: 100, ${t('Upper')}: 1000000`,
     parts: [number('lower', t('Lower'), 100), number('upper', t('Upper'), 100)] },
   { key: 'migration', label: t('Migration Settings'), fallback: t('Default'), defaultKey: 'type',
     parts: [select('type', t('Type'), [['secure', t('secure')], ['insecure', t('insecure')]]), text('network', t('Network'), '10.0.0.0/24')] },
@@ -52,10 +52,15 @@ const rows = () => [
     parts: [text('rp', t('Name')), text('origin', t('Origin')), text('id', t('ID')), flag('allow-subdomains', t('Allow Subdomains'))] },
 ];
 
+const choiceLabel = (field, value) => (field?.type === 'select' ? (field.options.find(([key]) => key === String(value)) || [0, value])[1] : String(value));
+
+/** A setting as Proxmox shows it; a property string as `Label: value, ...` in the dialog's words. */
 const shown = (row, value) => {
   if (value === undefined || value === null || value === '') return row.fallback;
-  if (typeof value !== 'object') return row.field?.type === 'select' ? (row.field.options.find(([key]) => key === String(value)) || [0, value])[1] : String(value);
-  return formatPropertyString(Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)])), { defaultKey: row.defaultKey });
+  if (typeof value !== 'object') return choiceLabel(row.field, value);
+  const known = row.parts.filter((part) => value[part.name] !== undefined).map((part) => `${part.label}: ${choiceLabel(part, value[part.name])}`);
+  const other = Object.keys(value).filter((key) => !row.parts.some((part) => part.name === key));
+  return [...known, ...other.map((key) => `${key}=${value[key]}`)].join(', ');
 };
 
 function editRow(row, value, reload) {

@@ -1,6 +1,7 @@
 // The Datacenter panel: Search, Summary, Options, Storage and the Permissions entries.
+import * as api from '../api.js';
 import { h, clear, formatBytes } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, tStatus } from '../i18n.js';
 import * as resources from '../resources.js';
 import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
 import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
@@ -20,9 +21,12 @@ function summary(host) {
     const count = (type, status) => entries.filter((e) => e.type === type && Number(e.template) !== 1 && (!status || e.status === status)).length;
     const sum = (key) => nodes.reduce((total, node) => total + (node[key] || 0), 0);
     const cpu = nodes.reduce((total, node) => total + (node.cpu || 0) * (node.maxcpu || 0), 0);
+    // Without figures (no Sys.Audit on the nodes) there is nothing to add up.
+    const figures = nodes.some((node) => node.maxcpu !== undefined);
+    const health = nodes.length === 0 ? t('unknown') : online === nodes.length ? tStatus('OK') : t('Degraded');
     clear(box).append(
       infoBox(t('Health'), [
-        [t('Status'), online === nodes.length ? t('OK') : t('Degraded')],
+        [t('Status'), health],
         [t('Nodes online'), String(online)],
         [t('Nodes offline'), String(nodes.length - online)],
       ]),
@@ -31,7 +35,7 @@ function summary(host) {
         [t('LXC Container'), t('{0} running, {1} stopped', count('lxc', 'running'), count('lxc', 'stopped'))],
         [t('Templates'), String(entries.filter((e) => Number(e.template) === 1).length)],
       ]),
-      h('section', { class: 'info-box wide' }, h('h2', {}, t('Resources')),
+      figures && h('section', { class: 'info-box wide' }, h('h2', {}, t('Resources')),
         usageBar(t('CPU'), cpu, sum('maxcpu'), (value) => t('{0} CPU(s)', value.toFixed(1))),
         usageBar(t('Memory'), sum('mem'), sum('maxmem'), formatBytes),
         usageBar(t('Storage'), sum('disk'), sum('maxdisk'), formatBytes)));
@@ -40,7 +44,25 @@ function summary(host) {
   return resources.subscribe(paint);
 }
 
+/**
+ * The entries a user without the privilege would only see fail are left out, as in Proxmox:
+ * `[path, privileges]` of each (one of them suffices), checked against /access/permissions.
+ */
+const needs = {
+  summary: ['/', ['Sys.Audit']],
+  options: ['/', ['Sys.Audit']],
+  storage: ['/', ['Sys.Audit']],
+  permissions: ['/access', ['Sys.Audit', 'Permissions.Modify']],
+  users: ['/access', ['Sys.Audit', 'User.Modify']],
+  tokens: ['/access', ['Sys.Audit', 'User.Modify']],
+  groups: ['/access', ['Sys.Audit', 'Group.Allocate']],
+  pools: ['/pool', ['Pool.Audit', 'Pool.Allocate']],
+  roles: ['/access', ['Sys.Audit', 'Permissions.Modify']],
+  realms: ['/access/realm', ['Sys.Audit', 'Realm.Allocate']],
+};
+
 export function datacenterPanel(container, { tab, onTab, onOpen }) {
+  const guarded = (item) => (needs[item.id] ? { ...item, when: api.mayAny(...needs[item.id]) } : item);
   return renderPanel(container, {
     title: t('Datacenter'), iconName: 'datacenter', selected: tab || 'summary', onTab,
     items: [
@@ -55,6 +77,6 @@ export function datacenterPanel(container, { tab, onTab, onOpen }) {
       subItem('pools', t('Pools'), poolsView),
       subItem('roles', t('Roles'), rolesView),
       subItem('realms', t('Realms'), realmsView),
-    ],
+    ].map(guarded),
   });
 }

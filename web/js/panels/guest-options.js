@@ -4,6 +4,8 @@ import { formDialog } from '../dialog.js';
 import { effective, loadConfig, updateConfig } from '../guest-config.js';
 import { t } from '../i18n.js';
 import { propertyGrid } from '../property-grid.js';
+import { editBootOrder } from './boot-order.js';
+import { formatPropertyString, parsePropertyString } from '../property-string.js';
 
 const yes = () => t('Yes');
 const no = () => t('No');
@@ -18,27 +20,58 @@ const lxcOSTypes = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse'
 
 export { qemuOSTypes };
 
+/** Boot order as Proxmox shows it: `order=scsi0;ide2;net0` → `scsi0, ide2, net0` (old `cdn`: Disk, CD-ROM, Network). */
+export function bootOrderText(value) {
+  if (!value) return t('Default');
+  const { order, legacy } = parsePropertyString(value, { defaultKey: 'legacy' });
+  if (order) return order.split(/[;,]/).filter(Boolean).join(', ');
+  const names = { c: t('Disk'), d: t('CD-ROM'), n: t('Network') };
+  return [...(legacy || '')].map((letter) => names[letter] || letter).join(', ') || t('Default');
+}
+
+/** Start/shutdown order as Proxmox writes it: `order=any` unless set, then up and down delays. */
+export function startupText(value) {
+  const { order, up, down } = parsePropertyString(value, { defaultKey: 'order' });
+  return [`order=${order ?? 'any'}`, up !== undefined && `up=${up}`, down !== undefined && `down=${down}`].filter(Boolean).join(',');
+}
+
+/** The guest agent: Enabled or Disabled, then its other settings. */
+export function agentText(value) {
+  if (value === undefined || value === '') return `${t('Default')} (${t('Disabled')})`;
+  const { enabled, ...rest } = parsePropertyString(value, { defaultKey: 'enabled' });
+  const extras = Object.entries(rest).map(([key, setting]) => `${key}=${setting}`);
+  return [Number(enabled) ? t('Enabled') : t('Disabled'), ...extras].join(', ');
+}
+
+/** Hotplug: `network,disk,usb` → `Disk, Network, USB`; 0 is disabled, 1 the default set. */
+export function hotplugText(value) {
+  const names = { disk: t('Disk'), network: t('Network'), usb: 'USB', memory: t('Memory'), cpu: 'CPU', cloudinit: 'Cloud-Init' };
+  const list = value === '1' ? ['network', 'disk', 'usb'] : String(value).split(',').filter((item) => item && item !== '0');
+  if (!list.length) return t('Disabled');
+  return Object.keys(names).filter((key) => list.includes(key)).map((key) => names[key]).join(', ');
+}
+
 const qemuOptions = () => [
   { key: 'name', label: t('Name') },
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'startup', label: t('Start/Shutdown order'), format: startupText, parts: startupParts, defaultKey: 'order' },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: qemuOSTypes, fallback: 'other' },
-  { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0' },
+  { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0', format: bootOrderText },
   flag('tablet', t('Use tablet for pointer'), 1),
-  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb' },
+  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb', format: hotplugText },
   flag('acpi', t('ACPI support'), 1),
   flag('kvm', t('KVM hardware virtualization'), 1),
   flag('freeze', t('Freeze CPU at startup'), 0),
   flag('localtime', t('Use local time for RTC'), 0),
   flag('protection', t('Protection'), 0),
-  { key: 'agent', label: t('QEMU Guest Agent'), placeholder: 'enabled=1', fallback: '0' },
+  { key: 'agent', label: t('QEMU Guest Agent'), format: agentText, parts: agentParts, defaultKey: 'enabled', writeDefaultKey: true },
   { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
   { key: 'description', label: t('Notes'), type: 'textarea' },
 ];
 
 const lxcOptions = () => [
   flag('onboot', t('Start at boot'), 0),
-  { key: 'startup', label: t('Start/Shutdown order'), placeholder: 'order=1,up=30,down=60' },
+  { key: 'startup', label: t('Start/Shutdown order'), format: startupText, parts: startupParts, defaultKey: 'order' },
   { key: 'ostype', label: t('OS Type'), type: 'select', options: lxcOSTypes },
   { key: 'arch', label: t('Architecture'), type: 'select', options: ['amd64', 'i386', 'arm64', 'armhf', 'riscv32', 'riscv64'].map((a) => [a]), fallback: 'amd64' },
   flag('console', t('/dev/console'), 1),
@@ -52,13 +85,54 @@ const lxcOptions = () => [
 ];
 
 function shown(option, item) {
+  if (option.format) return option.format(effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : undefined));
   const value = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   if (option.type === 'checkbox') return Number(value) ? yes() : no();
   if (option.type === 'select') return (option.options.find(([key]) => key === value) || [value, value])[1] ?? value;
   return value;
 }
 
-function editOption(entry, option, item, digest, reload) {
+/** Proxmox's dialog for the guest agent: a checkbox and the agent's settings instead of `enabled=1,...`. */
+const agentParts = () => [
+  { name: 'enabled', label: t('Use QEMU Guest Agent'), type: 'checkbox', bare: '0' },
+  { name: 'fstrim_cloned_disks', label: t('Run guest-trim after a disk move or VM migration'), type: 'checkbox' },
+  { name: 'type', label: t('Type'), type: 'select', options: [['', `${t('Default')} (VirtIO)`], ['virtio', 'VirtIO'], ['isa', 'ISA']] },
+];
+
+/** Start/shutdown order, startup delay and shutdown timeout as three numbers. */
+const startupParts = () => [
+  { name: 'order', label: t('Start/Shutdown order'), type: 'number', min: 0, placeholder: 'any' },
+  { name: 'up', label: t('Startup delay'), type: 'number', min: 0, placeholder: t('Default') },
+  { name: 'down', label: t('Shutdown timeout'), type: 'number', min: 0, placeholder: t('Default') },
+];
+
+/**
+ * A property-string option edited as one field per key. The result is written back as
+ * `key=value,...` (the `defaultKey` first, bare); nothing set, or only `bare`, deletes it.
+ */
+function editParts(entry, option, item, digest, reload) {
+  const parsed = parsePropertyString(effective(item) ?? '', { defaultKey: option.defaultKey });
+  formDialog({
+    title: t('Edit: {0}', option.label),
+    fields: option.parts().map((part) => ({ ...part, value: part.type === 'checkbox' ? Number(parsed[part.name] ?? 0) === 1 : parsed[part.name] ?? '' })),
+    onSubmit: async (values) => {
+      const result = { ...parsed };
+      for (const part of option.parts()) {
+        const value = values[part.name];
+        result[part.name] = part.type === 'checkbox' ? (value ? '1' : part.bare ?? '') : String(value).trim();
+      }
+      const text = formatPropertyString(result, { defaultKey: option.writeDefaultKey ? option.defaultKey : null });
+      const bare = option.parts().find((part) => part.bare !== undefined)?.bare;
+      await updateConfig(entry, { [option.key]: text === bare ? '' : text }, digest);
+      reload();
+    },
+  });
+}
+
+function editOption(entry, option, items, digest, reload) {
+  const item = items.get(option.key);
+  if (option.key === 'boot' && entry.type === 'qemu') { editBootOrder(entry, items, digest, reload); return; }
+  if (option.parts) { editParts(entry, option, item, digest, reload); return; }
   const current = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   formDialog({
     title: t('Edit: {0}', option.label), className: option.type === 'textarea' ? 'wide' : '',
@@ -86,6 +160,6 @@ export function optionsView(host, entry) {
           pending: Boolean(item && (item.pending !== undefined || item.delete)) };
       });
     },
-    edit: (row, reload) => editOption(entry, row.option, config.items.get(row.key), config.digest, reload),
+    edit: (row, reload) => editOption(entry, row.option, config.items, config.digest, reload),
   });
 }

@@ -1,8 +1,8 @@
 // A VM's or container's panel with Proxmox's side menu. The Summary polls status/current
 // and carries the power buttons; the other entries live in their own modules.
 import * as api from '../api.js';
-import { h, clear, formatBytes, formatDuration, tagChips } from '../dom.js';
-import { guestActions, guestPath } from '../guest-actions.js';
+import { h, clear, formatBytes, formatDuration, formatPercent, tagChips } from '../dom.js';
+import { consoleParams, guestActions, guestPath, openConsole } from '../guest-actions.js';
 import { t } from '../i18n.js';
 import { menuButton } from '../menu.js';
 import * as resources from '../resources.js';
@@ -52,7 +52,8 @@ function statusRows(entry, status) {
 function resourceBox(entry, status) {
   const cpu = status.cpu || 0;
   return h('section', { class: 'info-box wide' }, h('h2', {}, t('Resources')),
-    usageBar(t('CPU usage'), cpu, 1, () => t('{0} of {1} CPU(s)', `${(cpu * 100).toFixed(1)} %`, status.cpus ?? entry.maxcpu)),
+    usageBar(t('CPU usage'), cpu, 1, formatPercent,
+      { text: t('{0} of {1} CPU(s)', formatPercent(cpu), status.cpus ?? entry.maxcpu) }),
     usageBar(t('Memory usage'), status.mem || 0, status.maxmem, formatBytes),
     entry.type === 'lxc' ? usageBar(t('Bootdisk size'), status.disk || 0, status.maxdisk, formatBytes)
       : h('p', { id: 'guest-bootdisk' }, `${t('Bootdisk size')}: ${formatBytes(status.maxdisk)}`));
@@ -87,8 +88,38 @@ function summary(host, id) {
   return () => { closed = true; clearTimeout(timer); actions.stop(); unsubscribe(); };
 }
 
+/**
+ * The Console entry, as in Proxmox: the console window embedded in the panel while the guest
+ * runs (a Start button otherwise), and a button to open it in its own window.
+ */
+function consoleView(host, id) {
+  const area = h('div', { class: 'console-area', id: 'guest-console-area' });
+  host.append(area);
+  let running = null;
+  const paint = () => {
+    const entry = resources.find(id);
+    if (!entry || (entry.status === 'running') === running) return;
+    running = entry.status === 'running';
+    const detach = h('button', { type: 'button', id: 'console-window', disabled: running ? null : true, onclick: () => openConsole(entry) },
+      t('Open in a new window'));
+    if (running) {
+      const src = `/console.html?${new URLSearchParams(consoleParams(entry))}`;
+      clear(area).append(h('div', { class: 'toolbar' }, detach), h('iframe', { class: 'shell-frame', id: 'guest-console', title: t('Console'), src }));
+      return;
+    }
+    const start = h('button', { type: 'button', id: 'console-start', class: 'primary', disabled: Number(entry.template) === 1 ? true : null,
+      onclick: async () => { const actions = await guestActions(entry); actions.find((action) => action.id === 'start').run(); } }, t('Start'));
+    clear(area).append(h('div', { class: 'toolbar' }, detach),
+      h('div', { class: 'console-stopped' }, h('p', {}, t('Guest not running')), start));
+  };
+  paint();
+  return resources.subscribe(paint);
+}
+
 function menuItems(entry, id) {
   const summaryItem = { id: 'summary', label: t('Summary'), render: (host) => summary(host, id) };
+  const consoleItem = { id: 'console', label: t('Console'), render: (host) => consoleView(host, id),
+    when: api.hasMethod('POST', `/nodes/{node}/${entry.type}/{vmid}/${entry.type === 'qemu' ? 'vncproxy' : 'termproxy'}`) };
   const shared = [
     { id: 'snapshots', label: t('Snapshots'), render: (host) => snapshotsView(host, entry),
       when: api.hasMethod('GET', `/nodes/{node}/${entry.type}/{vmid}/snapshot`) },
@@ -96,11 +127,11 @@ function menuItems(entry, id) {
     { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host, { path: `/vms/${entry.vmid}` }) },
   ];
   if (entry.type === 'qemu') {
-    return [summaryItem,
+    return [summaryItem, consoleItem,
       { id: 'hardware', label: t('Hardware'), render: (host) => hardwareView(host, entry) },
       { id: 'options', label: t('Options'), render: (host) => optionsView(host, entry) }, ...shared];
   }
-  return [summaryItem,
+  return [summaryItem, consoleItem,
     { id: 'resources', label: t('Resources'), render: (host) => lxcResources(host, entry) },
     { id: 'network', label: t('Network'), render: (host) => lxcNetwork(host, entry) },
     { id: 'dns', label: t('DNS'), render: (host) => lxcDNS(host, entry) },

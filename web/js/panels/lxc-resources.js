@@ -6,6 +6,7 @@ import { loadConfig, updateConfig } from '../guest-config.js';
 import { Grid } from '../grid.js';
 import { t } from '../i18n.js';
 import { formatPropertyString, parsePropertyString } from '../property-string.js';
+import { bridgeField } from '../network-choices.js';
 
 /** A list of config rows with Edit (and optionally Add/Remove); `rows(items)` builds it. */
 function configList(host, entry, { label, rows, edit, add, removable = null }) {
@@ -80,13 +81,13 @@ export function lxcResources(host, entry) {
 const ipModes = () => [['', t('none')], ['dhcp', 'DHCP'], ['static', t('Static')]];
 
 /** Name, bridge, VLAN, firewall, IPv4 and IPv6 of a container NIC, as in the Create CT wizard. */
-export function ctNICFields(current = {}) {
+export function ctNICFields(current = {}, node = null) {
   const mode = (ip) => (!ip ? '' : ['dhcp', 'auto', 'manual'].includes(ip) ? ip : 'static');
   return [
     { name: 'name', label: t('Name'), value: current.name ?? 'eth0', required: true,
       validate: (name) => (/^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/.test(name) ? null : t('Invalid interface name')) },
     { name: 'hwaddr', label: t('MAC address'), value: current.hwaddr ?? '', placeholder: t('auto') },
-    { name: 'bridge', label: t('Bridge'), value: current.bridge ?? 'vmbr0' },
+    bridgeField(node, current.bridge),
     { name: 'tag', label: t('VLAN Tag'), type: 'number', min: 1, max: 4094, value: current.tag ?? '', placeholder: t('no VLAN') },
     { name: 'firewall', label: t('Firewall'), type: 'checkbox', value: current.firewall ? current.firewall === '1' : true },
     { name: 'ipmode', label: t('IPv4'), type: 'select', options: ipModes(), value: mode(current.ip) },
@@ -115,11 +116,11 @@ export function lxcNetwork(host, entry) {
       .map((key) => ({ key, label: key, text: value(items, key) })),
     edit: (context, row) => {
       const current = parsePropertyString(value(context.items, row.key));
-      editSetting(context, row, ctNICFields(current), (values) => ({ [row.key]: ctNICValue(values, current) }));
+      editSetting(context, row, ctNICFields(current, context.entry.node), (values) => ({ [row.key]: ctNICValue(values, current) }));
     },
     add: (context) => {
       const key = Array.from({ length: 32 }, (_, index) => `net${index}`).find((name) => !context.items.has(name));
-      editSetting(context, { label: t('Network Device') }, ctNICFields({ name: `eth${key.slice(3)}` }), (values) => ({ [key]: ctNICValue(values) }));
+      editSetting(context, { label: t('Network Device') }, ctNICFields({ name: `eth${key.slice(3)}` }, context.entry.node), (values) => ({ [key]: ctNICValue(values) }));
     },
     removable: () => true,
   });

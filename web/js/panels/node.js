@@ -84,19 +84,25 @@ function shell(host, node) {
 }
 
 export function nodePanel(container, node, { tab, onTab, onOpen }) {
+  // Every user sees the node; its entries need the privileges their API methods check.
+  const audit = api.mayAny(`/nodes/${node}`, ['Sys.Audit']);
+  const auditRoot = api.mayAny('/', ['Sys.Audit']);
+  const shellAllowed = Promise.all([api.hasMethod('POST', '/nodes/{node}/termproxy'), api.mayAny(`/nodes/${node}`, ['Sys.Console'])])
+    .then((answers) => answers.every(Boolean));
+  const guarded = (item, when) => ({ ...item, when });
   return renderPanel(container, {
     title: t('Node {0}', `'${node}'`), iconName: 'node', selected: tab || 'summary', onTab,
     items: [
       { id: 'search', label: t('Search'), render: (host) => searchView(host, { node, onOpen }) },
-      { id: 'summary', label: t('Summary'), render: (host) => summary(host, node) },
-      { id: 'notes', label: t('Notes'), render: (host) => notes(host, node) },
-      { id: 'shell', label: t('Shell'), render: (host) => shell(host, node), when: api.hasMethod('POST', '/nodes/{node}/termproxy') },
+      { id: 'summary', label: t('Summary'), render: (host) => summary(host, node), when: audit },
+      { id: 'notes', label: t('Notes'), render: (host) => notes(host, node), when: auditRoot },
+      { id: 'shell', label: t('Shell'), render: (host) => shell(host, node), when: shellAllowed },
       // Like Proxmox's System entry, which opens its first sub-entry (DNS here: Faro has no Network view yet).
-      { id: 'system', label: t('System'), render: (host) => dnsView(host, node) },
-      subItem('dns', t('DNS'), (host) => dnsView(host, node)),
-      subItem('hosts', t('Hosts'), (host) => hostsView(host, node)),
-      subItem('time', t('Time'), (host) => timeView(host, node)),
-      subItem('syslog', t('Syslog'), (host) => syslogView(host, node)),
+      { id: 'system', label: t('System'), render: (host) => dnsView(host, node), when: audit },
+      guarded(subItem('dns', t('DNS'), (host) => dnsView(host, node)), audit),
+      guarded(subItem('hosts', t('Hosts'), (host) => hostsView(host, node)), auditRoot),
+      guarded(subItem('time', t('Time'), (host) => timeView(host, node)), audit),
+      guarded(subItem('syslog', t('Syslog'), (host) => syslogView(host, node)), audit),
       { id: 'tasks', label: t('Task History'), render: (host) => taskHistoryView(host, node) },
     ],
   });

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { formatPropertyString, parsePropertyString } from '../property-string.js';
 import { buses, cacheModes, freeSlot, nicModelOptions, nicModels } from '../qemu-choices.js';
 import { formatsOf, storageOptions, storagesFor, volumeOptions } from '../storage-choices.js';
+import { bridgeField } from '../network-choices.js';
 
 export const isCDROM = (value) => /(^|,)media=cdrom(,|$)/.test(String(value || ''));
 export const isDisk = (key, value) => /^(ide|sata|scsi|virtio)\d+$/.test(key) && value !== undefined && !isCDROM(value);
@@ -97,9 +98,9 @@ export async function editCDROM(context, key, value) {
 }
 
 /** Bridge, VLAN tag, model, MAC and firewall, as in the wizard's Network step. */
-export function nicFields(current = {}) {
+export function nicFields(current = {}, node = null) {
   return [
-    { name: 'bridge', label: t('Bridge'), value: current.bridge ?? 'vmbr0', placeholder: 'vmbr0' },
+    bridgeField(node, current.bridge),
     { name: 'tag', label: t('VLAN Tag'), type: 'number', min: 1, max: 4094, value: current.tag ?? '', placeholder: t('no VLAN') },
     { name: 'model', label: t('Model'), type: 'select', options: nicModelOptions(), value: current.model ?? 'virtio' },
     { name: 'macaddr', label: t('MAC address'), value: current.macaddr ?? '', placeholder: t('auto'),
@@ -118,7 +119,7 @@ export function addNIC(context) {
   const slot = Array.from({ length: 32 }, (_, index) => `net${index}`).find((key) => !keys.has(key));
   formDialog({
     title: t('Add: {0}', t('Network Device')),
-    fields: nicFields(),
+    fields: nicFields({}, context.entry.node),
     onSubmit: (values) => save(context, { [slot]: nicValue(values) }),
   });
 }
@@ -127,7 +128,7 @@ export function editNIC(context, key, value) {
   const current = parsePropertyString(value, { models: nicModels });
   formDialog({
     title: t('Edit: {0}', t('Network Device ({0})', key)),
-    fields: nicFields(current),
+    fields: nicFields(current, context.entry.node),
     onSubmit: (values) => save(context, { [key]: nicValue(values, current) }),
   });
 }

@@ -2,6 +2,7 @@
 import * as api from '../api.js';
 import { formDialog } from '../dialog.js';
 import { t } from '../i18n.js';
+import * as resources from '../resources.js';
 import { crudList, yesNo } from './crud.js';
 
 const types = [['dir', 'Directory'], ['btrfs', 'BTRFS'], ['lvmthin', 'LVM-Thin'], ['lvm', 'LVM']];
@@ -18,16 +19,30 @@ const typeFields = {
   lvm: (storage) => [{ name: 'vgname', label: t('Volume group'), value: storage?.vgname, required: true, disabled: Boolean(storage) }],
 };
 
+/** The content types a storage type holds, with the names Proxmox gives them. */
+const contentTypes = () => [['images', t('Disk image')], ['rootdir', t('Container')], ['iso', t('ISO image')],
+  ['vztmpl', t('Container template')], ['backup', t('VZDump backup file')], ['snippets', t('Snippets')]];
+const blockContent = ['images', 'rootdir'];
+
 function fields(type, storage) {
+  const content = contentTypes().filter(([value]) => !type.startsWith('lvm') || blockContent.includes(value));
   return [
     ...(storage ? [] : [{ name: 'storage', label: t('ID'), required: true }]),
     ...typeFields[type](storage),
-    { name: 'content', label: t('Content'), value: storage?.content ?? (type.startsWith('lvm') ? 'images,rootdir' : 'images,rootdir,iso,vztmpl,backup,snippets'),
-      placeholder: 'images,rootdir,iso,vztmpl,backup,snippets' },
-    { name: 'nodes', label: t('Nodes'), value: storage?.nodes ?? '', placeholder: t('All (No restrictions)') },
+    { name: 'content', label: t('Content'), type: 'multiselect', options: content, required: true,
+      value: storage?.content ?? (type.startsWith('lvm') ? 'images,rootdir' : 'images,rootdir,iso,vztmpl,backup,snippets') },
+    // None chosen: every node (Proxmox: "All (No restrictions)").
+    { name: 'nodes', label: t('Nodes'), type: 'multiselect', options: nodeOptions(storage?.nodes), value: storage?.nodes ?? '' },
     { name: 'enable', label: t('Enable'), type: 'checkbox', value: !Number(storage?.disable ?? 0) },
     ...(type === 'lvm' || type === 'dir' ? [{ name: 'shared', label: t('Shared'), type: 'checkbox', value: Boolean(Number(storage?.shared ?? 0)) }] : []),
   ];
+}
+
+/** The cluster's nodes from the live resource list, plus any the storage names that are gone. */
+function nodeOptions(current = '') {
+  const names = new Set([...resources.all()].filter((entry) => entry.type === 'node').map((entry) => entry.node));
+  for (const name of String(current).split(',').filter(Boolean)) names.add(name);
+  return [...names].sort().map((name) => [name, name]);
 }
 
 function parameters(values, storage) {

@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import { setOptions } from '../dialog.js';
 import { t } from '../i18n.js';
 import { ctNICFields, ctNICValue } from '../panels/lxc-resources.js';
+import { bridgeOptions } from '../network-choices.js';
 import { storageOptions, storagesFor } from '../storage-choices.js';
 import { taskStarted } from '../tasks.js';
 import { openWizard } from '../wizard.js';
@@ -66,7 +67,8 @@ function setup(rows) {
   rows.templatestorage.input.addEventListener('change', () => loadTemplates().catch(() => setOptions(rows.ostemplate.input, [])));
   watchNode(rows, async (chosen) => {
     node = chosen;
-    const [templateStorages, rootStorages] = await Promise.all([storagesFor(node, 'vztmpl'), storagesFor(node, 'rootdir')]);
+    const [templateStorages, rootStorages, bridges] = await Promise.all([storagesFor(node, 'vztmpl'), storagesFor(node, 'rootdir'), bridgeOptions(node)]);
+    setOptions(rows.bridge.input, bridges);
     setOptions(rows.templatestorage.input, storageOptions(templateStorages));
     setOptions(rows.storage.input, storageOptions(rootStorages));
     await loadTemplates();

@@ -7,6 +7,7 @@ import { qemuOSTypes } from '../panels/guest-options.js';
 import { diskOptionFields, diskOptions, nicFields, nicValue } from '../panels/qemu-devices.js';
 import { formatPropertyString } from '../property-string.js';
 import { bioses, buses, cpuTypes, displays, machines, scsiControllers } from '../qemu-choices.js';
+import { bridgeOptions } from '../network-choices.js';
 import { formatsOf, storageOptions, storagesFor, volumeOptions } from '../storage-choices.js';
 import { taskStarted } from '../tasks.js';
 import { openWizard } from '../wizard.js';
@@ -89,8 +90,9 @@ function setup(rows) {
   nonet.addEventListener('change', paintNet);
   rows.storage.input.addEventListener('change', paintFormats);
   watchNode(rows, async (node) => {
-    const [isos, images] = await Promise.all([volumeOptions(node, 'iso'), storagesFor(node, 'images')]);
+    const [isos, images, bridges] = await Promise.all([volumeOptions(node, 'iso'), storagesFor(node, 'images'), bridgeOptions(node)]);
     setOptions(rows.iso.input, isos);
+    setOptions(rows.bridge.input, bridges);
     storages = images;
     setOptions(rows.storage.input, storageOptions(images));
     paintFormats();
