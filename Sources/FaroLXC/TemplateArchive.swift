@@ -6,6 +6,10 @@ import Foundation
 /// leaving out what the plan skips.
 public struct TemplateArchive: Sendable {
     public let path: String
+    /// The file that was judged, held open: listing and extraction read this one file through
+    /// `/proc/self/fd`, so a template replaced at `path` in between (an upload finishes by a
+    /// rename) is not what gets unpacked.
+    let source: PinnedFile
     /// tar's decompression flag.
     public let compression: String
     /// Member names extraction leaves out (everything below `/dev`).
@@ -14,8 +18,10 @@ public struct TemplateArchive: Sendable {
     /// Lists `path` with tar and judges every member before anything is unpacked.
     public static func checked(_ path: String, runner: any CommandRunner) async throws -> TemplateArchive {
         let compression = try compressionFlag(path)
+        let source = try PinnedFile(path)
         let command = Command(
-            "tar", ["--list", "--verbose", "--numeric-owner", "--quoting-style=c", compression, "--file", path])
+            "tar", ["--list", "--verbose", "--numeric-owner", "--quoting-style=c", compression, "--file", "-"],
+            inputFile: source.path)
         let listing = try await runner.run(command)
         guard listing.succeeded else {
             throw LXCError.badTemplate(path, "unreadable archive: \(CommandError.failed(listing))")
@@ -28,7 +34,7 @@ public struct TemplateArchive: Sendable {
             entries.append(entry)
         }
         let plan = try TemplatePlan(entries, archive: path)
-        return TemplateArchive(path: path, compression: compression, skipped: plan.skipped)
+        return TemplateArchive(path: path, source: source, compression: compression, skipped: plan.skipped)
     }
 
     /// tar's flag for the archive's compression, from its name.
@@ -52,7 +58,7 @@ public struct TemplateArchive: Sendable {
         }
         let command = Command(
             "lxc-usernsexec", Self.userNamespaceMap(unprivileged: unprivileged) + ["--"] + tarArguments,
-            workingDirectory: rootfs, inputFile: path)
+            workingDirectory: rootfs, inputFile: source.path)
         try await runner.run(command).checked()
     }
 
@@ -74,4 +80,20 @@ public struct TemplateArchive: Sendable {
             "--no-wildcards", "--anchored",
         ] + skipped.map { "--exclude=" + $0 }
     }
+}
+
+/// An open, read-only file, named by `/proc/self/fd/<n>` for as long as the value lives.
+final class PinnedFile: Sendable {
+    let descriptor: Int32
+
+    init(_ path: String) throws(LXCError) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw LXCError.badTemplate(path, "unable to open: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    var path: String { "/proc/self/fd/\(descriptor)" }
+
+    deinit { close(descriptor) }
 }

@@ -64,6 +64,23 @@ import Testing
         return tar
     }
 
+    /// A template replaced at its path after it was judged (an upload ends with a rename) is
+    /// not what gets unpacked: both steps read the one file that was opened.
+    @Test(.enabled(if: Self.missing == nil, "needs root, tar and lxc-usernsexec"))
+    func aTemplateSwappedAfterTheCheckIsNotUnpacked() async throws {
+        let scene = try await Scene(Self.template(device: "dev/mem"))
+        defer { scene.directory.remove() }
+        let archive = try await TemplateArchive.checked(scene.archive, runner: SubprocessRunner())
+        var swapped = TarArchive()
+        swapped.addDirectory("./")
+        swapped.addFile("./etc/hostname", "swapped\n")
+        try await swapped.writeGzipped(to: scene.directory.file("other.tar.gz"))
+        try FileIO.rename(scene.directory.file("other.tar.gz"), to: scene.archive)
+        try await archive.extract(into: scene.rootfs, unprivileged: true, runner: SubprocessRunner())
+        #expect(try FileIO.readText(scene.rootfs + "/etc/hostname") == "template\n")
+        #expect(scene.damage() == [])
+    }
+
     @Test(
         .enabled(if: Self.missing == nil, "needs root, tar and lxc-usernsexec"),
         arguments: ["dev/mem", "./dev/mem", ".//dev/mem", "dev//mem", "./dev/./mem", "dev/pts/mem"], [false, true])
@@ -140,7 +157,8 @@ import Testing
     func theKernelRefusesADeviceTheCheckLetThrough(unprivileged: Bool) async throws {
         let scene = try await Scene(Self.template(device: "dev/mem"))
         defer { scene.directory.remove() }
-        let unchecked = TemplateArchive(path: scene.archive, compression: "--gzip", skipped: [])
+        let unchecked = TemplateArchive(
+            path: scene.archive, source: try PinnedFile(scene.archive), compression: "--gzip", skipped: [])
         await #expect(throws: CommandError.self) {
             try await unchecked.extract(into: scene.rootfs, unprivileged: unprivileged, runner: SubprocessRunner())
         }
