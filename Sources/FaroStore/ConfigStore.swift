@@ -89,17 +89,40 @@ public protocol ConfigStore: Sendable {
 
 extension ConfigStore {
     /// Runs `body` while holding the named lock (10 s to acquire, 120 s lease, as Proxmox's),
-    /// in the caller's isolation.
+    /// in the caller's isolation. The lease is renewed every third of its length while `body`
+    /// runs, so work that takes longer than one lease (a clone of a large disk) keeps its lock
+    /// for as long as this process lives; a lock that could not be renewed (its lease lapsed
+    /// and another holder took it) makes the call fail with `lockLost` once `body` returns.
     public func withLock<T: Sendable>(
         _ name: String, lease: Duration = .seconds(120), timeout: Duration = .seconds(10),
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
     ) async throws -> T {
         let lock = try await acquireLock(name, lease: lease, timeout: timeout)
+        let keeper = Task { [self] () async -> StoreError? in
+            while true {
+                do {
+                    try await Task.sleep(for: lease / 3)
+                } catch {
+                    return nil
+                }
+                do {
+                    try await renewLock(lock, lease: lease)
+                } catch StoreError.lockLost(let name) {
+                    return .lockLost(name: name)
+                } catch {
+                    // A renewal that failed for another reason (a busy database) is tried again.
+                    continue
+                }
+            }
+        }
         do {
             let result = try await body()
+            keeper.cancel()
+            if let lost = await keeper.value { throw lost }
             try await releaseLock(lock)
             return result
         } catch {
+            keeper.cancel()
             try? await releaseLock(lock)
             throw error
         }
