@@ -64,6 +64,8 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        // The core VMs and containers share: config store, the VMID's lock, volume ledger.
+        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroQMP",
             dependencies: [
@@ -76,12 +78,14 @@ let package = Package(
         ),
         .target(
             name: "FaroQemu",
-            dependencies: ["FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore"],
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore", "FaroGuest",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FaroLXC",
-            dependencies: ["FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage"],
+            dependencies: ["FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage", "FaroGuest"],
             swiftSettings: swiftSettings
         ),
         // The VM and CT option schemas live with the guest code; the declarations reuse them.
@@ -90,7 +94,7 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroQemu", "FaroQMP", "FaroLXC",
+                "FaroStorage", "FaroGuest", "FaroQemu", "FaroQMP", "FaroLXC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -174,6 +178,10 @@ let package = Package(
             name: "FaroLXCTests",
             dependencies: ["FaroLXC", "FaroTesting", "FaroSupport", "FaroStorage", "FaroStore", "FaroConfig", "FaroModel"],
             exclude: ["Golden"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroStore", "FaroTesting", "FaroModel"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(

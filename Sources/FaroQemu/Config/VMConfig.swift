@@ -1,10 +1,11 @@
 import FaroConfig
+import FaroGuest
 import FaroModel
 import FaroSchema
 
 /// A VM config (`nodes/<node>/qemu-server/<vmid>.conf`) with typed views of the options the
 /// driver needs. The text stays the source: keys Faro does not know are kept as they are.
-public struct VMConfig: Sendable, Equatable {
+public struct VMConfig: GuestConfig, Equatable {
     public static let pendingSection = "PENDING"
 
     public var file: GuestConfigFile

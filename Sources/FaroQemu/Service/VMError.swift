@@ -10,7 +10,6 @@ public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
     case protected(vmid: Int)
     case running(vmid: Int, operation: String)
     case template(vmid: Int)
-    case digestMismatch
     case failed(String)
 
     public var description: String {
@@ -22,7 +21,6 @@ public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
         case .protected(let vmid): return "can't remove VM \(vmid) - protection mode enabled"
         case .running(let vmid, let operation): return "VM \(vmid) is running - \(operation) failed"
         case .template: return "you can't start a vm if it's a template"
-        case .digestMismatch: return "detected modified configuration - file changed by other user? Try again."
         case .failed(let message): return message
         }
     }

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroStorage
 
@@ -19,7 +20,7 @@ extension VMService {
     /// Checks everything before the task: the disk, locks, digest, target storage and format.
     func planMove(_ vmid: Int, _ move: VMDiskMove) async throws -> MovePlan {
         let (config, file) = try await read(vmid)
-        if let digest = move.digest, digest != file.digest { throw VMError.digestMismatch }
+        try GuestConfigStore<VMConfig>.checkDigest(move.digest, of: file, vmid: guestID(vmid))
         try Self.checkLock(config, vmid: vmid, skiplock: false)
         guard let text = config[move.disk] else { throw VMError.parameter("disk", "disk '\(move.disk)' does not exist") }
         let volume = try Self.movableVolume(move.disk, text)

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroQMP
 import FaroSchema
@@ -18,7 +19,7 @@ extension VMService {
         async throws
     {
         let (config, file) = try await read(vmid)
-        if let digest, digest != file.digest { throw VMError.digestMismatch }
+        try GuestConfigStore<VMConfig>.checkDigest(digest, of: file, vmid: guestID(vmid))
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         guard let text = config[key], let drive = try? Drive(key: key, text: text) else {
             throw VMError.parameter("disk", "disk '\(key)' does not exist")

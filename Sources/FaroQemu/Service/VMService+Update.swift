@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 
 /// What `PUT`/`POST .../config` asks for.
@@ -91,10 +92,4 @@ extension VMService {
             throw error
         }
     }
-}
-
-/// Volumes allocated inside a config change, so a failure can free them again.
-actor VolumeLedger {
-    private(set) var volumes: [String] = []
-    func add(_ volume: String) { volumes.append(volume) }
 }
