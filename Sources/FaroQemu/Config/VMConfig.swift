@@ -39,7 +39,7 @@ public struct VMConfig: GuestConfig, Equatable {
 
     // MARK: typed views
 
-    public func name(vmid: Int) -> String { self["name"] ?? "VM \(vmid)" }
+    public func name(vmid: VMID) -> String { self["name"] ?? "VM \(vmid)" }
     public var lock: String? { self["lock"] }
     public var isTemplate: Bool { Self.flag(self["template"], default: false) }
     public var isProtected: Bool { Self.flag(self["protection"], default: false) }

@@ -4,12 +4,12 @@ import FaroModel
 /// name the offending parameter; the API reports them as 400 with that key.
 public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
     case parameter(String, String)
-    case notFound(vmid: Int, path: String)
-    case alreadyExists(vmid: Int)
-    case locked(vmid: Int, lock: String)
-    case protected(vmid: Int)
-    case running(vmid: Int, operation: String)
-    case template(vmid: Int)
+    case notFound(vmid: VMID, path: String)
+    case alreadyExists(vmid: VMID)
+    case locked(vmid: VMID, lock: String)
+    case protected(vmid: VMID)
+    case running(vmid: VMID, operation: String)
+    case template(vmid: VMID)
     case failed(String)
 
     public var description: String {

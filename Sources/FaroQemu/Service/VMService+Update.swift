@@ -26,7 +26,7 @@ extension VMService {
         "shares", "autostart", "template",
     ]
 
-    public func updateConfig(_ vmid: Int, _ change: VMConfigChange, isRoot: Bool, log: @Sendable (String) -> Void = { _ in })
+    public func updateConfig(_ vmid: VMID, _ change: VMConfigChange, isRoot: Bool, log: @Sendable (String) -> Void = { _ in })
         async throws
     {
         var set = change.set

@@ -33,39 +33,31 @@ public struct VMService: Sendable {
         self.qemuExecutable = qemuExecutable
         self.clock = clock
         configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server") { vmid, path in
-            VMError.notFound(vmid: vmid.rawValue, path: path)
+            VMError.notFound(vmid: vmid, path: path)
         }
     }
 
-    public func configPath(_ vmid: Int) -> String { "\(configs.directory)/\(vmid).conf" }
+    public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
 
     /// The VMIDs of this node's VMs.
-    public func list() async throws -> [Int] { try await configs.list().map(\.rawValue) }
+    public func list() async throws -> [VMID] { try await configs.list() }
 
-    public func read(_ vmid: Int) async throws -> (config: VMConfig, file: StoreFile) {
-        try await configs.read(guestID(vmid))
-    }
+    public func read(_ vmid: VMID) async throws -> (config: VMConfig, file: StoreFile) { try await configs.read(vmid) }
 
     /// Changes the config under the VMID's lock. `change` may throw to leave the file as it was.
     @discardableResult
     public func update<T: Sendable>(
-        _ vmid: Int, digest: String? = nil, _ change: @Sendable (inout VMConfig) async throws -> T
+        _ vmid: VMID, digest: String? = nil, _ change: @Sendable (inout VMConfig) async throws -> T
     ) async throws -> T {
-        try await configs.update(guestID(vmid), digest: digest, change)
-    }
-
-    /// The guest core's identifier of a VMID; one out of range has no config.
-    func guestID(_ vmid: Int) throws -> VMID {
-        guard let id = VMID(vmid) else { throw VMError.notFound(vmid: vmid, path: configPath(vmid)) }
-        return id
+        try await configs.update(vmid, digest: digest, change)
     }
 
     /// Refuses a locked VM unless `skiplock`.
-    static func checkLock(_ config: VMConfig, vmid: Int, skiplock: Bool) throws {
+    static func checkLock(_ config: VMConfig, vmid: VMID, skiplock: Bool) throws {
         if let lock = config.lock, !skiplock { throw VMError.locked(vmid: vmid, lock: lock) }
     }
 
-    public func isRunning(_ vmid: Int) async -> Bool { await runtime.process(vmid) != nil }
+    public func isRunning(_ vmid: VMID) async -> Bool { await runtime.process(vmid) != nil }
 
     /// Frees volumes, logging what fails instead of stopping half-way.
     func free(_ volumes: [String], log: (String) -> Void) async {
@@ -91,7 +83,7 @@ public struct VMService: Sendable {
     }
 
     /// The QEMU argv for the VM as it would start now (pending changes applied).
-    public func command(_ vmid: Int, restoring restore: SavedVMState? = nil) async throws -> [String] {
+    public func command(_ vmid: VMID, restoring restore: SavedVMState? = nil) async throws -> [String] {
         var config = try await read(vmid).config
         config.applyPending()
         let paths = try await resolveVolumes(config)
