@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroGuestSchema
 import FaroModel
 import FaroQemu
 import FaroSchema

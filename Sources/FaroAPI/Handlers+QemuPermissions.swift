@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroQemu
 
 /// Proxmox's per-option privileges for VM config changes: the method lets anyone with one

@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroGuestSchema
 
 /// The `[pve:pending]` section: values waiting for the next start and `delete: a,b`, the
 /// options to remove then.

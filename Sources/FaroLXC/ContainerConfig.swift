@@ -1,5 +1,6 @@
 import FaroConfig
 import FaroGuest
+import FaroGuestSchema
 import FaroModel
 
 /// A container's config (`nodes/<node>/lxc/<vmid>.conf`): the current options, the
@@ -7,9 +8,6 @@ import FaroModel
 /// Unknown keys, including raw `lxc.*` keys, stay as they are.
 public struct ContainerConfig: GuestConfig, Equatable {
     public static let pendingSection = "pve:pending"
-    public static let locks = [
-        "backup", "create", "destroyed", "disk", "fstrim", "migrate", "mounted", "rollback", "snapshot", "snapshot-delete",
-    ]
 
     public var file: GuestConfigFile
 

@@ -1,4 +1,5 @@
 import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 

@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroGuestSchema
 
 /// The `[PENDING]` section: values waiting for the next start, and `delete: a,!b` (a `!`
 /// marks a forced deletion).

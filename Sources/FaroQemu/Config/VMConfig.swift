@@ -1,5 +1,6 @@
 import FaroConfig
 import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroSchema
 

@@ -1,4 +1,5 @@
 import FaroGuest
+import FaroGuestSchema
 import FaroModel
 
 /// What `PUT`/`POST .../config` asks for.
