@@ -8,13 +8,9 @@ public struct GuestConfigStore<Config: GuestConfig>: Sendable {
     public let store: any ConfigStore
     /// The store directory of the config files, e.g. `nodes/pve/qemu-server`.
     public let directory: String
-    /// The error for a config that does not exist, given the VMID and the file's path.
-    let missing: @Sendable (VMID, String) -> any Error
-
-    public init(store: any ConfigStore, directory: String, missing: @escaping @Sendable (VMID, String) -> any Error) {
+    public init(store: any ConfigStore, directory: String) {
         self.store = store
         self.directory = directory
-        self.missing = missing
     }
 
     public func path(_ vmid: VMID) -> String { "\(directory)/\(vmid).conf" }
@@ -28,7 +24,7 @@ public struct GuestConfigStore<Config: GuestConfig>: Sendable {
 
     /// The config and the file it came from (for the digest and compare-and-swap writes).
     public func read(_ vmid: VMID) async throws -> (config: Config, file: StoreFile) {
-        guard let file = try await store.read(path(vmid)) else { throw missing(vmid, path(vmid)) }
+        guard let file = try await store.read(path(vmid)) else { throw GuestError.notFound(vmid: vmid, path: path(vmid)) }
         return (try Config(parsing: file.text), file)
     }
 

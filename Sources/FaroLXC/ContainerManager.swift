@@ -40,7 +40,7 @@ public struct ContainerManager: Sendable {
         self.procRoot = procRoot
         self.sysRoot = sysRoot
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/lxc") { _, path in LXCError.notFound(path) }
+        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/lxc")
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }

@@ -23,8 +23,8 @@ struct ParseFailure: Error {}
     init() throws {
         directory = try TemporaryDirectory()
         store = try SQLiteConfigStore(path: directory.file("config.db"))
-        vms = GuestConfigStore(store: store, directory: "nodes/n1/qemu-server") { _, path in StoreError.notFound(path: path) }
-        cts = GuestConfigStore(store: store, directory: "nodes/n1/lxc") { _, path in StoreError.notFound(path: path) }
+        vms = GuestConfigStore(store: store, directory: "nodes/n1/qemu-server")
+        cts = GuestConfigStore(store: store, directory: "nodes/n1/lxc")
     }
 
     @Test func listsTheVMIDsOfConfigFilesInOrder() async throws {
@@ -83,8 +83,9 @@ struct ParseFailure: Error {}
         directory.remove()
     }
 
-    @Test func aMissingConfigThrowsTheKindsOwnError() async throws {
-        await #expect(throws: StoreError.notFound(path: "nodes/n1/lxc/100.conf")) { try await cts.read(vmid) }
+    @Test func aMissingConfigIsRefusedInProxmoxsWords() async throws {
+        let error = await #expect(throws: GuestError.notFound(vmid: vmid, path: "nodes/n1/lxc/100.conf")) { try await cts.read(vmid) }
+        #expect(error?.description == "Configuration file 'nodes/n1/lxc/100.conf' does not exist")
         directory.remove()
     }
 

@@ -4,7 +4,6 @@ import FaroModel
 /// name the offending parameter; the API reports them as 400 with that key.
 public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
     case parameter(String, String)
-    case notFound(vmid: VMID, path: String)
     case alreadyExists(vmid: VMID)
     case locked(vmid: VMID, lock: String)
     case protected(vmid: VMID)
@@ -15,7 +14,6 @@ public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .parameter(let name, let message): return "\(name): \(message)"
-        case .notFound(_, let path): return "Configuration file '\(path)' does not exist"
         case .alreadyExists(let vmid): return "unable to create VM \(vmid) - VM \(vmid) already exists"
         case .locked(_, let lock): return "VM is locked (\(lock))"
         case .protected(let vmid): return "can't remove VM \(vmid) - protection mode enabled"

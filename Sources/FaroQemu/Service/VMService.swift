@@ -32,9 +32,7 @@ public struct VMService: Sendable {
         self.kvm = kvm
         self.qemuExecutable = qemuExecutable
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server") { vmid, path in
-            VMError.notFound(vmid: vmid, path: path)
-        }
+        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server")
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
