@@ -67,7 +67,7 @@ let package = Package(
         // The VM and CT option schemas, below the method table and both guest drivers.
         .target(name: "FaroGuestSchema", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         // The core VMs and containers share: config store, the VMID's lock, volume ledger.
-        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroStore"], swiftSettings: swiftSettings),
+        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroConfig", "FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroQMP",
             dependencies: [
@@ -188,7 +188,7 @@ let package = Package(
             exclude: ["Golden"], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroStore", "FaroTesting", "FaroModel"],
+            name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroConfig", "FaroStore", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
