@@ -65,6 +65,10 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        // The VM and CT option schemas, below the method table and both guest drivers.
+        .target(name: "FaroGuestSchema", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
+        // The core VMs and containers share: config store, the VMID's lock, volume ledger.
+        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroConfig", "FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroQMP",
             dependencies: [
@@ -77,21 +81,27 @@ let package = Package(
         ),
         .target(
             name: "FaroQemu",
-            dependencies: ["FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore"],
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroQMP", "FaroSchema", "FaroConfig", "FaroStorage", "FaroStore", "FaroGuest",
+                "FaroGuestSchema",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "FaroLXC",
-            dependencies: ["FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage"],
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroStorage", "FaroGuest", "FaroGuestSchema",
+            ],
             swiftSettings: swiftSettings
         ),
-        // The VM and CT option schemas live with the guest code; the declarations reuse them.
-        .target(name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroQemu", "FaroLXC"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroQemu", "FaroQMP", "FaroLXC",
+                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,8 +183,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroLXCTests",
-            dependencies: ["FaroLXC", "FaroTesting", "FaroSupport", "FaroStorage", "FaroStore", "FaroConfig", "FaroModel"],
+            dependencies: [
+                "FaroLXC", "FaroGuestSchema", "FaroTesting", "FaroSupport", "FaroStorage", "FaroStore", "FaroConfig", "FaroModel",
+            ],
             exclude: ["Golden"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroConfig", "FaroStore", "FaroTesting", "FaroModel"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(

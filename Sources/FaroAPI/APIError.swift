@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroGuest
 import FaroLXC
 import FaroQemu
 import FaroSchema
@@ -68,6 +69,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return .failed(error.description)
         case let error as CommandError: return .failed(error.description)
         case let error as FileError: return .failed(error.description)
+        case let error as GuestError: return .failed(error.description)
         case let error as VMError:
             if case .parameter(let name, let message) = error { return .parameter(name, message) }
             return .failed(error.description)

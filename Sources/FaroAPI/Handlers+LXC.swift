@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroGuestSchema
 import FaroLXC
 import FaroModel
 import FaroSchema

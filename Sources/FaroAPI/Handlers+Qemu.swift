@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroGuestSchema
 import FaroModel
 import FaroQemu
 import FaroSchema
@@ -58,7 +59,7 @@ extension Handlers {
             return .null
         }
         table.on(.post, "/nodes/{node}/qemu/{vmid}/config") { request in
-            let id = vmid(request)
+            let id = try vmid(request)
             let change = try configChange(request, services)
             try await requireConfigPrivileges(request, services, set: change.set, deleted: change.delete + change.revert)
             _ = try await vms.read(id)
@@ -71,7 +72,7 @@ extension Handlers {
             return .json(.string(upid.description))
         }
         table.on(.put, "/nodes/{node}/qemu/{vmid}/resize") { request in
-            let id = vmid(request), disk = request.required("disk"), size = request.required("size")
+            let id = try vmid(request), disk = request.required("disk"), size = request.required("size")
             let digest = request.string("digest"), skiplock = try skiplockParameter(request)
             _ = try await vms.read(id)
             let upid = try await services.tasks.start(type: "resize", id: "\(id)", user: request.identity.user.description) { log in
@@ -85,7 +86,13 @@ extension Handlers {
         }
     }
 
-    static func vmid(_ request: APIRequest) -> Int { request.int("vmid") ?? Int(request.required("vmid")) ?? 0 }
+    /// The request's `vmid`; the method table has checked it against Proxmox's range already.
+    static func vmid(_ request: APIRequest, _ name: String = "vmid") throws -> VMID {
+        guard let vmid = request.int(name).flatMap({ VMID($0) }) ?? VMID(request.required(name)) else {
+            throw APIError.parameter(name, "invalid VMID")
+        }
+        return vmid
+    }
 
     /// The option values of a create or update request, as config text.
     static func optionValues(_ request: APIRequest, excluding: Set<String>) -> [String: String] {
@@ -113,7 +120,7 @@ extension Handlers {
 
     /// The first line of a config change's task log, as Proxmox writes it (and `qm set`
     /// prints): `update VM 100: -memory 512 -name web`, passwords hidden.
-    static func configUpdateLine(_ vmid: Int, _ parameters: [String: JSONValue]) -> String {
+    static func configUpdateLine(_ vmid: VMID, _ parameters: [String: JSONValue]) -> String {
         let shown = parameters.filter { !["node", "vmid", "digest", "background_delay"].contains($0.key) }
         let words = shown.keys.sorted().flatMap { key in ["-" + key, key == "cipassword" ? "<hidden>" : shown[key]!.displayText] }
         return "update VM \(vmid): " + words.joined(separator: " ")

@@ -39,7 +39,7 @@ extension Handlers {
             return .json(decodedExecStatus(reply))
         }
         table.on(.post, "/nodes/{node}/qemu/{vmid}/monitor") { request in
-            let id = vmid(request), command = request.required("command")
+            let id = try vmid(request), command = request.required("command")
             try await requireMonitorPrivilege(request, services, command: command)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
             return .json(.string(try await vms.runtime.withMonitor(id) { try await $0.humanMonitorCommand(command) }))
@@ -73,7 +73,7 @@ extension Handlers {
         let word = command.split(separator: " ").first.map(String.init) ?? ""
         if ["info", "help", "?"].contains(word) { return }
         if rootOnlyMonitorCommands.contains(word) {
-            guard request.identity.isSuperuser else { throw APIError.permission("/vms/\(vmid(request))", ["root"]) }
+            guard request.identity.isSuperuser else { throw try APIError.permission("/vms/\(vmid(request))", ["root"]) }
             return
         }
         try await requirePrivilege(services, request.identity, "Sys.Modify", on: "/vms/\(vmid(request))")

@@ -6,7 +6,7 @@ extension Handlers {
     static func registerQemuConsole(_ table: inout HandlerTable, _ services: NodeServices) {
         let vms = services.vms
         table.on(.post, "/nodes/{node}/qemu/{vmid}/vncproxy") { request in
-            let id = vmid(request)
+            let id = try vmid(request)
             _ = try await vms.read(id)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
             let password = ConsolePassword.generate()

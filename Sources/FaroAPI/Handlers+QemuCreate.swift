@@ -3,7 +3,7 @@ import FaroQemu
 
 extension Handlers {
     static func createVM(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        let vmid = vmid(request)
+        let vmid = try vmid(request)
         for name in ["archive", "ha-managed", "live-restore"] where request.parameters[name] != nil {
             throw APIError.parameter(name, "not supported by Faro yet")
         }
@@ -21,7 +21,7 @@ extension Handlers {
             let upid = try await services.tasks.start(type: "qmcreate", id: "\(vmid)", user: request.identity.user.description) { log in
                 try await vms.finishCreate(vmid: vmid, config: config) { log.log($0) }
                 if let pool {
-                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid) }
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid.rawValue) }
                 }
                 if start { try await vms.start(vmid, skiplock: false) { log.log($0) } }
             }
@@ -33,7 +33,7 @@ extension Handlers {
     }
 
     static func destroyVM(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        let vmid = vmid(request)
+        let vmid = try vmid(request)
         let skiplock = request.bool("skiplock") ?? false
         if skiplock, !request.identity.isSuperuser { throw APIError.parameter("skiplock", "Only root may use this option.") }
         let vms = services.vms
@@ -43,7 +43,7 @@ extension Handlers {
         let upid = try await services.tasks.start(type: "qmdestroy", id: "\(vmid)", user: request.identity.user.description) { log in
             try await vms.destroy(vmid, skiplock: skiplock, unreferencedDisks: unreferenced) { log.log($0) }
             try await services.access.updateConfig { access in
-                for name in access.pools.keys { access.pools[name]?.vms.remove(vmid) }
+                for name in access.pools.keys { access.pools[name]?.vms.remove(vmid.rawValue) }
                 if purge { access.acl.removeValue(forKey: "/vms/\(vmid)") }
             }
         }

@@ -9,7 +9,7 @@ extension Handlers {
         let vms = services.vms
         let base = "/nodes/{node}/qemu/{vmid}"
         table.on(.post, base + "/template") { request in
-            let id = vmid(request), disk = request.string("disk")
+            let id = try vmid(request), disk = request.string("disk")
             try await vms.checkTemplate(id, disk: disk)
             let upid = try await services.tasks.start(type: "qmtemplate", id: "\(id)", user: request.identity.user.description) { log in
                 try await vms.convertToTemplate(id, disk: disk) { log.log($0) }
@@ -18,7 +18,7 @@ extension Handlers {
         }
         table.on(.post, base + "/clone") { request in try await cloneVM(request, services) }
         table.on(.post, base + "/move_disk") { request in
-            let id = vmid(request), move = try diskMove(request)
+            let id = try vmid(request), move = try diskMove(request)
             try await requirePrivilege(services, request.identity, "Datastore.AllocateSpace", on: "/storage/\(move.storage)")
             try await vms.checkMoveDisk(id, move)
             let upid = try await services.tasks.start(type: "qmmove", id: "\(id)", user: request.identity.user.description) { log in
@@ -49,7 +49,7 @@ extension Handlers {
     }
 
     static func cloneVM(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        let id = vmid(request)
+        let id = try vmid(request)
         if let target = request.string("target"), target != services.nodeName {
             throw APIError.parameter("target", "cloning to node '\(target)' is not supported by Faro yet - only to '\(services.nodeName)'")
         }
@@ -57,7 +57,7 @@ extension Handlers {
         if let pool, try await services.access.configuration().pools[pool] == nil {
             throw APIError.parameter("pool", "pool '\(pool)' does not exist")
         }
-        var clone = VMCloneRequest(newid: request.int("newid") ?? 0)
+        var clone = try VMCloneRequest(newid: vmid(request, "newid"))
         clone.name = request.string("name")
         clone.description = request.string("description")
         clone.full = request.bool("full")
@@ -74,7 +74,7 @@ extension Handlers {
             let upid = try await services.tasks.start(type: "qmclone", id: "\(id)", user: request.identity.user.description) { log in
                 try await vms.runClone(plan) { log.log($0) }
                 if let pool {
-                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(plan.newid) }
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(plan.newid.rawValue) }
                 }
             }
             return .json(.string(upid.description))

@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroQemu
 
 /// Proxmox's per-option privileges for VM config changes: the method lets anyone with one
@@ -34,7 +35,7 @@ extension Handlers {
     static func requireConfigPrivileges(_ request: APIRequest, _ services: NodeServices, set: [String: String], deleted: [String])
         async throws
     {
-        let path = "/vms/\(vmid(request))"
+        let path = try "/vms/\(vmid(request))"
         for (key, value) in set {
             try await requirePrivilege(services, request.identity, configPrivilege(key, value: value), on: path)
             if let allocation = (try? Drive(key: key, text: value))?.allocationRequest {

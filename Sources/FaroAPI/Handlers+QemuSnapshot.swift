@@ -30,7 +30,7 @@ extension Handlers {
             return .json(.array(list))
         }
         table.on(.post, base) { request in
-            let id = vmid(request), name = request.required("snapname"), description = request.string("description")
+            let id = try vmid(request), name = request.required("snapname"), description = request.string("description")
             let vmstate = request.bool("vmstate") ?? false
             _ = try await vms.read(id)
             return try await task("qmsnapshot", request) { log in
@@ -42,7 +42,7 @@ extension Handlers {
             return .json([["cmd": "config"], ["cmd": "rollback"]])
         }
         table.on(.delete, base + "/{snapname}") { request in
-            let id = vmid(request), name = request.required("snapname"), force = request.bool("force") ?? false
+            let id = try vmid(request), name = request.required("snapname"), force = request.bool("force") ?? false
             _ = try await snapshotSection(request, services)
             return try await task("qmdelsnapshot", request) { log in try await vms.deleteSnapshot(id, name: name, force: force, log: log) }
         }
@@ -58,7 +58,7 @@ extension Handlers {
             return .null
         }
         table.on(.post, base + "/{snapname}/rollback") { request in
-            let id = vmid(request), name = request.required("snapname"), start = request.bool("start") ?? false
+            let id = try vmid(request), name = request.required("snapname"), start = request.bool("start") ?? false
             _ = try await snapshotSection(request, services)
             return try await task("qmrollback", request) { log in try await vms.rollback(id, name: name, start: start, log: log) }
         }

@@ -14,7 +14,7 @@ extension Handlers {
             return .json(.array(actions.map { .object(["subdir": .string($0)]) }))
         }
         table.on(.get, "/nodes/{node}/qemu/{vmid}/status/current") { request in
-            let id = vmid(request)
+            let id = try vmid(request)
             await vms.reapIfGone(id)
             let config = try await vms.read(id).config
             var entry = await vmStatusEntry(id, config, services, full: true)
@@ -27,14 +27,14 @@ extension Handlers {
                          "nets-host-mtu", "with-conntrack-state"] where request.parameters[name] != nil {
                 throw APIError.parameter(name, "not supported by Faro yet")
             }
-            let id = vmid(request)
+            let id = try vmid(request)
             let skiplock = try skiplockParameter(request)
             try await vms.checkStart(id, skiplock: skiplock)
             let timeout = request.int("timeout").map { Duration.seconds($0) }
             return { log in try await vms.start(id, skiplock: skiplock, timeout: timeout) { log.log($0) } }
         }
         power(&table, services, "stop", type: "qmstop") { request in
-            let id = vmid(request), skiplock = try skiplockParameter(request)
+            let id = try vmid(request), skiplock = try skiplockParameter(request)
             if request.parameters["migratedfrom"] != nil { throw APIError.parameter("migratedfrom", "not supported by Faro yet") }
             _ = try await vms.read(id)
             let timeout = Duration.seconds(request.int("timeout") ?? 60)
@@ -45,14 +45,14 @@ extension Handlers {
             }
         }
         power(&table, services, "shutdown", type: "qmshutdown") { request in
-            let id = vmid(request), skiplock = try skiplockParameter(request)
+            let id = try vmid(request), skiplock = try skiplockParameter(request)
             _ = try await vms.read(id)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
             let timeout = request.int("timeout"), force = request.bool("forceStop") ?? false
             return { _ in try await vms.shutdown(id, skiplock: skiplock, timeout: timeout, forceStop: force) }
         }
         power(&table, services, "reboot", type: "qmreboot") { request in
-            let id = vmid(request)
+            let id = try vmid(request)
             _ = try await vms.read(id)
             guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
             let timeout = request.int("timeout")
@@ -63,7 +63,7 @@ extension Handlers {
         for (path, type, action) in actions {
             power(&table, services, path, type: type) { request in
                 if request.bool("todisk") == true { throw APIError.parameter("todisk", "hibernation is not supported by Faro yet") }
-                let id = vmid(request), skiplock = try skiplockParameter(request)
+                let id = try vmid(request), skiplock = try skiplockParameter(request)
                 _ = try await vms.read(id)
                 guard await vms.isRunning(id) else { throw QemuRuntimeError.notRunning(vmid: id) }
                 return { _ in try await vms.monitorAction(id, skiplock: skiplock, action) }
@@ -91,11 +91,11 @@ extension Handlers {
     }
 
     /// The list and status fields of one VM, from its config and its process.
-    static func vmStatusEntry(_ vmid: Int, _ config: VMConfig, _ services: NodeServices, full: Bool) async -> [String: JSONValue] {
+    static func vmStatusEntry(_ vmid: VMID, _ config: VMConfig, _ services: NodeServices, full: Bool) async -> [String: JSONValue] {
         let maxMemory = config.memoryMiB * 1_048_576
         let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus, maxMemory: maxMemory, detailed: full)
         var entry: [String: JSONValue] = [
-            "vmid": .int(vmid), "name": .string(config.name(vmid: vmid)), "status": .string(status.running ? "running" : "stopped"),
+            "vmid": .int(vmid.rawValue), "name": .string(config.name(vmid: vmid)), "status": .string(status.running ? "running" : "stopped"),
             "cpus": .int(config.vcpus), "maxmem": .int(maxMemory), "mem": .int(status.memoryBytes),
             "cpu": .double(status.cpu), "uptime": .int(status.uptime), "disk": 0, "maxdisk": .int(bootDiskBytes(config)),
             "netin": .int(status.netIn), "netout": .int(status.netOut), "diskread": .int(status.diskRead),

@@ -232,25 +232,25 @@ public actor ResourceIndex {
         let poolOfVM = Dictionary(
             users.pools.flatMap { pool in pool.value.vms.map { ($0, pool.key) } }, uniquingKeysWith: min)
         for file in try await store.readTree(prefix: "nodes/") {
-            guard let vmid = StorePath.guestVMID(file.path) else { continue }
+            guard let vmid = StorePath.guestVMID(file.path), let id = VMID(vmid) else { continue }
             let pool = poolOfVM[vmid]
             // Unchanged files in an unchanged pool keep their entry: a change to one guest
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[file.path], cached.revision == file.revision, cached.pool == pool {
                 parsed[file.path] = cached
-                result.append(await withRuntimeStatus(cached.entry, vmid: vmid, hostCPUs: hostCPUs))
+                result.append(await withRuntimeStatus(cached.entry, vmid: id, hostCPUs: hostCPUs))
                 continue
             }
             guard let entry = guestEntry(file, vmid: vmid, pool: pool, hostCPUs: hostCPUs) else { continue }
             parsed[file.path] = CachedGuest(revision: file.revision, pool: pool, entry: entry)
-            result.append(await withRuntimeStatus(entry, vmid: vmid, hostCPUs: hostCPUs))
+            result.append(await withRuntimeStatus(entry, vmid: id, hostCPUs: hostCPUs))
         }
         guestCache = parsed
         return result
     }
 
     /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
-    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: Int, hostCPUs: Int) async -> ResourceEntry {
+    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: VMID, hostCPUs: Int) async -> ResourceEntry {
         if entry.kind == "lxc" { return await withContainerStatus(entry, vmid: vmid, hostCPUs: hostCPUs) }
         guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
             return entry
@@ -270,9 +270,9 @@ public actor ResourceIndex {
 
     /// A container of this node that runs gets the figures of `status/current` (refreshed
     /// with the status sample, as Proxmox's come from its 10 s statistics).
-    private func withContainerStatus(_ entry: ResourceEntry, vmid: Int, hostCPUs: Int) async -> ResourceEntry {
+    private func withContainerStatus(_ entry: ResourceEntry, vmid: VMID, hostCPUs: Int) async -> ResourceEntry {
         guard let containers, entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
-            let id = VMID(vmid), let status = try? await containers.status(id, hostCPUs: hostCPUs), status.running
+            let status = try? await containers.status(vmid, hostCPUs: hostCPUs), status.running
         else { return entry }
         value["status"] = "running"
         value["cpu"] = .double(status.cpu)

@@ -1,4 +1,4 @@
-import FaroLXC
+import FaroGuestSchema
 import FaroSchema
 
 extension APISpec {

@@ -1,4 +1,4 @@
-import FaroQemu
+import FaroGuestSchema
 import FaroSchema
 
 extension APISpec {

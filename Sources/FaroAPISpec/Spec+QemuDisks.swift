@@ -1,4 +1,4 @@
-import FaroQemu
+import FaroGuestSchema
 import FaroSchema
 
 /// Templates, clones, disk moves and unlinking.

@@ -1,3 +1,4 @@
+import FaroGuestSchema
 /// Checks across options that the per-option schema cannot make: NIC names are unique,
 /// mount point paths stay inside the container, bind mounts are root's to give.
 extension ContainerConfig {

@@ -1,27 +1,27 @@
 import FaroConfig
+import FaroGuest
+import FaroGuestSchema
 
 /// The `[pve:pending]` section: values waiting for the next start and `delete: a,b`, the
 /// options to remove then.
 extension ContainerConfig {
     /// Pending values, without the `delete` list.
     public var pendingValues: [String: String] {
-        get { pending.filter { $0.key != "delete" } }
+        get { PendingSection(of: file, name: Self.pendingSection).values }
         set {
-            var section = pendingSection
-            let deletes = section.options["delete"]
-            section.options = newValue
-            section.options["delete"] = deletes
-            storePending(section)
+            var section = PendingSection(of: file, name: Self.pendingSection)
+            section.values = newValue
+            section.store(in: &file)
         }
     }
 
     /// Options to delete at the next start, in the order they were asked for.
     public var pendingDeletes: [String] {
-        get { pending["delete"].map { $0.split(separator: ",").map(String.init) } ?? [] }
+        get { PendingSection(of: file, name: Self.pendingSection).deletions.map(\.key) }
         set {
-            var section = pendingSection
-            section.options["delete"] = newValue.isEmpty ? nil : newValue.joined(separator: ",")
-            storePending(section)
+            var section = PendingSection(of: file, name: Self.pendingSection)
+            section.deletions = newValue.map { PendingSection.Deletion(key: $0) }
+            section.store(in: &file)
         }
     }
 
@@ -70,16 +70,5 @@ extension ContainerConfig {
     public func effective(_ key: String) -> String? {
         if pendingDeletes.contains(key) { return nil }
         return pendingValues[key] ?? (key == "description" ? description : self[key])
-    }
-
-    private var pendingSection: GuestConfigFile.Section { file[section: Self.pendingSection] ?? GuestConfigFile.Section() }
-
-    private mutating func storePending(_ section: GuestConfigFile.Section) {
-        let empty = section.options.isEmpty
-        if let index = file.sections.firstIndex(where: { $0.name.lowercased() == Self.pendingSection }) {
-            if empty { file.sections.remove(at: index) } else { file.sections[index].section = section }
-        } else if !empty {
-            file.sections.insert((Self.pendingSection, section), at: 0)
-        }
     }
 }

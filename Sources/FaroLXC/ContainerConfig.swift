@@ -1,14 +1,13 @@
 import FaroConfig
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 
 /// A container's config (`nodes/<node>/lxc/<vmid>.conf`): the current options, the
 /// `[pve:pending]` section and snapshot sections, all kept as text as the file holds them.
 /// Unknown keys, including raw `lxc.*` keys, stay as they are.
-public struct ContainerConfig: Sendable, Equatable {
+public struct ContainerConfig: GuestConfig, Equatable {
     public static let pendingSection = "pve:pending"
-    public static let locks = [
-        "backup", "create", "destroyed", "disk", "fstrim", "migrate", "mounted", "rollback", "snapshot", "snapshot-delete",
-    ]
 
     public var file: GuestConfigFile
 
@@ -23,6 +22,8 @@ public struct ContainerConfig: Sendable, Equatable {
     public static func parse(_ text: String) throws(GuestConfigError) -> ContainerConfig {
         ContainerConfig(try GuestConfigFile.parse(text))
     }
+
+    public init(parsing text: String) throws(GuestConfigError) { self.init(try GuestConfigFile.parse(text)) }
 
     public func render() throws(GuestConfigError) -> String { try file.render() }
 

@@ -1,3 +1,5 @@
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 import FaroSupport
@@ -187,9 +189,7 @@ extension ContainerManager {
         async throws
     {
         let (config, file) = try await read(vmid)
-        if let digest, digest != file.digest {
-            throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
-        }
+        try GuestConfigStore<ContainerConfig>.checkDigest(digest, of: file, vmid: vmid)
         guard let text = config[key], var values = try? ContainerSchema.parse(key, text), let volume = values["volume"],
             Self.isStorageVolume(volume)
         else { throw LXCError.invalidOption("volume", "no storage volume '\(key)' in CT \(vmid)") }

@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroSupport
 
@@ -9,7 +10,7 @@ extension ContainerManager {
     /// Mounts everything and sets the lock; returns the rootfs mount point. A failure
     /// unmounts what it mounted and leaves the config as it was.
     public func mountOnHost(_ vmid: VMID) async throws -> String {
-        try await store.withLock(lockName(vmid)) {
+        try await configs.withLock(vmid) {
             let (config, file) = try await read(vmid)
             if let lock = config.lock { throw LXCError.locked(vmid, lock) }
             var locked = config
@@ -41,7 +42,7 @@ extension ContainerManager {
     /// Unmounts what `mountOnHost` mounted and removes the `mounted` lock. The file systems a
     /// running container uses stay; only the mount points below its rootfs go.
     public func unmountFromHost(_ vmid: VMID) async throws {
-        try await store.withLock(lockName(vmid)) {
+        try await configs.withLock(vmid) {
             let (config, file) = try await read(vmid)
             if let lock = config.lock, lock != "mounted" { throw LXCError.locked(vmid, lock) }
             try await releaseHostMounts(vmid)

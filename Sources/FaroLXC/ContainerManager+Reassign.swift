@@ -1,3 +1,5 @@
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 
@@ -77,8 +79,8 @@ extension ContainerManager {
     public func reassignVolume(_ move: VolumeReassignment, log: @Sendable (String) -> Void) async throws {
         // Locks in VMID order, so two moves in opposite directions cannot wait for each other.
         let (first, second) = move.source.rawValue < move.target.rawValue ? (move.source, move.target) : (move.target, move.source)
-        try await store.withLock(lockName(first)) {
-            try await store.withLock(lockName(second)) { try await reassignLocked(move, log: log) }
+        try await configs.withLock(first) {
+            try await configs.withLock(second) { try await reassignLocked(move, log: log) }
         }
     }
 

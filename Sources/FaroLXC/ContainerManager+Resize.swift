@@ -1,3 +1,5 @@
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 import FaroSupport
@@ -8,9 +10,7 @@ extension ContainerManager {
     /// grows with it: offline through `e2fsck` and `resize2fs`, online through its loop device.
     public func resize(_ vmid: VMID, disk: String, size: String, digest: String?, log: @Sendable (String) -> Void) async throws {
         let (config, file) = try await read(vmid)
-        if let digest, digest != file.digest {
-            throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
-        }
+        try GuestConfigStore<ContainerConfig>.checkDigest(digest, of: file, vmid: vmid)
         guard let text = config[disk], var values = try? ContainerSchema.parse(disk, text), let volume = values["volume"],
             Self.isStorageVolume(volume)
         else { throw LXCError.invalidOption("disk", "no storage volume '\(disk)' in CT \(vmid)") }

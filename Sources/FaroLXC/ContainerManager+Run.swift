@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroStorage
 import FaroSupport
@@ -60,11 +61,8 @@ extension ContainerManager {
     /// Writes the lxc config from the CT config, mounts the rootfs and starts the container
     /// under lxc's monitor, which outlives the daemon.
     public func start(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
-        try await store.withLock(lockName(vmid)) { try await startLocked(vmid, log: log) }
+        try await configs.withLock(vmid) { try await startLocked(vmid, log: log) }
     }
-
-    /// The per-guest lock that config changes, power actions and destroy share.
-    func lockName(_ vmid: VMID) -> String { "guest-\(vmid)" }
 
     func startLocked(_ vmid: VMID, log: @Sendable (String) -> Void) async throws {
         var (config, file) = try await read(vmid)
@@ -115,7 +113,7 @@ extension ContainerManager {
 
     /// Stops at once (`lxc-stop --kill`).
     public func stop(_ vmid: VMID) async throws {
-        try await store.withLock(lockName(vmid)) {
+        try await configs.withLock(vmid) {
             guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
             try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
             await powerChanges.record()
@@ -152,7 +150,7 @@ extension ContainerManager {
     /// `unusedN` entries too; with `unreferencedDisks` also volumes of the VMID on any storage
     /// the config does not name), its lxc directory and its config.
     public func destroy(_ vmid: VMID, unreferencedDisks: Bool = false, log: @Sendable (String) -> Void) async throws {
-        try await store.withLock(lockName(vmid)) {
+        try await configs.withLock(vmid) {
             let (config, file) = try await read(vmid)
             if config.isProtected { throw LXCError.protected(vmid) }
             if let lock = config.lock { throw LXCError.locked(vmid, lock) }

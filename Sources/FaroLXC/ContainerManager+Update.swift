@@ -1,3 +1,5 @@
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroStore
 
@@ -33,11 +35,9 @@ extension ContainerManager {
         try Self.checkChange(change)
         let allocated = VolumeLedger()
         do {
-            try await store.withLock(lockName(vmid)) {
+            try await configs.withLock(vmid) {
                 let (config, file) = try await read(vmid)
-                if let digest = change.digest, digest != file.digest {
-                    throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
-                }
+                try GuestConfigStore<ContainerConfig>.checkDigest(change.digest, of: file, vmid: vmid)
                 if let lock = config.lock, change.set["lock"] == nil, !change.delete.contains("lock") { throw LXCError.locked(vmid, lock) }
                 let state = try await state(vmid)
                 var updated = config
@@ -108,10 +108,4 @@ extension ContainerManager {
             throw LXCError.invalidOption("rootfs", "the rootfs volume cannot be replaced (use move_volume)")
         }
     }
-}
-
-/// Volumes allocated inside a change, so a failure can free them again.
-actor VolumeLedger {
-    private(set) var volumes: [String] = []
-    func add(_ volume: String) { volumes.append(volume) }
 }

@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 import FaroSupport

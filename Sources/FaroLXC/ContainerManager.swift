@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroStorage
 import FaroStore
@@ -19,6 +20,8 @@ public struct ContainerManager: Sendable {
     public let sysRoot: String
     /// Seconds since the epoch, for snapshot times.
     public let clock: @Sendable () -> Int
+    /// The CT configs of this node, under the lock containers share with VMs.
+    public let configs: GuestConfigStore<ContainerConfig>
     let samples = CPUSamples()
     /// Counts starts and stops, so cached status lists know when to look again.
     public let powerChanges = PowerChanges()
@@ -37,29 +40,23 @@ public struct ContainerManager: Sendable {
         self.procRoot = procRoot
         self.sysRoot = sysRoot
         self.clock = clock
+        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/lxc")
     }
 
-    public func configPath(_ vmid: VMID) -> String { "nodes/\(nodeName)/lxc/\(vmid).conf" }
+    public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
     public func containerDirectory(_ vmid: VMID) -> String { "\(host.lxcPath)/\(vmid)" }
     public func rootfsMountPoint(_ vmid: VMID) -> String { "\(host.lxcPath)/\(vmid)/rootfs" }
 
     /// The config and the file it came from (for the digest and compare-and-swap writes).
-    public func read(_ vmid: VMID) async throws -> (config: ContainerConfig, file: StoreFile) {
-        guard let file = try await store.read(configPath(vmid)) else { throw LXCError.notFound(configPath(vmid)) }
-        return (try ContainerConfig.parse(file.text), file)
-    }
+    public func read(_ vmid: VMID) async throws -> (config: ContainerConfig, file: StoreFile) { try await configs.read(vmid) }
 
     /// Writes the config only if the file is unchanged since `file` was read.
     public func write(_ vmid: VMID, _ config: ContainerConfig, replacing file: StoreFile) async throws {
-        try await store.write(configPath(vmid), text: config.render(), ifRevision: file.revision)
+        try await configs.write(vmid, config, replacing: file)
     }
 
     /// VMIDs of the containers configured on this node.
-    public func list() async throws -> [VMID] {
-        try await store.list("nodes/\(nodeName)/lxc").compactMap { entry in
-            entry.name.hasSuffix(".conf") ? VMID(String(entry.name.dropLast(5))) : nil
-        }.sorted { $0.rawValue < $1.rawValue }
-    }
+    public func list() async throws -> [VMID] { try await configs.list() }
 
     /// The plugin and volume name of a `storage:volname` value.
     func volume(_ text: String) async throws -> (any StoragePlugin, String) {
@@ -67,17 +64,9 @@ public struct ContainerManager: Sendable {
         return (try await storage.plugin(volid.storage), volid.name)
     }
 
-    /// Updates options under the per-guest lock; `change` may throw to abort.
+    /// Updates options under the VMID's lock; `change` may throw to abort.
     public func update(_ vmid: VMID, digest: String? = nil, _ change: (inout ContainerConfig) throws -> Void) async throws {
-        try await store.withLock(lockName(vmid)) {
-            let (config, file) = try await read(vmid)
-            if let digest, digest != file.digest {
-                throw LXCError.failed("detected modified configuration - file changed by other user? Try again.")
-            }
-            var changed = config
-            try change(&changed)
-            try await write(vmid, changed, replacing: file)
-        }
+        try await configs.update(vmid, digest: digest) { config in try change(&config) }
     }
 }
 

@@ -2,8 +2,6 @@ import FaroModel
 
 /// Container failures, in the words Proxmox uses where it has them.
 public enum LXCError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The config file (its store path) does not exist.
-    case notFound(String)
     case alreadyExists(VMID)
     case running(VMID)
     case notRunning(VMID)
@@ -17,7 +15,6 @@ public enum LXCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let path): return "Configuration file '\(path)' does not exist"
         case .alreadyExists(let vmid): return "CT \(vmid) already exists"
         case .running(let vmid): return "CT \(vmid) is running - destroy failed"
         case .notRunning(let vmid): return "CT \(vmid) not running"

@@ -172,10 +172,11 @@ struct QemuClonePolicyTests {
             #expect(try await API.task(node, client, .post, "/100/template") == "OK")
             // Two clones prepared before either runs: the second joins the first one's lock.
             let vms = node.services.vms
-            let first = try await vms.prepareClone(100, VMCloneRequest(newid: 101))
-            var fullRequest = VMCloneRequest(newid: 102)
+            let template = VMID(100)!
+            let first = try await vms.prepareClone(template, VMCloneRequest(newid: VMID(101)!))
+            var fullRequest = VMCloneRequest(newid: VMID(102)!)
             fullRequest.full = true
-            let second = try await vms.prepareClone(100, fullRequest)
+            let second = try await vms.prepareClone(template, fullRequest)
             #expect(try await API.call(client, .get, "/100/config").data["lock"] == "clone")
             #expect(try await API.call(client, .post, "/100/template", ["disk": "scsi0"]).reason == "VM is locked (clone)")
             try await vms.runClone(first) { _ in }

@@ -27,7 +27,7 @@ import Testing
             let variables = try FileIO.read(images + "/vm-100-disk-1.raw")
             #expect(variables == (try FileIO.read("/usr/share/OVMF/OVMF_VARS_4M.ms.fd")))
 
-            let command = try await node.services.vms.command(100)
+            let command = try await node.services.vms.command(VMID(100)!)
             #expect(command.contains("if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"))
             #expect(command.contains("if=pflash,unit=1,id=drive-efidisk0,format=raw,size=540672,file=\(images)/vm-100-disk-1.raw"))
 

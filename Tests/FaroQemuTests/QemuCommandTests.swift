@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroModel
 import FaroQemu
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Testing
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
 
     static func context(vmid: Int = 8006) -> QemuCommandContext {
-        QemuCommandContext(vmid: vmid, runDir: "/run/faro/qemu") { volume in
+        QemuCommandContext(vmid: VMID(vmid)!, runDir: "/run/faro/qemu") { volume in
             let (storage, name) = (volume.split(separator: ":")[0], volume.split(separator: ":")[1])
             guard storage == "local" else { throw VMConfigError.unparsable("no storage \(storage)") }
             return name.hasPrefix("iso/") ? "/var/lib/vz/template/\(name)" : "/var/lib/vz/images/\(name)"

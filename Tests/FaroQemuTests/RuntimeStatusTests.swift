@@ -61,18 +61,18 @@ import Testing
         let proc = directory.file("proc"), net = directory.file("net"), run = directory.file("run")
         let runtime = QemuRuntime(
             runDir: run, runner: RecordingCommandRunner(), taps: TapDevices(runner: RecordingCommandRunner(), netClass: net), proc: proc)
-        try write(runtime.pidFile(300), "\(Self.pid)\n")
+        try write(runtime.pidFile(VMID(300)!), "\(Self.pid)\n")
         try write("\(proc)/\(Self.pid)/stat", Self.statLine())
-        try write("\(proc)/\(Self.pid)/cmdline", "qemu\0-pidfile\0\(runtime.pidFile(300))\0-cpu\0kvm64,+sep\0")
+        try write("\(proc)/\(Self.pid)/cmdline", "qemu\0-pidfile\0\(runtime.pidFile(VMID(300)!))\0-cpu\0kvm64,+sep\0")
         try write("\(proc)/uptime", "500.00 900.00\n")
         for (tap, sent, received) in [("tap300i0", 1000, 200), ("tap300i3", 24, 5), ("tap3000i0", 77777, 77777)] {
             try write("\(net)/\(tap)/statistics/tx_bytes", "\(sent)\n")
             try write("\(net)/\(tap)/statistics/rx_bytes", "\(received)\n")
         }
-        let server = try await FakeQMPServer(socketPath: runtime.qmpSocket(300), responder: Self.monitor)
+        let server = try await FakeQMPServer(socketPath: runtime.qmpSocket(VMID(300)!), responder: Self.monitor)
         defer { Task { await server.shutdown() } }
 
-        let status = await runtime.status(vmid: 300, vcpus: 2, maxMemory: 64 * 1_048_576, detailed: true)
+        let status = await runtime.status(vmid: VMID(300)!, vcpus: 2, maxMemory: 64 * 1_048_576, detailed: true)
         #expect(status.running)
         #expect(status.pid == Int32(Self.pid))
         #expect(status.uptime == 490, "500 s since boot, started 10 s after it")
@@ -85,9 +85,9 @@ import Testing
         #expect(status.diskWrite == 536)
         #expect(status.qemuVersion == "7.2.22")
         #expect(status.machine == "pc-i440fx-7.2")
-        #expect(await runtime.runningArgument(300, after: "-cpu") == "kvm64,+sep")
+        #expect(await runtime.runningArgument(VMID(300)!, after: "-cpu") == "kvm64,+sep")
 
-        let brief = await runtime.status(vmid: 300, vcpus: 2, maxMemory: 64 * 1_048_576)
+        let brief = await runtime.status(vmid: VMID(300)!, vcpus: 2, maxMemory: 64 * 1_048_576)
         #expect(brief.machine == nil, "the machine type is only asked for in a detailed status")
         #expect(!server.requests.suffix(3).contains { $0.arguments["property"]?.stringValue == "type" })
     }
@@ -96,7 +96,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "faro-st")
         defer { directory.remove() }
         let runtime = QemuRuntime(runDir: directory.file("run"), runner: RecordingCommandRunner(), proc: directory.file("proc"))
-        #expect(await runtime.status(vmid: 300, vcpus: 1, maxMemory: 1 << 30, detailed: true) == .stopped)
+        #expect(await runtime.status(vmid: VMID(300)!, vcpus: 1, maxMemory: 1 << 30, detailed: true) == .stopped)
     }
 
     /// Once the guest's balloon driver reports, its own figures count (total less free), as
@@ -109,16 +109,16 @@ import Testing
         let runtime = QemuRuntime(
             runDir: run, runner: RecordingCommandRunner(), taps: TapDevices(runner: RecordingCommandRunner(), netClass: directory.file("net")),
             proc: proc)
-        try write(runtime.pidFile(301), "\(Self.pid)\n")
+        try write(runtime.pidFile(VMID(301)!), "\(Self.pid)\n")
         try write("\(proc)/\(Self.pid)/stat", Self.statLine())
-        try write("\(proc)/\(Self.pid)/cmdline", "qemu\0-pidfile\0\(runtime.pidFile(301))\0")
+        try write("\(proc)/\(Self.pid)/cmdline", "qemu\0-pidfile\0\(runtime.pidFile(VMID(301)!))\0")
         try write("\(proc)/\(Self.pid)/smaps_rollup", "00400000-7ffc [rollup]\nRss:               10240 kB\nPss:                9000 kB\n")
         try write("\(proc)/uptime", "500.00 900.00\n")
         let server = try await FakeQMPServer(
-            socketPath: runtime.qmpSocket(301), responder: Self.balloonMonitor(lastUpdate: lastUpdate, free: 12 * 1_048_576))
+            socketPath: runtime.qmpSocket(VMID(301)!), responder: Self.balloonMonitor(lastUpdate: lastUpdate, free: 12 * 1_048_576))
         defer { Task { await server.shutdown() } }
 
-        let status = await runtime.status(vmid: 301, vcpus: 1, maxMemory: 64 * 1_048_576)
+        let status = await runtime.status(vmid: VMID(301)!, vcpus: 1, maxMemory: 64 * 1_048_576)
         #expect(status.memoryBytes == expected * 1_048_576)
         #expect(status.freeMemoryBytes == (lastUpdate > 0 ? 12 * 1_048_576 : nil))
         #expect(status.hostMemoryBytes == 9000 * 1024)

@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroSchema
 
 /// Drives, controllers, NICs and boot order.

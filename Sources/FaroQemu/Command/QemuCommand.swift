@@ -1,10 +1,11 @@
+import FaroGuestSchema
 import FaroModel
 import FaroSchema
 
 /// What the command line depends on besides the config: where the runtime files go and how
 /// volumes become paths. Injected so the builder stays a pure function.
 public struct QemuCommandContext: Sendable {
-    public var vmid: Int
+    public var vmid: VMID
     public var executable: String
     /// `<root>/run/faro/qemu`: QMP socket, pid file, VNC and serial sockets.
     public var runDir: String
@@ -15,7 +16,7 @@ public struct QemuCommandContext: Sendable {
     public var restore: SavedVMState?
 
     public init(
-        vmid: Int, executable: String = "/usr/bin/qemu-system-x86_64", runDir: String,
+        vmid: VMID, executable: String = "/usr/bin/qemu-system-x86_64", runDir: String,
         resolveVolume: @escaping @Sendable (String) throws -> String
     ) {
         self.vmid = vmid

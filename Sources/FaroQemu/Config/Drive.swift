@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroSchema
 import FaroStorage
 

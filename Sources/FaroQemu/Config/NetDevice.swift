@@ -1,3 +1,5 @@
+import FaroGuestSchema
+import FaroModel
 import FaroSchema
 
 /// One `net[n]` entry. Proxmox writes model and MAC as one item (`virtio=BC:24:11:5E:7A:01`)
@@ -41,7 +43,7 @@ public struct NetDevice: Sendable, Equatable {
     public var bridge: String? { values["bridge"] }
     public var linkDown: Bool { values["link_down"] == "1" }
     /// The host side of the NIC: `tap<vmid>i<n>`.
-    public func tapName(vmid: Int) -> String { "tap\(vmid)i\(index)" }
+    public func tapName(vmid: VMID) -> String { "tap\(vmid)i\(index)" }
 
     public var text: String {
         var parts = [macAddress.map { "\(model)=\($0)" } ?? model]

@@ -1,36 +1,30 @@
 import FaroConfig
+import FaroGuest
+import FaroGuestSchema
 
 /// The `[PENDING]` section: values waiting for the next start, and `delete: a,!b` (a `!`
 /// marks a forced deletion).
 extension VMConfig {
     /// Pending values (without the `delete` list).
     public var pending: [String: String] {
-        get { (file[section: Self.pendingSection]?.options ?? [:]).filter { $0.key != "delete" } }
+        get { PendingSection(of: file, name: Self.pendingSection).values }
         set {
-            var section = file[section: Self.pendingSection] ?? GuestConfigFile.Section()
-            let deletes = section.options["delete"]
-            section.options = newValue
-            section.options["delete"] = deletes
-            storePending(section)
+            var section = PendingSection(of: file, name: Self.pendingSection)
+            section.values = newValue
+            section.store(in: &file)
         }
     }
 
     /// Pending deletions: key → forced.
     public var pendingDeletes: [String: Bool] {
         get {
-            let text = file[section: Self.pendingSection]?.options["delete"] ?? ""
-            var result: [String: Bool] = [:]
-            for item in text.split(separator: ",") {
-                let forced = item.hasPrefix("!")
-                result[String(forced ? item.dropFirst() : item)] = forced
-            }
-            return result
+            let deletions = PendingSection(of: file, name: Self.pendingSection).deletions
+            return Dictionary(deletions.map { ($0.key, $0.force) }) { _, last in last }
         }
         set {
-            var section = file[section: Self.pendingSection] ?? GuestConfigFile.Section()
-            section.options["delete"] = newValue.isEmpty
-                ? nil : newValue.keys.sorted().map { (newValue[$0]! ? "!" : "") + $0 }.joined(separator: ",")
-            storePending(section)
+            var section = PendingSection(of: file, name: Self.pendingSection)
+            section.deletions = newValue.keys.sorted().map { PendingSection.Deletion(key: $0, force: newValue[$0]!) }
+            section.store(in: &file)
         }
     }
 
@@ -80,15 +74,6 @@ extension VMConfig {
         let attached = Set((try? drives())?.compactMap(\.volumeID) ?? [])
         for key in options.keys where key.hasPrefix("unused") {
             if let volume = options[key]?.split(separator: ",").first, attached.contains(String(volume)) { self[key] = nil }
-        }
-    }
-
-    private mutating func storePending(_ section: GuestConfigFile.Section) {
-        let empty = section.options.isEmpty && section.description == nil
-        if let index = file.sections.firstIndex(where: { $0.name.uppercased() == Self.pendingSection }) {
-            if empty { file.sections.remove(at: index) } else { file.sections[index].section = section }
-        } else if !empty {
-            file.sections.insert((Self.pendingSection, section), at: 0)
         }
     }
 }

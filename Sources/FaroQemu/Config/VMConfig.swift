@@ -1,10 +1,12 @@
 import FaroConfig
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 import FaroSchema
 
 /// A VM config (`nodes/<node>/qemu-server/<vmid>.conf`) with typed views of the options the
 /// driver needs. The text stays the source: keys Faro does not know are kept as they are.
-public struct VMConfig: Sendable, Equatable {
+public struct VMConfig: GuestConfig, Equatable {
     public static let pendingSection = "PENDING"
 
     public var file: GuestConfigFile
@@ -38,7 +40,7 @@ public struct VMConfig: Sendable, Equatable {
 
     // MARK: typed views
 
-    public func name(vmid: Int) -> String { self["name"] ?? "VM \(vmid)" }
+    public func name(vmid: VMID) -> String { self["name"] ?? "VM \(vmid)" }
     public var lock: String? { self["lock"] }
     public var isTemplate: Bool { Self.flag(self["template"], default: false) }
     public var isProtected: Bool { Self.flag(self["protection"], default: false) }

@@ -1,17 +1,18 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FaroModel
 import FaroSupport
 
 /// A VM's QEMU process as the pid file and `/proc` show it. A pid counts only while its
 /// command line carries `-pidfile <that file>`, so a recycled pid is never mistaken for the VM.
 public struct QemuProcess: Sendable, Equatable {
-    public let vmid: Int
+    public let vmid: VMID
     public let pid: Int32
     public let pidFile: String
 
     /// The running process of `vmid`, or nil.
-    public static func find(vmid: Int, pidFile: String, proc: String = "/proc") -> QemuProcess? {
+    public static func find(vmid: VMID, pidFile: String, proc: String = "/proc") -> QemuProcess? {
         guard let text = try? FileIO.readTextIfExists(pidFile),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { return nil }
@@ -60,7 +61,8 @@ public struct QemuProcess: Sendable, Equatable {
     }
 }
 
-import Foundation
+import FaroModel
+import FaroSupport
 
 /// What `/proc/<pid>/stat` says about a process's use of the host.
 public struct ProcessUsage: Sendable, Equatable {

@@ -28,7 +28,7 @@ enum ShellWord {
 extension QemuRuntime {
     /// Pauses the vCPUs (QEMU drains and flushes the drives on `stop`), runs `body`, and
     /// resumes the VM whatever happens, unless it was paused already.
-    public nonisolated func whilePaused<T: Sendable>(_ vmid: Int, _ body: () async throws -> T) async throws -> T {
+    public nonisolated func whilePaused<T: Sendable>(_ vmid: VMID, _ body: () async throws -> T) async throws -> T {
         let wasRunning = try await withMonitor(vmid) { client in
             let running = try await client.queryStatus().running
             if running { try await client.stop() }
@@ -46,7 +46,7 @@ extension QemuRuntime {
 
     /// Writes the VM's device and RAM state into `path` as an outgoing migration and waits
     /// for it to complete. Meant for a paused VM, so the state matches its disks.
-    public func saveState(vmid: Int, to path: String, timeout: Duration) async throws {
+    public func saveState(vmid: VMID, to path: String, timeout: Duration) async throws {
         let uri = "exec:dd of=\(ShellWord.quoted(path)) bs=1M conv=notrunc status=none"
         try await withMonitor(vmid) { client in
             // The VM is paused: nothing is gained by throttling the copy.
@@ -72,7 +72,7 @@ extension QemuRuntime {
 
     /// After a start with `-incoming`: waits until QEMU has read the whole state, then lets
     /// the vCPUs run on from where they were saved.
-    public func resumeIncoming(vmid: Int, timeout: Duration) async throws {
+    public func resumeIncoming(vmid: VMID, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             guard process(vmid) != nil else { throw QemuRuntimeError.stateFailed(vmid: vmid, reason: "QEMU exited while loading the state") }
@@ -88,7 +88,7 @@ extension QemuRuntime {
     }
 
     /// A qcow2 internal snapshot of a drive the running QEMU has open (`drive-<key>`).
-    public func snapshotDrive(vmid: Int, drive: String, name: String) async throws {
+    public func snapshotDrive(vmid: VMID, drive: String, name: String) async throws {
         try await withMonitor(vmid) { client in
             try await client.execute(
                 "blockdev-snapshot-internal-sync", arguments: ["device": .string("drive-\(drive)"), "name": .string(name)],
@@ -96,7 +96,7 @@ extension QemuRuntime {
         }
     }
 
-    public func deleteDriveSnapshot(vmid: Int, drive: String, name: String) async throws {
+    public func deleteDriveSnapshot(vmid: VMID, drive: String, name: String) async throws {
         try await withMonitor(vmid) { client in
             try await client.execute(
                 "blockdev-snapshot-delete-internal-sync", arguments: ["device": .string("drive-\(drive)"), "name": .string(name)],

@@ -39,7 +39,7 @@ extension QemuRuntime {
     /// Status from `/proc`, the tap counters and one QMP connection. `vcpus` scales the CPU
     /// share, `maxMemory` (bytes) the memory figure; `detailed` also asks QEMU for the concrete
     /// machine type (a longer reply).
-    public func status(vmid: Int, vcpus: Int, maxMemory: Int, detailed: Bool = false) async -> RuntimeStatus {
+    public func status(vmid: VMID, vcpus: Int, maxMemory: Int, detailed: Bool = false) async -> RuntimeStatus {
         guard let process = process(vmid) else { return .stopped }
         var status = RuntimeStatus(running: true, qmpStatus: "running", pid: process.pid)
         if let usage = process.usage(proc: proc) {
@@ -66,7 +66,7 @@ extension QemuRuntime {
         return status
     }
 
-    private func record(_ usage: ProcessUsage, vmid: Int, vcpus: Int, into status: inout RuntimeStatus) {
+    private func record(_ usage: ProcessUsage, vmid: VMID, vcpus: Int, into status: inout RuntimeStatus) {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let bootUptime = Double((try? FileIO.readText("\(proc)/uptime"))?.split(separator: " ").first ?? "0") ?? 0
         status.uptime = max(0, Int(bootUptime - Double(usage.startTicks) / ticksPerSecond))
@@ -93,7 +93,7 @@ extension QemuRuntime {
 
     /// Asks the balloon device to collect the guest's memory statistics every 2 s (QEMU
     /// collects none until asked); without a balloon device this changes nothing.
-    func enableGuestMemoryStatistics(_ vmid: Int) async {
+    func enableGuestMemoryStatistics(_ vmid: VMID) async {
         _ = try? await withMonitor(vmid) { client in
             try await client.execute(
                 "qom-set", arguments: ["path": .string(MonitorFigures.balloonPath), "property": "guest-stats-polling-interval", "value": .int(2)])

@@ -13,7 +13,7 @@ public actor QemuRuntime {
     let runner: any CommandRunner
     let taps: TapDevices
     let proc: String
-    var samples: [Int: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
+    var samples: [VMID: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
     /// Changes whenever this runtime starts or stops a VM, so caches of run states know.
     public private(set) var generation = 0
 
@@ -24,21 +24,21 @@ public actor QemuRuntime {
         self.proc = proc
     }
 
-    public nonisolated func pidFile(_ vmid: Int) -> String { "\(runDir)/\(vmid).pid" }
-    public nonisolated func qmpSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).qmp" }
-    public nonisolated func vncSocket(_ vmid: Int) -> String { "\(runDir)/\(vmid).vnc" }
+    public nonisolated func pidFile(_ vmid: VMID) -> String { "\(runDir)/\(vmid).pid" }
+    public nonisolated func qmpSocket(_ vmid: VMID) -> String { "\(runDir)/\(vmid).qmp" }
+    public nonisolated func vncSocket(_ vmid: VMID) -> String { "\(runDir)/\(vmid).vnc" }
     /// The UEFI variables a `bios: ovmf` VM without `efidisk0` gets at each start.
-    public nonisolated func temporaryEFIVariables(_ vmid: Int) -> String { "\(runDir)/\(vmid).efivars" }
+    public nonisolated func temporaryEFIVariables(_ vmid: VMID) -> String { "\(runDir)/\(vmid).efivars" }
 
-    public func process(_ vmid: Int) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
+    public func process(_ vmid: VMID) -> QemuProcess? { QemuProcess.find(vmid: vmid, pidFile: pidFile(vmid), proc: proc) }
 
     /// The word after `option` on the running VM's command line, such as its `-cpu` model.
-    public func runningArgument(_ vmid: Int, after option: String) -> String? {
+    public func runningArgument(_ vmid: VMID, after option: String) -> String? {
         process(vmid)?.argument(after: option, proc: proc)
     }
 
     /// Runs the argv (which must `-daemonize`) after plugging the NICs; returns once QEMU runs.
-    public func start(vmid: Int, argv: [String], nets: [NetDevice], timeout: Duration = .seconds(30)) async throws {
+    public func start(vmid: VMID, argv: [String], nets: [NetDevice], timeout: Duration = .seconds(30)) async throws {
         if process(vmid) != nil { throw QemuRuntimeError.alreadyRunning(vmid: vmid) }
         do {
             try FileIO.makeDirectory(runDir, mode: 0o750)
@@ -67,7 +67,7 @@ public actor QemuRuntime {
     }
 
     /// Connects to the VM's monitor for one exchange.
-    public func withMonitor<T: Sendable>(_ vmid: Int, _ body: (QMPClient) async throws -> T) async throws -> T {
+    public func withMonitor<T: Sendable>(_ vmid: VMID, _ body: (QMPClient) async throws -> T) async throws -> T {
         guard process(vmid) != nil else { throw QemuRuntimeError.notRunning(vmid: vmid) }
         let client = try await QMPClient.connect(socketPath: qmpSocket(vmid))
         do {
@@ -81,7 +81,7 @@ public actor QemuRuntime {
     }
 
     /// Hard stop: QMP `quit`, then SIGTERM, then SIGKILL, each after `timeout` / 10 s.
-    public func stop(vmid: Int, nets: [NetDevice], timeout: Duration = .seconds(60)) async throws {
+    public func stop(vmid: VMID, nets: [NetDevice], timeout: Duration = .seconds(60)) async throws {
         guard let process = process(vmid) else {
             await cleanup(vmid: vmid, nets: nets)
             return
@@ -99,7 +99,7 @@ public actor QemuRuntime {
 
     /// ACPI power button; waits `timeout` for the guest to power off. With `forceStop` a guest
     /// that does not react is stopped hard, otherwise the timeout is an error and the VM runs on.
-    public func shutdown(vmid: Int, nets: [NetDevice], timeout: Duration, forceStop: Bool) async throws {
+    public func shutdown(vmid: VMID, nets: [NetDevice], timeout: Duration, forceStop: Bool) async throws {
         guard let process = process(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
         try await withMonitor(vmid) { try await $0.systemPowerdown() }
         if await process.waitForExit(timeout: timeout, proc: proc) {
@@ -113,7 +113,7 @@ public actor QemuRuntime {
     }
 
     /// Removes the leftovers of a VM that is not running: taps, sockets, the pid file.
-    public func cleanup(vmid: Int, nets: [NetDevice]) async {
+    public func cleanup(vmid: VMID, nets: [NetDevice]) async {
         guard process(vmid) == nil else { return }
         let configured = nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) }
         await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
@@ -123,7 +123,7 @@ public actor QemuRuntime {
         generation += 1
     }
 
-    func removeRuntimeFiles(_ vmid: Int) {
+    func removeRuntimeFiles(_ vmid: VMID) {
         for suffix in ["pid", "qmp", "vnc", "qga", "serial0", "serial1", "serial2", "serial3"] {
             FileIO.remove("\(runDir)/\(vmid).\(suffix)")
         }

@@ -1,15 +1,16 @@
+import FaroModel
 import FaroSupport
 
 /// Why starting or stopping a VM failed. Texts that Proxmox also uses are Proxmox's.
 public enum QemuRuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
-    case alreadyRunning(vmid: Int)
-    case notRunning(vmid: Int)
-    case startFailed(vmid: Int, reason: String)
-    case missingBridge(vmid: Int, nic: String, bridge: String)
-    case networkSetup(vmid: Int, nic: String, reason: String)
-    case shutdownTimedOut(vmid: Int)
-    case stopFailed(vmid: Int)
-    case stateFailed(vmid: Int, reason: String)
+    case alreadyRunning(vmid: VMID)
+    case notRunning(vmid: VMID)
+    case startFailed(vmid: VMID, reason: String)
+    case missingBridge(vmid: VMID, nic: String, bridge: String)
+    case networkSetup(vmid: VMID, nic: String, reason: String)
+    case shutdownTimedOut(vmid: VMID)
+    case stopFailed(vmid: VMID)
+    case stateFailed(vmid: VMID, reason: String)
 
     public var description: String {
         switch self {

@@ -1,4 +1,5 @@
 import Foundation
+import FaroModel
 import FaroSupport
 
 /// The host side of a VM's bridged NICs: a persistent tap `tap<vmid>i<n>` per NIC, enslaved
@@ -14,7 +15,7 @@ public struct TapDevices: Sendable {
     }
 
     /// Creates and attaches the taps of every bridged NIC; on failure removes what it made.
-    public func create(vmid: Int, nets: [NetDevice]) async throws(QemuRuntimeError) {
+    public func create(vmid: VMID, nets: [NetDevice]) async throws(QemuRuntimeError) {
         var made: [String] = []
         for net in nets {
             guard let bridge = net.bridge else { continue }
@@ -46,7 +47,7 @@ public struct TapDevices: Sendable {
     }
 
     /// The taps of `vmid` that exist now (`tap<vmid>i<n>`), whatever the config says today.
-    public func existing(vmid: Int) -> [String] {
+    public func existing(vmid: VMID) -> [String] {
         let prefix = "tap\(vmid)i"
         return FileIO.listDirectory(netClass).filter { name in
             name.hasPrefix(prefix) && !name.dropFirst(prefix.count).isEmpty && name.dropFirst(prefix.count).allSatisfy(\.isNumber)
@@ -55,7 +56,7 @@ public struct TapDevices: Sendable {
 
     /// Bytes through the VM's taps: what the host sent on them reached the guest, and the
     /// other way round (Proxmox's `netin` is the tap's transmit counter).
-    public func traffic(vmid: Int) -> (toGuest: Int, fromGuest: Int) {
+    public func traffic(vmid: VMID) -> (toGuest: Int, fromGuest: Int) {
         var toGuest = 0, fromGuest = 0
         for tap in existing(vmid: vmid) {
             toGuest += counter("\(netClass)/\(tap)/statistics/tx_bytes")

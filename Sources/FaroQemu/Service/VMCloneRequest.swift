@@ -1,6 +1,8 @@
+import FaroModel
+
 /// The parameters of `POST .../clone` that shape the new VM.
 public struct VMCloneRequest: Sendable {
-    public var newid: Int
+    public var newid: VMID
     public var name: String?
     public var description: String?
     /// nil: full for a VM, linked for a template.
@@ -11,7 +13,7 @@ public struct VMCloneRequest: Sendable {
     /// KiB/s; 0 means no limit, nil the storages' `bwlimit`.
     public var bwlimit: Int?
 
-    public init(newid: Int) { self.newid = newid }
+    public init(newid: VMID) { self.newid = newid }
 }
 
 /// What a clone will do, decided and checked before its task starts.
@@ -29,8 +31,8 @@ public struct VMClonePlan: Sendable {
         public var copy: Copy
     }
 
-    public var source: Int
-    public var newid: Int
+    public var source: VMID
+    public var newid: VMID
     /// The new config without its disks' new volumes yet.
     public var config: VMConfig
     public var disks: [Disk]

@@ -4,25 +4,21 @@ import FaroModel
 /// name the offending parameter; the API reports them as 400 with that key.
 public enum VMError: Error, Sendable, Equatable, CustomStringConvertible {
     case parameter(String, String)
-    case notFound(vmid: Int, path: String)
-    case alreadyExists(vmid: Int)
-    case locked(vmid: Int, lock: String)
-    case protected(vmid: Int)
-    case running(vmid: Int, operation: String)
-    case template(vmid: Int)
-    case digestMismatch
+    case alreadyExists(vmid: VMID)
+    case locked(vmid: VMID, lock: String)
+    case protected(vmid: VMID)
+    case running(vmid: VMID, operation: String)
+    case template(vmid: VMID)
     case failed(String)
 
     public var description: String {
         switch self {
         case .parameter(let name, let message): return "\(name): \(message)"
-        case .notFound(_, let path): return "Configuration file '\(path)' does not exist"
         case .alreadyExists(let vmid): return "unable to create VM \(vmid) - VM \(vmid) already exists"
         case .locked(_, let lock): return "VM is locked (\(lock))"
         case .protected(let vmid): return "can't remove VM \(vmid) - protection mode enabled"
         case .running(let vmid, let operation): return "VM \(vmid) is running - \(operation) failed"
         case .template: return "you can't start a vm if it's a template"
-        case .digestMismatch: return "detected modified configuration - file changed by other user? Try again."
         case .failed(let message): return message
         }
     }

@@ -1,3 +1,4 @@
+import FaroGuestSchema
 import FaroModel
 import FaroQMP
 import FaroSchema
@@ -13,11 +14,11 @@ extension VMConfig {
 /// Guest agent commands (`qm guest cmd`, `.../agent/...`): the VM must have the agent device
 /// and run; the command goes to the agent socket QEMU serves for the device.
 extension VMService {
-    public func agentSocket(_ vmid: Int) -> String { "\(runtime.runDir)/\(vmid).qga" }
+    public func agentSocket(_ vmid: VMID) -> String { "\(runtime.runDir)/\(vmid).qga" }
 
     /// Runs `guest-<command>` style agent commands; `command` is the agent's own name.
     public func agentCommand(
-        _ vmid: Int, _ command: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(10)
+        _ vmid: VMID, _ command: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(10)
     ) async throws -> JSONValue {
         let config = try await read(vmid).config
         guard config.agentEnabled else { throw VMError.failed("No QEMU guest agent configured") }

@@ -9,7 +9,7 @@ import Foundation
 /// writes the new config. A failure frees every volume it made and removes the new config.
 extension VMService {
     /// Checks the request, reserves `newid` and takes the source's clone lock.
-    public func prepareClone(_ vmid: Int, _ request: VMCloneRequest) async throws -> VMClonePlan {
+    public func prepareClone(_ vmid: VMID, _ request: VMCloneRequest) async throws -> VMClonePlan {
         let (sourceConfig, _) = try await read(vmid)
         try Self.checkLock(sourceConfig, vmid: vmid, skiplock: sourceConfig.lock == "clone")
         let base = try cloneBase(sourceConfig, snapshot: request.snapname)
@@ -136,7 +136,7 @@ extension VMService {
     func cloneDisk(_ disk: VMClonePlan.Disk, plan: VMClonePlan) async throws -> String {
         let id = try VolumeID(parsing: disk.volume)
         let source = try await storage.plugin(id.storage)
-        let newid = VMID(plan.newid)!
+        let newid = plan.newid
         switch disk.copy {
         case .linked:
             return VolumeID(storage: id.storage, name: try await source.linkedClone(id.name, vmid: newid)).description

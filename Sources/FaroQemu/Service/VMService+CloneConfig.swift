@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroModel
 import Foundation
 
 /// The new VM's config and the source's shared `lock: clone`.
@@ -8,13 +9,13 @@ extension VMService {
 
     /// The source's options with a new name, description, MACs, SMBIOS UUID, vmgenid and
     /// `meta`; no pending changes, snapshots or `unused[n]`.
-    func newCloneConfig(_ base: VMConfig, vmid: Int, request: VMCloneRequest, datacenter: DatacenterConfig) throws -> VMConfig {
+    func newCloneConfig(_ base: VMConfig, vmid: VMID, request: VMCloneRequest, datacenter: DatacenterConfig) throws -> VMConfig {
         var config = VMConfig()
         for (key, value) in base.options where !Self.uninheritedOptions.contains(key) && !key.hasPrefix("unused") {
             config[key] = value
         }
         config.description = request.description ?? base.description
-        config["name"] = request.name ?? "Copy-of-VM-\(base["name"] ?? String(vmid))"
+        config["name"] = request.name ?? "Copy-of-VM-\(base["name"] ?? vmid.description)"
         for var net in try base.nets() {
             net.macAddress = datacenter.randomMAC()
             config[net.key] = net.text
@@ -32,7 +33,7 @@ extension VMService {
     }
 
     /// Sets `lock: clone` on the source, or joins a clone of this daemon that already holds it.
-    func acquireCloneLock(_ vmid: Int) async throws {
+    func acquireCloneLock(_ vmid: VMID) async throws {
         let leases = cloneLeases
         try await update(vmid) { config in
             let holders = await leases.count(vmid)
@@ -43,7 +44,7 @@ extension VMService {
         }
     }
 
-    func releaseCloneLock(_ vmid: Int) async {
+    func releaseCloneLock(_ vmid: VMID) async {
         guard await cloneLeases.release(vmid) else { return }
         try? await update(vmid) { config in
             if config.lock == "clone" { config["lock"] = nil }

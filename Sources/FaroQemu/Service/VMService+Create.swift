@@ -8,7 +8,7 @@ import Foundation
 /// config, so nothing is left half-made.
 extension VMService {
     /// Validates the options and reserves the VMID; returns the config the task will finish.
-    public func prepareCreate(vmid: Int, options input: [String: String], description: String?, isRoot: Bool) async throws -> VMConfig {
+    public func prepareCreate(vmid: VMID, options input: [String: String], description: String?, isRoot: Bool) async throws -> VMConfig {
         var options = input
         if let cdrom = options.removeValue(forKey: "cdrom") {
             guard options["ide2"] == nil else { throw VMError.parameter("cdrom", "conflicts with ide2") }
@@ -38,7 +38,7 @@ extension VMService {
     var qemuVersion: String { "7.2.0" }
 
     /// Allocates the requested disks and writes the config (the task part of create).
-    public func finishCreate(vmid: Int, config prepared: VMConfig, log: @Sendable (String) -> Void) async throws {
+    public func finishCreate(vmid: VMID, config prepared: VMConfig, log: @Sendable (String) -> Void) async throws {
         var config = prepared
         var allocated: [String] = []
         do {
@@ -58,7 +58,7 @@ extension VMService {
     }
 
     /// Removes the reservation of a create that never reached its task.
-    public func abandonCreate(vmid: Int) async {
+    public func abandonCreate(vmid: VMID) async {
         try? await store.delete(configPath(vmid), ifRevision: nil)
     }
 

@@ -4,7 +4,7 @@ import FaroStorage
 /// `DELETE /nodes/{node}/qemu/{vmid}`.
 extension VMService {
     /// The checks that run before the task: exists, not locked, not protected, not running.
-    public func checkDestroy(_ vmid: Int, skiplock: Bool) async throws {
+    public func checkDestroy(_ vmid: VMID, skiplock: Bool) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         if config.isProtected { throw VMError.protected(vmid: vmid) }
@@ -14,7 +14,7 @@ extension VMService {
 
     /// Frees the VM's disks and removes its config. With `unreferencedDisks`, volumes of the
     /// VMID on any storage that the config does not mention go too.
-    public func destroy(_ vmid: Int, skiplock: Bool, unreferencedDisks: Bool, log: @Sendable (String) -> Void) async throws {
+    public func destroy(_ vmid: VMID, skiplock: Bool, unreferencedDisks: Bool, log: @Sendable (String) -> Void) async throws {
         try await checkDestroy(vmid, skiplock: skiplock)
         let config = try await read(vmid).config
         var volumes = config.ownedVolumes().map(\.volume)
@@ -30,7 +30,7 @@ extension VMService {
         if unreferencedDisks {
             for definition in (try await storage.configuration().definitions) where storage.content(of: definition).contains(.images) {
                 guard let plugin = try? storage.plugin(for: definition),
-                    let found = try? await plugin.listVolumes(content: .images, vmid: VMID(vmid))
+                    let found = try? await plugin.listVolumes(content: .images, vmid: vmid)
                 else { continue }
                 for info in found where !unique.contains(info.volid.description) { unique.append(info.volid.description) }
             }

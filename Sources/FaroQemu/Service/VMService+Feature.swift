@@ -6,7 +6,7 @@ extension VMService {
     /// Whether every disk of the VM (of snapshot `snapshot` when given) allows `feature`, and
     /// the nodes where the VM's storages are: Proxmox's `feature` method. CD-ROMs do not count;
     /// a disk given as a host path, or on a storage that is gone or disabled, allows nothing.
-    public func hasFeature(_ vmid: Int, _ feature: VolumeFeature, snapshot: String?) async throws -> (has: Bool, nodes: [String]) {
+    public func hasFeature(_ vmid: VMID, _ feature: VolumeFeature, snapshot: String?) async throws -> (has: Bool, nodes: [String]) {
         var config = try await read(vmid).config
         if let snapshot {
             guard config.snapshotNames.contains(snapshot), let section = config.file[section: snapshot] else {

@@ -18,7 +18,7 @@ extension VMService {
         running && disk.volume.hasSuffix(".qcow2")
     }
 
-    func snapshotDisk(_ vmid: Int, _ disk: SnapshotDisk, name: String, running: Bool) async throws {
+    func snapshotDisk(_ vmid: VMID, _ disk: SnapshotDisk, name: String, running: Bool) async throws {
         if snapshotsThroughQemu(disk, running: running) {
             try await runtime.snapshotDrive(vmid: vmid, drive: disk.key, name: name)
         } else {
@@ -26,7 +26,7 @@ extension VMService {
         }
     }
 
-    func deleteDiskSnapshot(_ vmid: Int, _ disk: SnapshotDisk, name: String, running: Bool) async throws {
+    func deleteDiskSnapshot(_ vmid: VMID, _ disk: SnapshotDisk, name: String, running: Bool) async throws {
         if snapshotsThroughQemu(disk, running: running) {
             try await runtime.deleteDriveSnapshot(vmid: vmid, drive: disk.key, name: name)
         } else {
@@ -35,7 +35,7 @@ extension VMService {
     }
 
     /// Snapshots every disk; on a failure the snapshots already taken are removed again.
-    func snapshotAllDisks(_ vmid: Int, _ disks: [SnapshotDisk], name: String, running: Bool, log: (String) -> Void) async throws {
+    func snapshotAllDisks(_ vmid: VMID, _ disks: [SnapshotDisk], name: String, running: Bool, log: (String) -> Void) async throws {
         var done: [SnapshotDisk] = []
         do {
             for disk in disks {
@@ -61,14 +61,14 @@ extension VMService {
     }
 
     /// Allocates the state volume, large enough for the RAM and the device state.
-    func allocateStateVolume(_ vmid: Int, _ config: VMConfig, snapshot: String, log: (String) -> Void) async throws -> (volume: String, path: String) {
+    func allocateStateVolume(_ vmid: VMID, _ config: VMConfig, snapshot: String, log: (String) -> Void) async throws -> (volume: String, path: String) {
         let storageID = await stateStorage(config)
         let plugin = try await imagesStorage(storageID, key: "vmstatestorage")
         let stem = "vm-\(vmid)-state-\(snapshot)"
         let name = plugin.capabilities.contains(.files) ? stem + ".raw" : stem
         log("saving VM state and RAM using storage '\(storageID)'")
         let sizeKiB = UInt64(config.memoryMiB * 2 + 500) * 1024
-        let volname = try await plugin.allocate(vmid: VMID(vmid)!, name: name, format: .raw, sizeKiB: sizeKiB)
+        let volname = try await plugin.allocate(vmid: vmid, name: name, format: .raw, sizeKiB: sizeKiB)
         do {
             return ("\(storageID):\(volname)", try plugin.path(volname))
         } catch {
@@ -80,7 +80,7 @@ extension VMService {
     /// Takes the disk snapshots, with the RAM state when asked on a running VM; returns the
     /// keys the snapshot section records besides the config.
     func snapshotDisksAndState(
-        _ vmid: Int, _ config: VMConfig, name: String, running: Bool, vmstate: Bool, log: @Sendable (String) -> Void
+        _ vmid: VMID, _ config: VMConfig, name: String, running: Bool, vmstate: Bool, log: @Sendable (String) -> Void
     ) async throws -> [String: String] {
         if running, vmstate { return try await snapshotWithState(vmid, config, name: name, log: log) }
         try await snapshotAllDisks(vmid, snapshotDisks(config.options), name: name, running: running, log: log)
@@ -89,7 +89,7 @@ extension VMService {
 
     /// Pauses the VM, snapshots its disks, writes its RAM state and resumes it, so disks and
     /// memory show the same instant. Returns the keys the snapshot section records.
-    func snapshotWithState(_ vmid: Int, _ config: VMConfig, name: String, log: @Sendable (String) -> Void) async throws -> [String: String] {
+    func snapshotWithState(_ vmid: VMID, _ config: VMConfig, name: String, log: @Sendable (String) -> Void) async throws -> [String: String] {
         let state = try await allocateStateVolume(vmid, config, snapshot: name, log: log)
         let disks = snapshotDisks(config.options)
         do {

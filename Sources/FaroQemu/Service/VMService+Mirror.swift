@@ -5,7 +5,7 @@ import FaroStorage
 /// Live disk moves: QEMU mirrors the drive into the new volume while the guest runs and
 /// switches to it once both are in sync (`drive-mirror`, then `block-job-complete`).
 extension VMService {
-    func mirror(_ vmid: Int, key: String, to path: String, format: VolumeFormat, bytesPerSecond: UInt64?) async throws {
+    func mirror(_ vmid: VMID, key: String, to path: String, format: VolumeFormat, bytesPerSecond: UInt64?) async throws {
         let job = "mirror-\(key)"
         try await runtime.withMonitor(vmid) { client in
             var arguments: [String: JSONValue] = [

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroStorage
 
@@ -17,9 +18,9 @@ extension VMService {
     }
 
     /// Checks everything before the task: the disk, locks, digest, target storage and format.
-    func planMove(_ vmid: Int, _ move: VMDiskMove) async throws -> MovePlan {
+    func planMove(_ vmid: VMID, _ move: VMDiskMove) async throws -> MovePlan {
         let (config, file) = try await read(vmid)
-        if let digest = move.digest, digest != file.digest { throw VMError.digestMismatch }
+        try GuestConfigStore<VMConfig>.checkDigest(move.digest, of: file, vmid: vmid)
         try Self.checkLock(config, vmid: vmid, skiplock: false)
         guard let text = config[move.disk] else { throw VMError.parameter("disk", "disk '\(move.disk)' does not exist") }
         let volume = try Self.movableVolume(move.disk, text)
@@ -71,11 +72,11 @@ extension VMService {
     }
 
     /// Checks the request; the task part is `moveDisk`.
-    public func checkMoveDisk(_ vmid: Int, _ move: VMDiskMove) async throws {
+    public func checkMoveDisk(_ vmid: VMID, _ move: VMDiskMove) async throws {
         _ = try await planMove(vmid, move)
     }
 
-    public func moveDisk(_ vmid: Int, _ move: VMDiskMove, log: @Sendable (String) -> Void) async throws {
+    public func moveDisk(_ vmid: VMID, _ move: VMDiskMove, log: @Sendable (String) -> Void) async throws {
         let plan = try await planMove(vmid, move)
         let source = try await storage.plugin(plan.volume.storage)
         let target = try await storage.plugin(plan.target)
@@ -88,12 +89,12 @@ extension VMService {
         do {
             if live {
                 let size = try await Self.sizeKiB(source, plan.volume.name)
-                created = try await target.allocate(vmid: VMID(vmid)!, name: nil, format: plan.format, sizeKiB: size)
+                created = try await target.allocate(vmid: vmid, name: nil, format: plan.format, sizeKiB: size)
                 try await mirror(vmid, key: plan.key, to: try target.path(created!), format: plan.format, bytesPerSecond: rate)
                 inUseByQEMU = true
             } else {
                 created = try await storage.copyImage(
-                    from: source, plan.volume.name, to: target, vmid: VMID(vmid)!, format: plan.format, bytesPerSecond: rate)
+                    from: source, plan.volume.name, to: target, vmid: vmid, format: plan.format, bytesPerSecond: rate)
             }
             if plan.isTemplate, target.capabilities.contains(.linkedClones) { created = try await target.createBase(created!) }
             try await switchVolume(vmid, plan, to: VolumeID(storage: plan.target, name: created!).description, keepOld: !move.delete)
@@ -117,7 +118,7 @@ extension VMService {
     }
 
     /// Points the config at the new volume, if the disk is still what the move started from.
-    func switchVolume(_ vmid: Int, _ plan: MovePlan, to volume: String, keepOld: Bool) async throws {
+    func switchVolume(_ vmid: VMID, _ plan: MovePlan, to volume: String, keepOld: Bool) async throws {
         try await update(vmid) { config in
             guard config[plan.key] == plan.text else {
                 throw VMError.failed("disk '\(plan.key)' changed while it was moved - the copy was removed")

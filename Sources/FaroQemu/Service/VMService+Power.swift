@@ -6,18 +6,18 @@ import FaroSupport
 extension VMService {
     /// Checks that run before a start task: exists, unlocked, not a template, not running,
     /// and KVM where the VM wants it.
-    public func checkStart(_ vmid: Int, skiplock: Bool) async throws {
+    public func checkStart(_ vmid: VMID, skiplock: Bool) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         if config.isTemplate { throw VMError.template(vmid: vmid) }
         if await isRunning(vmid) { throw QemuRuntimeError.alreadyRunning(vmid: vmid) }
         let effective = config.hasPending ? { var copy = config; copy.applyPending(); return copy }() : config
-        try await kvm.availability.requireForStart(vmid: VMID(vmid)!, kvmEnabled: effective.kvmEnabled)
+        try await kvm.availability.requireForStart(vmid: vmid, kvmEnabled: effective.kvmEnabled)
     }
 
     /// Starts the VM; with `restore` it continues from a saved RAM state instead of booting.
     public func start(
-        _ vmid: Int, skiplock: Bool, timeout: Duration? = nil, restoring restore: SavedVMState? = nil,
+        _ vmid: VMID, skiplock: Bool, timeout: Duration? = nil, restoring restore: SavedVMState? = nil,
         log: @Sendable (String) -> Void = { _ in }
     ) async throws {
         try await checkStart(vmid, skiplock: skiplock)
@@ -44,7 +44,7 @@ extension VMService {
 
     /// Checks the OVMF images are there; without `efidisk0` the VM gets fresh variables from
     /// the template (what it changes is lost when it stops).
-    func prepareFirmware(_ vmid: Int, _ config: VMConfig, log: @Sendable (String) -> Void) throws {
+    func prepareFirmware(_ vmid: VMID, _ config: VMConfig, log: @Sendable (String) -> Void) throws {
         let efiDisk = try config.efiDisk()
         let firmware = OVMFFirmware(efiDisk, q35: config.isQ35)
         guard FileIO.exists(firmware.code) else {
@@ -63,7 +63,7 @@ extension VMService {
     }
 
     /// Hard stop; a stopped VM is fine. Pending changes apply afterwards.
-    public func stop(_ vmid: Int, skiplock: Bool, timeout: Duration = .seconds(60)) async throws {
+    public func stop(_ vmid: VMID, skiplock: Bool, timeout: Duration = .seconds(60)) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         try await runtime.stop(vmid: vmid, nets: try config.nets(), timeout: timeout)
@@ -75,7 +75,7 @@ extension VMService {
         .seconds(requested ?? config.startup["down"] ?? 60)
     }
 
-    public func shutdown(_ vmid: Int, skiplock: Bool, timeout: Int?, forceStop: Bool) async throws {
+    public func shutdown(_ vmid: VMID, skiplock: Bool, timeout: Int?, forceStop: Bool) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         guard await isRunning(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
@@ -88,13 +88,13 @@ extension VMService {
     }
 
     /// Shutdown and start again, so pending changes take effect (what Proxmox does too).
-    public func reboot(_ vmid: Int, timeout: Int?, log: @Sendable (String) -> Void = { _ in }) async throws {
+    public func reboot(_ vmid: VMID, timeout: Int?, log: @Sendable (String) -> Void = { _ in }) async throws {
         try await shutdown(vmid, skiplock: false, timeout: timeout, forceStop: false)
         try await start(vmid, skiplock: false, log: log)
     }
 
     /// Reset, suspend (pause) and resume: one QMP command each on a running VM.
-    public func monitorAction(_ vmid: Int, skiplock: Bool, _ action: MonitorAction) async throws {
+    public func monitorAction(_ vmid: VMID, skiplock: Bool, _ action: MonitorAction) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         guard await isRunning(vmid) else { throw QemuRuntimeError.notRunning(vmid: vmid) }
@@ -117,7 +117,7 @@ extension VMService {
     /// file, sockets and taps; this removes them and applies pending changes, as a stop would.
     /// Returns whether there was anything to clean up.
     @discardableResult
-    public func reapIfGone(_ vmid: Int) async -> Bool {
+    public func reapIfGone(_ vmid: VMID) async -> Bool {
         guard FileIO.exists(runtime.pidFile(vmid)), await !isRunning(vmid), let config = try? await read(vmid).config else {
             return false
         }
@@ -126,7 +126,7 @@ extension VMService {
         return true
     }
 
-    func applyPendingAfterStop(_ vmid: Int) async throws {
+    func applyPendingAfterStop(_ vmid: VMID) async throws {
         guard try await read(vmid).config.hasPending else { return }
         let freed = try await update(vmid) { config in config.applyPending() }
         await free(freed) { _ in }
@@ -135,7 +135,7 @@ extension VMService {
     /// Starts the `onboot` VMs in `startup` order (VMID within one order), waiting `up=`
     /// seconds after each where set. Failures are reported and skipped.
     public func startOnBoot(log: @Sendable (String) -> Void) async {
-        var candidates: [(order: Int, vmid: Int, up: Int)] = []
+        var candidates: [(order: Int, vmid: VMID, up: Int)] = []
         for vmid in (try? await list()) ?? [] {
             guard let config = try? await read(vmid).config, config.startsOnBoot, !config.isTemplate, await !isRunning(vmid) else { continue }
             candidates.append((config.startup["order"] ?? Int.max, vmid, config.startup["up"] ?? 0))

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroQMP
 import FaroSchema
@@ -14,11 +15,11 @@ extension VMService {
         return relative ? current + UInt64(bytes) : UInt64(bytes)
     }
 
-    public func resize(_ vmid: Int, disk key: String, size: String, digest: String?, skiplock: Bool, log: @Sendable (String) -> Void)
+    public func resize(_ vmid: VMID, disk key: String, size: String, digest: String?, skiplock: Bool, log: @Sendable (String) -> Void)
         async throws
     {
         let (config, file) = try await read(vmid)
-        if let digest, digest != file.digest { throw VMError.digestMismatch }
+        try GuestConfigStore<VMConfig>.checkDigest(digest, of: file, vmid: vmid)
         try Self.checkLock(config, vmid: vmid, skiplock: skiplock)
         guard let text = config[key], let drive = try? Drive(key: key, text: text) else {
             throw VMError.parameter("disk", "disk '\(key)' does not exist")

@@ -18,7 +18,7 @@ public struct VMSnapshotInfo: Sendable, Equatable {
 /// (VMService+LiveSnapshot.swift). The snapshot section keeps the config at snapshot time;
 /// the main section's `parent` names the current snapshot.
 extension VMService {
-    public func snapshots(_ vmid: Int) async throws -> [VMSnapshotInfo] {
+    public func snapshots(_ vmid: VMID) async throws -> [VMSnapshotInfo] {
         let config = try await read(vmid).config
         var list: [VMSnapshotInfo] = []
         for name in config.snapshotNames {
@@ -40,7 +40,7 @@ extension VMService {
     }
 
     /// Sets `lock` for the duration of `body`; the lock goes again whatever happens.
-    func withConfigLock<T: Sendable>(_ vmid: Int, _ lock: String, _ body: () async throws -> T) async throws -> T {
+    func withConfigLock<T: Sendable>(_ vmid: VMID, _ lock: String, _ body: () async throws -> T) async throws -> T {
         try await update(vmid) { config in
             try Self.checkLock(config, vmid: vmid, skiplock: false)
             config["lock"] = lock
@@ -58,7 +58,7 @@ extension VMService {
     /// Snapshots the disks, and with `vmstate` on a running VM the RAM too (a stopped VM has
     /// none, so the flag is ignored there, as in Proxmox).
     public func createSnapshot(
-        _ vmid: Int, name: String, description: String?, vmstate: Bool = false, log: @Sendable (String) -> Void
+        _ vmid: VMID, name: String, description: String?, vmstate: Bool = false, log: @Sendable (String) -> Void
     ) async throws {
         let config = try await read(vmid).config
         guard name != "current", name.uppercased() != VMConfig.pendingSection else {
@@ -80,7 +80,7 @@ extension VMService {
         }
     }
 
-    public func deleteSnapshot(_ vmid: Int, name: String, force: Bool, log: @Sendable (String) -> Void) async throws {
+    public func deleteSnapshot(_ vmid: VMID, name: String, force: Bool, log: @Sendable (String) -> Void) async throws {
         guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
             throw VMError.failed("snapshot '\(name)' does not exist")
         }
@@ -113,7 +113,7 @@ extension VMService {
     /// Stops the VM if it runs, rolls every disk back and makes the snapshot's config current.
     /// A snapshot with RAM state then continues from that state; one without starts afresh
     /// only when `start` asks for it.
-    public func rollback(_ vmid: Int, name: String, start: Bool = false, log: @Sendable (String) -> Void) async throws {
+    public func rollback(_ vmid: VMID, name: String, start: Bool = false, log: @Sendable (String) -> Void) async throws {
         guard let section = try await read(vmid).config.file[section: name], name != VMConfig.pendingSection else {
             throw VMError.failed("snapshot '\(name)' does not exist")
         }
@@ -146,7 +146,7 @@ extension VMService {
         }
     }
 
-    public func updateSnapshotDescription(_ vmid: Int, name: String, description: String?) async throws {
+    public func updateSnapshotDescription(_ vmid: VMID, name: String, description: String?) async throws {
         try await update(vmid) { config in
             guard let index = config.file.sections.firstIndex(where: { $0.name == name }), name != VMConfig.pendingSection else {
                 throw VMError.failed("snapshot '\(name)' does not exist")

@@ -5,7 +5,7 @@ import FaroStorage
 /// volume (`base-<vmid>-disk-N`) on storages that can hold them, so linked clones can share it.
 extension VMService {
     /// The checks before the task, in Proxmox's order and words.
-    public func checkTemplate(_ vmid: Int, disk: String?) async throws {
+    public func checkTemplate(_ vmid: VMID, disk: String?) async throws {
         let config = try await read(vmid).config
         try Self.checkLock(config, vmid: vmid, skiplock: false)
         if !config.snapshotNames.isEmpty { throw VMError.failed("unable to create template, because VM contains snapshots") }
@@ -20,7 +20,7 @@ extension VMService {
 
     /// Sets `template: 1` first (so the VM cannot start meanwhile), then converts the disks one
     /// by one, recording each new name at once so config and storage never disagree.
-    public func convertToTemplate(_ vmid: Int, disk: String?, log: @Sendable (String) -> Void) async throws {
+    public func convertToTemplate(_ vmid: VMID, disk: String?, log: @Sendable (String) -> Void) async throws {
         try await checkTemplate(vmid, disk: disk)
         let wasTemplate = try await update(vmid) { config in
             try Self.checkLock(config, vmid: vmid, skiplock: false)
@@ -41,7 +41,7 @@ extension VMService {
     }
 
     /// Converts one disk; false when its storage keeps no base volumes or it already is one.
-    func makeBase(_ key: String, _ volume: String, vmid: Int, log: @Sendable (String) -> Void) async throws -> Bool {
+    func makeBase(_ key: String, _ volume: String, vmid: VMID, log: @Sendable (String) -> Void) async throws -> Bool {
         let id = try VolumeID(parsing: volume)
         let plugin = try await storage.plugin(id.storage)
         guard plugin.capabilities.contains(.linkedClones) else {

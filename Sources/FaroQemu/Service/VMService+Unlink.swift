@@ -1,10 +1,11 @@
+import FaroGuestSchema
 import FaroModel
 import FaroStorage
 
 /// `PUT .../unlink` detaches disks (they become `unused[n]`, or are freed with `force`), and
 /// the rule that a base volume stays while linked clones use it.
 extension VMService {
-    public func unlink(_ vmid: Int, disks: [String], force: Bool, log: @Sendable (String) -> Void = { _ in }) async throws {
+    public func unlink(_ vmid: VMID, disks: [String], force: Bool, log: @Sendable (String) -> Void = { _ in }) async throws {
         let config = try await read(vmid).config
         var freed: [String] = []
         for key in disks {

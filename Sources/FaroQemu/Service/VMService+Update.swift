@@ -1,3 +1,5 @@
+import FaroGuest
+import FaroGuestSchema
 import FaroModel
 
 /// What `PUT`/`POST .../config` asks for.
@@ -25,7 +27,7 @@ extension VMService {
         "shares", "autostart", "template",
     ]
 
-    public func updateConfig(_ vmid: Int, _ change: VMConfigChange, isRoot: Bool, log: @Sendable (String) -> Void = { _ in })
+    public func updateConfig(_ vmid: VMID, _ change: VMConfigChange, isRoot: Bool, log: @Sendable (String) -> Void = { _ in })
         async throws
     {
         var set = change.set
@@ -91,10 +93,4 @@ extension VMService {
             throw error
         }
     }
-}
-
-/// Volumes allocated inside a config change, so a failure can free them again.
-actor VolumeLedger {
-    private(set) var volumes: [String] = []
-    func add(_ volume: String) { volumes.append(volume) }
 }

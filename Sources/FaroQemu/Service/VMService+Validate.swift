@@ -1,4 +1,5 @@
 import FaroConfig
+import FaroGuestSchema
 import FaroModel
 import FaroSchema
 import FaroStorage
@@ -8,7 +9,7 @@ import Foundation
 /// MAC) into what the config keeps.
 extension VMService {
     /// The normalised value of `key`, or a parameter error naming `key`.
-    func validate(_ key: String, _ value: String, vmid: Int, isRoot: Bool) async throws -> String {
+    func validate(_ key: String, _ value: String, vmid: VMID, isRoot: Bool) async throws -> String {
         guard VMOptions.isSupported(key) else { throw VMError.parameter(key, "option '\(key)' is not supported by Faro yet") }
         if VMOptions.internalKeys.contains(key) { throw VMError.parameter(key, "option '\(key)' is set by the system") }
         if key == "args", !isRoot { throw VMError.parameter(key, "only root can set 'args' config") }
@@ -21,7 +22,7 @@ extension VMService {
         return value
     }
 
-    func validateNet(_ key: String, _ value: String, vmid: Int) async throws -> String {
+    func validateNet(_ key: String, _ value: String, vmid: VMID) async throws -> String {
         var net: NetDevice
         do {
             net = try NetDevice(key: key, text: value)
@@ -44,7 +45,7 @@ extension VMService {
         }
     }
 
-    func validateDrive(_ key: String, _ value: String, vmid: Int, isRoot: Bool) async throws -> String {
+    func validateDrive(_ key: String, _ value: String, vmid: VMID, isRoot: Bool) async throws -> String {
         let drive: Drive
         do {
             drive = try Drive(key: key, text: value)
@@ -94,7 +95,7 @@ extension VMService {
         }
         if drive.isCDROM { throw VMError.parameter(key, "'\(volume)' is not an ISO image") }
         guard parsed?.content == .images || parsed == nil else { throw VMError.parameter(key, "'\(volume)' is not a disk image") }
-        if let owner = parsed?.vmid, owner.rawValue != vmid, !isRoot {
+        if let owner = parsed?.vmid, owner != vmid, !isRoot {
             throw VMError.parameter(key, "volume '\(volume)' belongs to VM \(owner)")
         }
         let info: VolumeInfo
@@ -131,7 +132,7 @@ extension VMService {
     /// Allocates the disk a `STORAGE:SIZE_GiB` drive asks for; returns the drive text with the
     /// new volume and its size, and the volume id. An EFI disk gets the size of the firmware's
     /// variables template, and the template is copied into it.
-    func allocateDisk(_ key: String, _ value: String, vmid: Int) async throws -> (text: String, volume: String)? {
+    func allocateDisk(_ key: String, _ value: String, vmid: VMID) async throws -> (text: String, volume: String)? {
         guard var drive = try? Drive(key: key, text: value), let request = drive.allocationRequest else { return nil }
         let plugin = try await imagesStorage(request.storage, key: key)
         let firmware = drive.isEFIDisk ? OVMFFirmware(drive, q35: false) : nil
@@ -141,7 +142,7 @@ extension VMService {
         guard let format = VolumeFormat(rawValue: formatName), format != .subvol else {
             throw VMError.parameter(key, "unsupported format '\(formatName)' for a VM disk")
         }
-        let volname = try await plugin.allocate(vmid: VMID(vmid)!, name: nil, format: format, sizeKiB: kib)
+        let volname = try await plugin.allocate(vmid: vmid, name: nil, format: format, sizeKiB: kib)
         let volume = VolumeID(storage: request.storage, name: volname).description
         if let firmware {
             do {

@@ -1,11 +1,13 @@
 import FaroConfig
+import FaroGuest
 import FaroModel
 import FaroStorage
 import FaroStore
 import FaroSupport
 
 /// VM configuration and lifecycle on one node: reads and writes `qemu-server/<vmid>.conf`
-/// under a per-VM store lock with compare-and-swap, allocates and frees disks through the
+/// through the shared guest core (`GuestConfigStore`: the VMID's lock, digest checks,
+/// compare-and-swap), allocates and frees disks through the
 /// storage plugins, and drives QEMU through `QemuRuntime`.
 public struct VMService: Sendable {
     public let nodeName: String
@@ -15,6 +17,8 @@ public struct VMService: Sendable {
     public let kvm: KVMStatus
     public let qemuExecutable: String
     public let clock: @Sendable () -> Int
+    /// The VM configs of this node, under the lock VMs share with containers.
+    public let configs: GuestConfigStore<VMConfig>
     let cloneLeases = CloneLeases()
 
     public init(
@@ -28,44 +32,30 @@ public struct VMService: Sendable {
         self.kvm = kvm
         self.qemuExecutable = qemuExecutable
         self.clock = clock
+        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server")
     }
 
-    public func configPath(_ vmid: Int) -> String { "nodes/\(nodeName)/qemu-server/\(vmid).conf" }
+    public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
 
     /// The VMIDs of this node's VMs.
-    public func list() async throws -> [Int] {
-        try await store.list("nodes/\(nodeName)/qemu-server").compactMap { entry in
-            entry.name.hasSuffix(".conf") ? Int(entry.name.dropLast(5)) : nil
-        }.sorted()
-    }
+    public func list() async throws -> [VMID] { try await configs.list() }
 
-    public func read(_ vmid: Int) async throws -> (config: VMConfig, file: StoreFile) {
-        guard let file = try await store.read(configPath(vmid)) else {
-            throw VMError.notFound(vmid: vmid, path: configPath(vmid))
-        }
-        return (try VMConfig(parsing: file.text), file)
-    }
+    public func read(_ vmid: VMID) async throws -> (config: VMConfig, file: StoreFile) { try await configs.read(vmid) }
 
-    /// Changes the config under the VM's lock. `change` may throw to leave the file as it was.
+    /// Changes the config under the VMID's lock. `change` may throw to leave the file as it was.
     @discardableResult
     public func update<T: Sendable>(
-        _ vmid: Int, digest: String? = nil, _ change: @Sendable (inout VMConfig) async throws -> T
+        _ vmid: VMID, digest: String? = nil, _ change: @Sendable (inout VMConfig) async throws -> T
     ) async throws -> T {
-        try await store.withLock("vm-\(vmid)") {
-            var (config, file) = try await read(vmid)
-            if let digest, digest != file.digest { throw VMError.digestMismatch }
-            let result = try await change(&config)
-            try await store.write(configPath(vmid), data: Array(config.render().utf8), ifRevision: file.revision)
-            return result
-        }
+        try await configs.update(vmid, digest: digest, change)
     }
 
     /// Refuses a locked VM unless `skiplock`.
-    static func checkLock(_ config: VMConfig, vmid: Int, skiplock: Bool) throws {
+    static func checkLock(_ config: VMConfig, vmid: VMID, skiplock: Bool) throws {
         if let lock = config.lock, !skiplock { throw VMError.locked(vmid: vmid, lock: lock) }
     }
 
-    public func isRunning(_ vmid: Int) async -> Bool { await runtime.process(vmid) != nil }
+    public func isRunning(_ vmid: VMID) async -> Bool { await runtime.process(vmid) != nil }
 
     /// Frees volumes, logging what fails instead of stopping half-way.
     func free(_ volumes: [String], log: (String) -> Void) async {
@@ -91,7 +81,7 @@ public struct VMService: Sendable {
     }
 
     /// The QEMU argv for the VM as it would start now (pending changes applied).
-    public func command(_ vmid: Int, restoring restore: SavedVMState? = nil) async throws -> [String] {
+    public func command(_ vmid: VMID, restoring restore: SavedVMState? = nil) async throws -> [String] {
         var config = try await read(vmid).config
         config.applyPending()
         let paths = try await resolveVolumes(config)

@@ -6,6 +6,10 @@ public enum ContainerSchema {
     /// Proxmox's limits: `net0`..`net31`, `mp0`..`mp255`.
     public static let maxNetworks = 32
     public static let maxMountPoints = 256
+    /// The values of `lock`.
+    public static let locks = [
+        "backup", "create", "destroyed", "disk", "fstrim", "migrate", "mounted", "rollback", "snapshot", "snapshot-delete",
+    ]
 
     static let bool = Schema.boolean().optional()
 
@@ -92,7 +96,7 @@ public enum ContainerSchema {
             "description": Schema.string("Description for the Container.", maxLength: 8192).multiline().optional(),
             "timezone": Schema.string("Time zone to use in the container.").optional(),
             "hookscript": Schema.string("Script that will be executed during various steps in the containers lifetime.").optional(),
-            "lock": Schema.enumeration(ContainerConfig.locks, "Lock/unlock the container.").optional(),
+            "lock": Schema.enumeration(locks, "Lock/unlock the container.").optional(),
             "debug": bool.describe("Try to be more verbose.").defaulting(0),
             "entrypoint": Schema.string("Command to run as init, optionally with arguments.").defaulting("/sbin/init").optional(),
             "env": Schema.string("The container runtime environment as NUL-separated list.").optional(),
