@@ -176,7 +176,9 @@ let package = Package(
         ),
         .testTarget(name: "FaroModelTests", dependencies: ["FaroModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FaroSchemaTests", dependencies: ["FaroSchema", "FaroModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FaroAccessTests", dependencies: ["FaroAccess", "FaroModel", "FaroStore", "FaroTesting"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig", "FaroStore"],
             swiftSettings: swiftSettings

@@ -143,6 +143,9 @@ public struct APIResponder: HTTPResponder {
                 throw APIError.parameters(error.errors)
             }
             try await checkPermissions(method, identity: identity, parameters: validated)
+            for name in method.unsupported.sorted() where validated[name] != nil && validated[name]?.boolValue != false {
+                throw APIError.parameter(name, "not supported by Faro yet")
+            }
             if let proxyTo = method.proxyTo, let node = validated[proxyTo]?.stringValue {
                 guard node == settings.localNode || node == "localhost" else {
                     throw APIError.failed("no such cluster node '\(node)'")

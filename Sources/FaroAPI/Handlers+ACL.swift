@@ -65,7 +65,7 @@ extension Handlers {
             return .null
         }
         table.on(.get, "/access/domains") { _ in
-            let realms = Realms.parse((try await services.store.read("domains.cfg"))?.text ?? Realms.defaultConfig)
+            let realms = try await services.access.realms().realms
             return .json(.array(realms.map { realm in
                 var entry: [String: JSONValue] = ["realm": .string(realm.id), "type": .string(realm.type)]
                 if let comment = realm.options["comment"] { entry["comment"] = .string(comment) }
@@ -76,33 +76,22 @@ extension Handlers {
         }
         table.on(.get, "/access/domains/{realm}") { request in
             let id = request.required("realm")
-            let file = try await services.store.read("domains.cfg")
-            guard let realm = Realms.parse(file?.text ?? Realms.defaultConfig).first(where: { $0.id == id }) else {
-                throw APIError.failed("domain '\(id)' does not exist")
-            }
+            let (realms, digest) = try await services.access.realms()
+            guard let realm = realms.first(where: { $0.id == id }) else { throw APIError.failed("domain '\(id)' does not exist") }
             var entry: [String: JSONValue] = realm.options.mapValues { value in Int(value).map(JSONValue.int) ?? .string(value) }
             entry["type"] = .string(realm.type)
-            if let file { entry["digest"] = .string(file.digest) }
+            if let digest { entry["digest"] = .string(digest) }
             return .json(.object(entry))
         }
         table.on(.put, "/access/domains/{realm}") { request in
-            let id = request.required("realm")
-            let file = try await services.store.read("domains.cfg")
-            if let digest = request.string("digest"), digest != file?.digest {
-                throw APIError.failed("detected modified configuration - file changed by other user? Try again.")
-            }
-            var realms = Realms.parse(file?.text ?? Realms.defaultConfig)
-            guard let index = realms.firstIndex(where: { $0.id == id }) else { throw APIError.failed("domain '\(id)' does not exist") }
-            for key in request.string("delete").map(Formats.splitList) ?? [] { realms[index].options.removeValue(forKey: key) }
+            var set: [String: String] = [:]
             for key in ["comment", "default", "case-sensitive"] {
                 guard let value = request.parameters[key] else { continue }
-                realms[index].options[key] = value.boolValue.map { $0 ? "1" : "0" } ?? value.displayText
+                set[key] = value.boolValue.map { $0 ? "1" : "0" } ?? value.displayText
             }
-            if realms[index].options["default"] == "1" {
-                for other in realms.indices where other != index { realms[other].options.removeValue(forKey: "default") }
-            }
-            try await services.store.write(
-                "domains.cfg", data: Array(Realms.render(realms).utf8), ifRevision: file?.revision ?? 0)
+            try await services.access.updateRealm(
+                request.required("realm"), set: set, delete: request.string("delete").map(Formats.splitList) ?? [],
+                digest: request.string("digest"))
             return .null
         }
     }

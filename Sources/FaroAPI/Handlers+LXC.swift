@@ -5,22 +5,7 @@ import FaroModel
 import FaroSchema
 
 extension Handlers {
-    /// Parameters that are not config options on `POST /nodes/{node}/lxc` and `PUT .../config`.
-    static let containerControlParameters: Set<String> = [
-        "node", "vmid", "ostemplate", "storage", "password", "ssh-public-keys", "start", "force", "pool", "unique", "restore",
-        "delete", "digest", "revert", "bwlimit", "ha-managed", "ignore-unpack-errors",
-    ]
-
     static func containerID(_ request: APIRequest) -> VMID { VMID(request.required("vmid"))! }
-
-    /// The config options a request sets, as config text (booleans `0`/`1`).
-    static func containerOptions(_ request: APIRequest) -> [String: String] {
-        var options: [String: String] = [:]
-        for (key, value) in request.parameters where !containerControlParameters.contains(key) {
-            options[key] = value.displayText
-        }
-        return options
-    }
 
     /// A config as the API returns it: integers and numbers typed by the option schema.
     static func containerConfigJSON(_ config: ContainerConfig, digest: String?) -> JSONValue {
@@ -50,11 +35,8 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
-            for name in ["restore", "pool", "ha-managed"] where request.parameters[name] != nil && request.bool(name) != false {
-                throw APIError.parameter(name, "'\(name)' is not supported yet")
-            }
             let creation = ContainerCreation(
-                vmid: containerID(request), options: containerOptions(request), template: request.required("ostemplate"),
+                vmid: containerID(request), options: configOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),
                 sshPublicKeys: request.string("ssh-public-keys"))
             try await containers.reserve(creation)
@@ -96,7 +78,7 @@ extension Handlers {
         }
         table.on(.put, "/nodes/{node}/lxc/{vmid}/config") { request in
             let change = ContainerConfigChange(
-                set: containerOptions(request), delete: request.string("delete").map(Formats.splitList) ?? [],
+                set: configOptions(request), delete: request.string("delete").map(Formats.splitList) ?? [],
                 revert: request.string("revert").map(Formats.splitList) ?? [], digest: request.string("digest"),
                 isRoot: request.identity.isSuperuser)
             try await containers.updateConfig(containerID(request), change)

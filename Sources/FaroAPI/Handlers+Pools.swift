@@ -71,8 +71,8 @@ extension Handlers {
         let allowMove = request.bool("allow-move") ?? false
         let guests = try await guestPaths(services.store)
         for vmid in vms where guests[vmid] == nil && !remove { throw APIError.failed("VM \(vmid) does not exist") }
-        let storageConfig = try await services.store.read("storage.cfg")?.text ?? ""
-        for storage in storages where !remove && !storageConfig.contains(": \(storage)\n") {
+        let defined = Set(try await services.storage.configuration().definitions.map(\.id))
+        for storage in storages where !remove && !defined.contains(storage) {
             throw APIError.failed("storage '\(storage)' does not exist")
         }
         try await services.access.updateConfig { config in

@@ -7,14 +7,6 @@ import FaroStorage
 
 extension Handlers {
     /// Create parameters that are not config options.
-    static let createOnlyParameters: Set<String> = [
-        "node", "vmid", "archive", "bwlimit", "force", "ha-managed", "live-restore", "pool", "start", "storage", "unique",
-        "import-working-storage", "description",
-    ]
-    static let updateOnlyParameters: Set<String> = [
-        "node", "vmid", "delete", "revert", "digest", "skiplock", "force", "background_delay", "import-working-storage", "description",
-    ]
-
     static func registerQemu(_ table: inout HandlerTable, _ services: NodeServices) {
         let vms = services.vms
         table.on(.get, "/nodes/{node}/qemu") { request in
@@ -94,16 +86,15 @@ extension Handlers {
         return vmid
     }
 
-    /// The option values of a create or update request, as config text.
-    static func optionValues(_ request: APIRequest, excluding: Set<String>) -> [String: String] {
-        var options: [String: String] = [:]
-        for (key, value) in request.parameters where !excluding.contains(key) { options[key] = value.displayText }
-        return options
+    /// The config options a create or update request sets (the method table names them), as
+    /// config text.
+    static func configOptions(_ request: APIRequest) -> [String: String] {
+        request.parameters.filter { request.method.configOptions.contains($0.key) }.mapValues(\.displayText)
     }
 
     static func configChange(_ request: APIRequest, _ services: NodeServices) throws -> VMConfigChange {
         var change = VMConfigChange()
-        change.set = optionValues(request, excluding: updateOnlyParameters)
+        change.set = configOptions(request)
         change.description = request.string("description")
         change.delete = request.string("delete").map(Formats.splitList) ?? []
         change.force = request.bool("force") ?? false

@@ -4,10 +4,7 @@ import FaroQemu
 extension Handlers {
     static func createVM(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
         let vmid = try vmid(request)
-        for name in ["archive", "ha-managed", "live-restore"] where request.parameters[name] != nil {
-            throw APIError.parameter(name, "not supported by Faro yet")
-        }
-        let options = optionValues(request, excluding: createOnlyParameters)
+        let options = configOptions(request)
         try await requireConfigPrivileges(request, services, set: options, deleted: [])
         let pool = request.string("pool")
         if let pool, try await services.access.configuration().pools[pool] == nil {

@@ -23,10 +23,6 @@ extension Handlers {
             return .json(.object(entry))
         }
         power(&table, services, "start", type: "qmstart") { request in
-            for name in ["force-cpu", "machine", "migratedfrom", "stateuri", "targetstorage", "migration_type", "migration_network",
-                         "nets-host-mtu", "with-conntrack-state"] where request.parameters[name] != nil {
-                throw APIError.parameter(name, "not supported by Faro yet")
-            }
             let id = try vmid(request)
             let skiplock = try skiplockParameter(request)
             try await vms.checkStart(id, skiplock: skiplock)
@@ -35,7 +31,6 @@ extension Handlers {
         }
         power(&table, services, "stop", type: "qmstop") { request in
             let id = try vmid(request), skiplock = try skiplockParameter(request)
-            if request.parameters["migratedfrom"] != nil { throw APIError.parameter("migratedfrom", "not supported by Faro yet") }
             _ = try await vms.read(id)
             let timeout = Duration.seconds(request.int("timeout") ?? 60)
             let overrule = try await ShutdownOverrule(request, services, shutdownType: "qmshutdown", vmid: "\(id)")

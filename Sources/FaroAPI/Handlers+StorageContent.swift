@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroGuest
 import FaroModel
 import FaroSchema
 import FaroStorage
@@ -14,7 +15,7 @@ extension Handlers {
             }
             let vmid = request.int("vmid").flatMap(VMID.init)
             var volumes = try await plugin.listVolumes(content: content == .rootdir ? nil : content, vmid: vmid)
-            let containers = try await containerIDs(services)
+            let containers = try await GuestInventory.vmids(in: services.store, directory: "lxc")
             volumes = volumes.map { relabel($0, containers: containers) }
             if let content { volumes = volumes.filter { $0.content == content } }
             var list: [JSONValue] = []
@@ -35,7 +36,7 @@ extension Handlers {
         }
         table.on(.get, "/nodes/{node}/storage/{storage}/content/{volume}") { request in
             let (plugin, volid) = try await resolveVolume(request, storage)
-            let volume = relabel(try await plugin.info(volid.name), containers: try await containerIDs(services))
+            let volume = relabel(try await plugin.info(volid.name), containers: try await GuestInventory.vmids(in: services.store, directory: "lxc"))
             guard await mayRead(services, request.identity, volume) else {
                 throw APIError.permission("/storage/\(plugin.id)", ["Datastore.Audit"])
             }
@@ -55,7 +56,7 @@ extension Handlers {
             guard await mayRead(services, request.identity, volume) else {
                 throw APIError.permission("/storage/\(plugin.id)", ["Datastore.Audit"])
             }
-            try await updateAttributes(plugin, volume, notes: request.string("notes"), protected: request.bool("protected"))
+            try await services.files.updateAttributes(plugin, volume, notes: request.string("notes"), protected: request.bool("protected"))
             return .null
         }
         table.on(.delete, "/nodes/{node}/storage/{storage}/content/{volume}") { request in
@@ -81,7 +82,7 @@ extension Handlers {
             let destination = try await storage.plugin(target.storage)
             let upid = try await services.tasks.start(type: "imgcopy", id: "", user: request.identity.user.description) {
                 log in
-                try await copyVolume(services, from: source, volid.name, to: destination, target.name, log: log)
+                try await services.files.copyVolume(from: source, volid.name, to: destination, target.name) { log.log($0) }
             }
             return .json(.string(upid.description))
         }

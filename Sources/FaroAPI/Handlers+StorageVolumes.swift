@@ -1,9 +1,7 @@
 import FaroAPISpec
 import FaroModel
 import FaroStorage
-import FaroSupport
 import FaroTasks
-import Foundation
 
 extension Handlers {
     /// The plugin and volume a `{volume}` path names: a full volume id, or a name on `{storage}`.
@@ -20,17 +18,6 @@ extension Handlers {
             volid = try VolumeID(parsing: "\(id):\(text)")
         }
         return (try await storage.plugin(volid.storage), volid)
-    }
-
-    /// VMIDs of the containers configured on any node: their volumes are `rootdir` content.
-    static func containerIDs(_ services: NodeServices) async throws -> Set<VMID> {
-        var ids = Set<VMID>()
-        for node in try await services.store.list("nodes") where node.isDirectory {
-            for entry in try await services.store.list("nodes/\(node.name)/lxc") where entry.name.hasSuffix(".conf") {
-                if let vmid = VMID(String(entry.name.dropLast(5))) { ids.insert(vmid) }
-            }
-        }
-        return ids
     }
 
     static func relabel(_ volume: VolumeInfo, containers: Set<VMID>) -> VolumeInfo {
@@ -121,22 +108,6 @@ extension Handlers {
         return format
     }
 
-    static func updateAttributes(_ plugin: any StoragePlugin, _ volume: VolumeInfo, notes: String?, protected: Bool?) async throws {
-        guard let files = plugin as? any FileStorage, volume.content == .backup else {
-            if notes != nil || protected != nil {
-                throw APIError.failed("notes and protection are only supported for backups on file storages")
-            }
-            return
-        }
-        let path = try files.path(volume.volid.name)
-        if let notes {
-            if notes.isEmpty { FileIO.remove(path + ".notes") } else { try FileIO.writeAtomically(path + ".notes", Array(notes.utf8)) }
-        }
-        if let protected {
-            if protected { try FileIO.writeAtomically(path + ".protected", []) } else { FileIO.remove(path + ".protected") }
-        }
-    }
-
     /// Waits up to `seconds` for a task; nil while it still runs.
     static func waitForTask(_ services: NodeServices, _ upid: UPID, seconds: Int) async throws -> TaskRecord? {
         let deadline = ContinuousClock.now + .seconds(seconds)
@@ -145,28 +116,5 @@ extension Handlers {
             try await Task.sleep(for: .milliseconds(100))
         }
         return nil
-    }
-
-    /// Copies a volume between storages of this node: images through `qemu-img convert`,
-    /// files byte for byte.
-    static func copyVolume(
-        _ services: NodeServices, from source: any StoragePlugin, _ sourceName: String, to target: any StoragePlugin,
-        _ targetName: String, log: TaskLog
-    ) async throws {
-        let volume = try await source.info(sourceName)
-        log.log("copy '\(source.id):\(sourceName)' to '\(target.id):\(targetName)'")
-        guard volume.content == .images || volume.content == .rootdir, let vmid = volume.vmid else {
-            guard let files = target as? any FileStorage else { throw APIError.failed("storage '\(target.id)' holds no files") }
-            let parsed = try VolumeName.parseFileVolume(targetName)
-            let destination = try files.filePath(content: parsed.content, fileName: parsed.name)
-            guard !FileIO.exists(destination) else { throw StorageError.volumeExists("\(target.id):\(targetName)") }
-            try await services.runner.checked(["cp", "--sparse=always", try source.path(sourceName), destination])
-            return
-        }
-        let format = VolumeFormat(rawValue: volume.format) ?? .raw
-        let name = try VolumeName.parseFileVolume(targetName.contains("/") ? targetName : "\(vmid)/\(targetName)").name
-        let created = try await services.storage.copyImage(
-            from: source, sourceName, to: target, vmid: vmid, name: name, format: format)
-        log.log("created '\(target.id):\(created)'")
     }
 }

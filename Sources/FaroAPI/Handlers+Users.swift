@@ -9,7 +9,7 @@ extension Handlers {
         let access = services.access
         table.on(.get, "/access/users") { request in
             let config = try await access.configuration()
-            let realms = Realms.parse((try await services.store.read("domains.cfg"))?.text ?? Realms.defaultConfig)
+            let realms = try await access.realms().realms
             var list: [JSONValue] = []
             for id in config.users.keys.sorted() {
                 let user = config.users[id]!
@@ -30,7 +30,7 @@ extension Handlers {
         }
         table.on(.post, "/access/users") { request in
             let id = try userParameter(request)
-            let realms = Realms.parse((try await services.store.read("domains.cfg"))?.text ?? Realms.defaultConfig)
+            let realms = try await access.realms().realms
             guard realms.contains(where: { $0.id == id.realm }) else { throw APIError.failed("no such realm '\(id.realm)'") }
             if request.string("password") != nil, id.realm != "pve" {
                 throw APIError.parameter("password", "passwords can only be set for users of the pve realm")

@@ -20,6 +20,8 @@ public struct NodeServices: Sendable {
     public let resources: ResourceIndex
     public let runner: any CommandRunner
     public let storage: StorageService
+    /// File work on the storages: uploads, downloads, backup attributes, copies.
+    public let files: StorageFiles
     public let vms: VMService
     public let containers: ContainerManager
     /// The node's resolv.conf, hosts file and time zone, under its root.
@@ -64,6 +66,7 @@ public struct NodeServices: Sendable {
         self.hostInterfaces = HostInterfaces(directory: sysClassNet)
         self.storage = StorageService(
             store: store, context: StorageContext(runner: runner, nodeName: nodeName, paths: paths), types: storageTypes)
+        self.files = StorageFiles(storage: storage, runner: runner)
         self.containers = ContainerManager(
             nodeName: nodeName, store: store, storage: storage, runner: runner,
             host: .probe(lxcPath: paths.lxcPath, configDirectory: lxcConfigDirectory, cgroupRoot: cgroupRoot), cgroupRoot: cgroupRoot)

@@ -28,6 +28,12 @@ public struct APIMethod: Sendable {
     /// For uploads: the `multipart/form-data` part holding the file, which the server spools to
     /// disk (never into memory) before the handler runs.
     public var uploadField: String?
+    /// Parameters declared for Proxmox's clients that Faro cannot honour yet: a request that
+    /// sets one to anything but `false` is refused before the handler runs.
+    public var unsupported: Set<String> = []
+    /// For methods that create or change a guest config: the parameters that are config
+    /// options. The others steer the call (`digest`, `delete`, `start`, ...).
+    public var configOptions: Set<String> = []
 
     public init(
         _ verb: HTTPVerb, _ path: String, name: String, description: String,
@@ -50,6 +56,20 @@ public struct APIMethod: Sendable {
     }
 
     public var id: String { "\(verb.rawValue) \(path)" }
+
+    /// The method with `names` refused as not supported yet.
+    public func refusing(_ names: Set<String>) -> APIMethod {
+        var method = self
+        method.unsupported = names
+        return method
+    }
+
+    /// The method with `names` as the parameters that are config options.
+    public func takingOptions(_ names: some Sequence<String>) -> APIMethod {
+        var method = self
+        method.configOptions = Set(names)
+        return method
+    }
 
     /// The `{name}` variables of the path template, in order.
     public var pathVariables: [String] {

@@ -48,7 +48,8 @@ extension APISpec {
                 parameters: params(createOptions), returns: task,
                 permissions: .check(.privileges(path: vm, ["VM.Allocate"]),
                     note: "You need 'VM.Allocate' on /vms/{vmid} and 'Datastore.AllocateSpace' on the storage."),
-                protected: true, proxyTo: "node"),
+                protected: true, proxyTo: "node"
+            ).takingOptions(ContainerSchema.options.keys).refusing(["restore", "pool", "ha-managed"]),
             APIMethod(
                 .get, "/nodes/{node}/lxc/{vmid}", name: "vmdiridx", description: "Directory index of one container.",
                 parameters: params([:]), returns: .index(), permissions: .anyUser(filter: nil)),
@@ -79,7 +80,8 @@ extension APISpec {
                 ]) { _, new in new }),
                 permissions: .check(.privileges(path: vm, ["VM.Config.Disk", "VM.Config.CPU", "VM.Config.Memory", "VM.Config.Network", "VM.Config.Options"], any: true),
                     note: "The privilege each changed option needs is checked per option."),
-                protected: true, proxyTo: "node"),
+                protected: true, proxyTo: "node"
+            ).takingOptions(ContainerSchema.options.keys),
             APIMethod(
                 .get, "/nodes/{node}/lxc/{vmid}/status", name: "vmcmdidx", description: "Directory index of the status commands.",
                 parameters: params([:]), returns: .index(), permissions: .check(.privileges(path: vm, ["VM.Audit"]))),

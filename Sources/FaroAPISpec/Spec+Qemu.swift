@@ -39,6 +39,10 @@ extension APISpec {
         "running-machine": Common.field(.string(), "The running machine type."),
     ]).allowingAdditional()
 
+    /// The VM config options a create or config change takes; `description` goes apart, as
+    /// the config file's comment lines.
+    static let vmConfigOptions = VMOptions.common.keys.filter { $0 != "description" }
+
     static var createParameters: Schema {
         var properties = VMOptions.common.merging(vmParameters) { _, new in new }
         properties["archive"] = Schema.string("Restore from this backup (not supported by Faro yet).").optional()
@@ -94,7 +98,7 @@ extension APISpec {
                     ]),
                     note: "Creating disks also needs 'Datastore.AllocateSpace' on each storage; 'args' needs root@pam."),
                 protected: true, proxyTo: "node"
-            ),
+            ).takingOptions(vmConfigOptions).refusing(["archive", "ha-managed", "live-restore"]),
             APIMethod(
                 .get, "/nodes/{node}/qemu/{vmid}", name: "vmdiridx", description: "Directory index of one VM.",
                 parameters: vmOnly, returns: .index(), permissions: .anyUser(filter: nil), proxyTo: "node"
@@ -126,13 +130,13 @@ extension APISpec {
                 description: "Change VM options; runs as a task (disk allocation may take a while).",
                 parameters: configUpdateParameters(async: true), returns: .string("The task's UPID."),
                 permissions: .check(.privileges(path: vmidPath, configPrivileges, any: true)), protected: true, proxyTo: "node"
-            ),
+            ).takingOptions(vmConfigOptions),
             APIMethod(
                 .put, "/nodes/{node}/qemu/{vmid}/config", name: "update_vm",
                 description: "Change VM options synchronously.",
                 parameters: configUpdateParameters(async: false),
                 permissions: .check(.privileges(path: vmidPath, configPrivileges, any: true)), protected: true, proxyTo: "node"
-            ),
+            ).takingOptions(vmConfigOptions),
             APIMethod(
                 .get, "/nodes/{node}/qemu/{vmid}/pending", name: "vm_pending",
                 description: "The VM configuration with current and pending values side by side.",

@@ -41,13 +41,16 @@ extension APISpec {
                 "stateuri": Schema.string(migrationOnly, maxLength: 128).optional(),
                 "targetstorage": Schema.string(migrationOnly).optional(),
                 "with-conntrack-state": Schema.boolean(migrationOnly).optional(),
+            ]).refusing([
+                "force-cpu", "machine", "migratedfrom", "stateuri", "targetstorage", "migration_type", "migration_network",
+                "nets-host-mtu", "with-conntrack-state",
             ]),
             powerAction("vm_stop", "stop", "Stop the VM at once (like pulling the plug).", [
                 "skiplock": skiplock, "timeout": timeout,
                 "keepActive": Schema.boolean("Do not deactivate storage volumes.").optional(),
                 "migratedfrom": Schema.string(migrationOnly, format: "pve-node").optional(),
                 "overrule-shutdown": Schema.boolean("Abort running shutdown tasks of this VM first.").optional(),
-            ]),
+            ]).refusing(["migratedfrom"]),
             powerAction("vm_reset", "reset", "Reset the VM.", ["skiplock": skiplock]),
             powerAction("vm_shutdown", "shutdown", "Shut the VM down through ACPI; with forceStop, stop it when the timeout passes.", [
                 "skiplock": skiplock, "timeout": timeout,

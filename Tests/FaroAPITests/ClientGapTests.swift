@@ -69,4 +69,21 @@ import Testing
             #expect(storage?["status"] == "available" && (storage?["maxdisk"]?.intValue ?? 0) > 0, "\(members)")
         }
     }
+
+    /// `storage.cfg` is read as storages, not searched as text: a comment that ends like a
+    /// section header (`...: tank`) is no storage.
+    @Test func aPoolTakesOnlyStoragesThatAreDefined() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.services.storage.bootstrap(hasDefaultThinPool: false)
+        let config = "dir: local\n\tpath /var/lib/vz\n\tcontent iso\n\ndir: spare\n\tpath /srv/spare\n\tcomment replaced by: tank\n"
+        try await node.store.write("storage.cfg", text: config, ifRevision: nil)
+        try await node.test { client in
+            #expect(try await client.call(.post, "/pools", ["poolid": "prod"]).status == .ok)
+            #expect(try await client.call(.put, "/pools/prod", ["storage": "local"]).status == .ok)
+            let missing = try await client.call(.put, "/pools/prod", ["storage": "tank"])
+            let message = missing.json["message"]?.stringValue ?? ""
+            #expect(missing.status == .internalServerError && message.hasPrefix("storage 'tank' does not exist"), "\(missing.text)")
+        }
+    }
 }
