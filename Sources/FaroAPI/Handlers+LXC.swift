@@ -5,7 +5,6 @@ import FaroModel
 import FaroSchema
 
 extension Handlers {
-    static func containerID(_ request: APIRequest) -> VMID { VMID(request.required("vmid"))! }
 
     /// A config as the API returns it: integers and numbers typed by the option schema.
     static func containerConfigJSON(_ config: ContainerConfig, digest: String?) -> JSONValue {
@@ -36,7 +35,7 @@ extension Handlers {
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
             let creation = ContainerCreation(
-                vmid: containerID(request), options: configOptions(request), template: request.required("ostemplate"),
+                vmid: try vmid(request), options: configOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),
                 sshPublicKeys: request.string("ssh-public-keys"))
             try await containers.reserve(creation)
@@ -50,7 +49,7 @@ extension Handlers {
             return .json(.string(upid.description))
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}") { request in
-            _ = try await containers.read(containerID(request))
+            _ = try await containers.read(try vmid(request))
             return .json(.array(["config", "status", "snapshot", "pending", "clone", "template", "resize"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.delete, "/nodes/{node}/lxc/{vmid}") { request in try await destroyContainer(request, services) }
@@ -62,7 +61,7 @@ extension Handlers {
     static func registerLXCConfig(_ table: inout HandlerTable, _ services: NodeServices) {
         let containers = services.containers
         table.on(.get, "/nodes/{node}/lxc/{vmid}/config") { request in
-            var (config, file) = try await containers.read(containerID(request))
+            var (config, file) = try await containers.read(try vmid(request))
             guard let snapshot = request.string("snapshot") else {
                 if request.bool("current") != true { config.applyPending() }
                 return .json(containerConfigJSON(config, digest: file.digest))
@@ -73,7 +72,7 @@ extension Handlers {
             return .json(containerConfigJSON(ContainerConfig(options: section.options, description: section.description), digest: file.digest))
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}/pending") { request in
-            let (config, _) = try await containers.read(containerID(request))
+            let (config, _) = try await containers.read(try vmid(request))
             return .json(.array(pendingEntries(config)))
         }
         table.on(.put, "/nodes/{node}/lxc/{vmid}/config") { request in
@@ -81,7 +80,7 @@ extension Handlers {
                 set: configOptions(request), delete: request.string("delete").map(Formats.splitList) ?? [],
                 revert: request.string("revert").map(Formats.splitList) ?? [], digest: request.string("digest"),
                 isRoot: request.identity.isSuperuser)
-            try await containers.updateConfig(containerID(request), change)
+            try await containers.updateConfig(try vmid(request), change)
             return .null
         }
     }
@@ -103,7 +102,7 @@ extension Handlers {
     /// `DELETE .../{vmid}`: refused while protected or (without `force`) running; `purge`
     /// also removes the CT from ACLs. Pools always drop it.
     static func destroyContainer(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        let containers = services.containers, id = containerID(request)
+        let containers = services.containers, id = try vmid(request)
         let (config, _) = try await containers.read(id)
         if config.isProtected { throw APIError.failed(LXCError.protected(id).description) }
         let force = request.bool("force") == true, purge = request.bool("purge") == true

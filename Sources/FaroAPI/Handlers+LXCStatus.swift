@@ -6,17 +6,17 @@ extension Handlers {
     static func registerLXCStatus(_ table: inout HandlerTable, _ services: NodeServices) {
         let containers = services.containers
         table.on(.get, "/nodes/{node}/lxc/{vmid}/status") { request in
-            _ = try await containers.read(containerID(request))
+            _ = try await containers.read(try vmid(request))
             return .json(.array(["current", "start", "stop", "shutdown", "reboot", "suspend", "resume"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}/status/current") { request in
-            .json(containerStatusJSON(try await containers.status(containerID(request), hostCPUs: services.host.cpuInfo().cpus)))
+            .json(containerStatusJSON(try await containers.status(try vmid(request), hostCPUs: services.host.cpuInfo().cpus)))
         }
         table.on(.post, "/nodes/{node}/lxc/{vmid}/status/start") { request in
             try await powerTask(services, "vzstart", request) { id, log in try await containers.start(id, log: log) }
         }
         table.on(.post, "/nodes/{node}/lxc/{vmid}/status/stop") { request in
-            let overrule = try await ShutdownOverrule(request, services, shutdownType: "vzshutdown", vmid: "\(containerID(request))")
+            let overrule = try await ShutdownOverrule(request, services, shutdownType: "vzshutdown", vmid: "\(try vmid(request))")
             return try await powerTask(services, "vzstop", request) { id, log in
                 try await overrule.abort(log: log)
                 try await containers.stop(id)
@@ -43,7 +43,7 @@ extension Handlers {
         _ services: NodeServices, _ type: String, _ request: APIRequest,
         _ action: @escaping @Sendable (VMID, @escaping @Sendable (String) -> Void) async throws -> Void
     ) async throws -> APIResult {
-        let id = containerID(request)
+        let id = try vmid(request)
         _ = try await services.containers.read(id)
         let upid = try await services.tasks.start(type: type, id: "\(id)", user: request.identity.user.description) { log in
             try await action(id) { log.log($0) }

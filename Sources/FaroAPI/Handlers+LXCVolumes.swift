@@ -9,7 +9,7 @@ extension Handlers {
         let containers = services.containers
         let ct = "/nodes/{node}/lxc/{vmid}"
         table.on(.post, ct + "/template") { request in
-            let id = containerID(request)
+            let id = try vmid(request)
             try await containers.convertToTemplate(id) { _ in }
             return .null
         }
@@ -22,11 +22,11 @@ extension Handlers {
         }
         table.on(.post, ct + "/move_volume") { request in try await moveContainerVolume(request, services) }
         table.on(.post, ct + "/mount") { request in
-            let rootfs = try await containers.mountOnHost(containerID(request))
+            let rootfs = try await containers.mountOnHost(try vmid(request))
             return .json(.string(rootfs))
         }
         table.on(.post, ct + "/unmount") { request in
-            try await containers.unmountFromHost(containerID(request))
+            try await containers.unmountFromHost(try vmid(request))
             return .null
         }
         table.on(.post, ct + "/status/suspend") { request in
@@ -49,7 +49,7 @@ extension Handlers {
             throw APIError.parameter("pool", "pool '\(pool)' does not exist")
         }
         let clone = ContainerClone(
-            source: containerID(request), target: VMID(request.required("newid"))!, full: request.bool("full"),
+            source: try vmid(request), target: try vmid(request, "newid"), full: request.bool("full"),
             hostname: request.string("hostname"), description: request.string("description"), storage: request.string("storage"),
             snapname: request.string("snapname"))
         let containers = services.containers
@@ -69,7 +69,7 @@ extension Handlers {
     /// `POST .../move_volume`: to another storage (`storage`), or to another container of this
     /// node (`target-vmid`, optionally `target-volume`), never both.
     static func moveContainerVolume(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        let containers = services.containers, id = containerID(request)
+        let containers = services.containers, id = try vmid(request)
         let key = request.required("volume"), delete = request.bool("delete") == true, digest = request.string("digest")
         let storage = request.string("storage"), targetVMID = request.int("target-vmid").flatMap { VMID($0) }
         if storage != nil && targetVMID != nil { throw APIError.failed("either set storage or target-vmid, but not both") }

@@ -5,7 +5,7 @@ extension Handlers {
     /// program on a pseudo-terminal that starts once its websocket has authenticated.
     static func registerTermproxy(_ table: inout HandlerTable, _ services: NodeServices) {
         table.on(.post, "/nodes/{node}/lxc/{vmid}/termproxy") { request in
-            let id = containerID(request)
+            let id = try vmid(request)
             let argv = try await services.containers.consoleCommand(id)
             return .json(.object(try await openConsole(
                 services, request, path: "/vms/\(id)", endpoint: .terminal(argv: argv), task: ("vncproxy", "\(id)"),

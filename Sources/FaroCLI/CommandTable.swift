@@ -112,10 +112,11 @@ public struct CommandTableTool: Sendable {
                 try await self.call(command, target, call, given: given, output: output, client: client, environment: environment)
             }
         } catch let error as UsageError {
-            // Proxmox follows an argument error with the command's one-line usage.
+            // Proxmox follows an argument error with the command's one-line usage, and its CLIs
+            // exit with 255 on every error, usage errors included.
             let text = error.proxmoxText.map { $0 + (synopsis.map { $0 + "\n" } ?? "") }
             environment.standardError(text ?? error.message + "\n")
-            return 2
+            return 255
         } catch {
             environment.standardError("\(error)\n")
             return 255

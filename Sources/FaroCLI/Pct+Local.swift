@@ -48,7 +48,7 @@ extension Pct {
 
     static func usage(_ environment: CLIEnvironment, _ text: String) -> Int32 {
         environment.standardError("USAGE: \(text)\n")
-        return 2
+        return 255
     }
 
     /// Replaces this process with an lxc tool, so it gets the terminal.

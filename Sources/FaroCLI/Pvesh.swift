@@ -45,7 +45,7 @@ public enum Pvesh {
             }
         } catch let error as UsageError {
             environment.standardError(error.message + "\n")
-            return 2
+            return 255
         } catch {
             environment.standardError("\(error)\n")
             return 255

@@ -95,7 +95,7 @@ extension Qm {
 
     static func usage(_ text: String, _ environment: CLIEnvironment) -> Int32 {
         environment.standardError("USAGE: \(text)\n")
-        return 2
+        return 255
     }
 }
 

@@ -60,13 +60,14 @@ final class CapturedOutput: @unchecked Sendable {
     }
 
     @Test func mistakesAreWordedAsProxmoxsCLIsWordThem() async {
-        #expect(await run("start") == (2, "400 not enough arguments\nqm start <vmid> [OPTIONS]\n"))
-        #expect(await run("start", "100", "extra") == (2, "400 too many arguments\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("start") == (255, "400 not enough arguments\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("start", "100", "extra") == (255, "400 too many arguments\nqm start <vmid> [OPTIONS]\n"))
         #expect(await run("start", "100", "--bogus", "1")
-            == (2, "Unknown option: bogus\n400 unable to parse option\nqm start <vmid> [OPTIONS]\n"))
-        #expect(await run("status", "100", "--verbose=maybe") == (2,
+            == (255, "Unknown option: bogus\n400 unable to parse option\nqm start <vmid> [OPTIONS]\n"))
+        #expect(await run("status", "100", "--verbose=maybe") == (255,
             "400 Parameter verification failed.\nverbose: type check ('boolean') failed - got 'maybe'\nqm status <vmid> [OPTIONS]\n"))
         let unknown = await run("frobnicate", "1")
+        #expect(unknown.0 == 255)
         #expect(unknown.1.hasPrefix("ERROR: unknown command 'qm frobnicate 1'\nUSAGE: qm <COMMAND> [ARGS] [OPTIONS]\n"))
     }
 

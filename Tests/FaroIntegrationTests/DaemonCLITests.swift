@@ -49,11 +49,11 @@ import Testing
             #expect(bad.error == "Parameter verification failed. (400)\n\nvmid: type check ('integer') failed - got 'abc'\n")
 
             let missing = try Shell.faro(daemon.root, ["pvesh", "get", "/no/such/path"])
-            #expect(missing.status == 2)
+            #expect(missing.status == 255)
             #expect(missing.error == "no such resource '/no/such/path'\n")
 
             let unknownOption = try Shell.faro(daemon.root, ["pvesh", "get", "/version", "--colour", "red"])
-            #expect(unknownOption.status == 2)
+            #expect(unknownOption.status == 255)
             #expect(unknownOption.error.contains("unknown option '--colour'"))
 
             let noHandler = try Shell.faro(daemon.root, ["pvesh", "create", "/version"])

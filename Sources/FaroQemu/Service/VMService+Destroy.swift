@@ -1,4 +1,5 @@
 import FaroModel
+import FaroStore
 import FaroStorage
 
 /// `DELETE /nodes/{node}/qemu/{vmid}`.
@@ -14,9 +15,19 @@ extension VMService {
 
     /// Frees the VM's disks and removes its config. With `unreferencedDisks`, volumes of the
     /// VMID on any storage that the config does not mention go too.
+    /// All of it runs under the VMID's lock, and the config goes only if it is still the one
+    /// whose volumes were freed.
     public func destroy(_ vmid: VMID, skiplock: Bool, unreferencedDisks: Bool, log: @Sendable (String) -> Void) async throws {
-        try await checkDestroy(vmid, skiplock: skiplock)
-        let config = try await read(vmid).config
+        try await configs.withLock(vmid) {
+            try await checkDestroy(vmid, skiplock: skiplock)
+            let (config, file) = try await read(vmid)
+            try await destroyLocked(vmid, config: config, file: file, unreferencedDisks: unreferencedDisks, log: log)
+        }
+    }
+
+    private func destroyLocked(
+        _ vmid: VMID, config: VMConfig, file: StoreFile, unreferencedDisks: Bool, log: @Sendable (String) -> Void
+    ) async throws {
         var volumes = config.ownedVolumes().map(\.volume)
         for snapshot in config.snapshotNames {
             guard let section = config.file[section: snapshot] else { continue }
@@ -37,7 +48,7 @@ extension VMService {
         }
         for volume in unique { log("removing volume '\(volume)'") }
         await free(unique, log: log)
-        try await store.delete(configPath(vmid), ifRevision: nil)
+        try await store.delete(configPath(vmid), ifRevision: file.revision)
     }
 }
 
