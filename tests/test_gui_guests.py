@@ -429,6 +429,18 @@ def test_a_container_from_the_wizard(browser, node):
     screenshot(browser, "ct-network")
     assert pvesh(node, "get", f"/nodes/pytest/lxc/{vmid}/config")["memory"] in (256, "256")
 
+    # Features are checkboxes, as in Proxmox's dialog, not a property string to type.
+    open_side(browser, "options")
+    wait(browser, lambda d: "Features\nnesting=1" in d.find_element(By.ID, "panel-body").text)
+    features = [r for r in browser.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if r.text.startswith("Features")][0]
+    webdriver.ActionChains(browser).double_click(features).perform()
+    assert css(browser, ".form-window [name='nesting']").is_selected()
+    css(browser, ".form-window [name='keyctl']").click()
+    css(browser, ".form-window [name='mount-nfs']").click()
+    submit_form(browser)
+    wait(browser, lambda d: "Features\nnesting=1,keyctl=1,mount=nfs" in d.find_element(By.ID, "panel-body").text)
+    assert pvesh(node, "get", f"/nodes/pytest/lxc/{vmid}/config")["features"] == "nesting=1,keyctl=1,mount=nfs"
+
 
 def test_upload_an_iso_and_watch_its_progress(browser, node, tmp_path):
     image = tmp_path / "tiny.iso"

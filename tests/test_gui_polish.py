@@ -134,6 +134,19 @@ def test_guest_summary_options_and_a_failed_start(browser, node):
     css(browser, ".form-window button.primary").click()
     wait(browser, lambda d: "QEMU Guest Agent\nDefault (Disabled)" in d.find_element(By.ID, "panel-body").text)
     assert "agent" not in config(node, 100), "unchecked with nothing else set removes the option"
+    # Hotplug is one checkbox per device kind; none checked is `0` (Disabled).
+    edit_option(browser, "Hotplug")
+    assert css(browser, ".form-window [name='usb']").is_selected() and not css(browser, ".form-window [name='memory']").is_selected()
+    css(browser, ".form-window [name='usb']").click()
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: "Hotplug\nDisk, Network\n" in d.find_element(By.ID, "panel-body").text)
+    assert config(node, 100)["hotplug"] == "disk,network"
+    edit_option(browser, "Hotplug")
+    css(browser, ".form-window [name='disk']").click()
+    css(browser, ".form-window [name='network']").click()
+    css(browser, ".form-window button.primary").click()
+    wait(browser, lambda d: "Hotplug\nDisabled" in d.find_element(By.ID, "panel-body").text)
+    assert str(config(node, 100)["hotplug"]) == "0"
 
     # Without KVM here the start would be refused at once; with kvm 0 it starts a task, which
     # fails (the guest's bridge vmbr0 does not exist) and says so where it was clicked.

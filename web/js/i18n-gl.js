@@ -352,6 +352,7 @@ export const galician = {
   'Mount Point ({0})': 'Punto de montaxe ({0})',
   'NOW': 'AGORA',
   'Nesting': 'Aniñamento',
+  'Create Device Nodes': 'Crear nodos de dispositivo',
   'Network': 'Rede',
   'Network Device': 'Dispositivo de rede',
   'Network Device ({0})': 'Dispositivo de rede ({0})',

@@ -44,11 +44,56 @@ export function agentText(value) {
 }
 
 /** Hotplug: `network,disk,usb` → `Disk, Network, USB`; 0 is disabled, 1 the default set. */
+const hotplugNames = () => ({ disk: t('Disk'), network: t('Network'), usb: 'USB', memory: t('Memory'), cpu: 'CPU', cloudinit: 'Cloud-Init' });
+
+/** The hotplug value as a list: `1` is the default set, `0` (or nothing) none. */
+function hotplugList(value) {
+  return value === '1' ? ['network', 'disk', 'usb'] : String(value ?? '').split(',').filter((item) => item && item !== '0');
+}
+
 export function hotplugText(value) {
-  const names = { disk: t('Disk'), network: t('Network'), usb: 'USB', memory: t('Memory'), cpu: 'CPU', cloudinit: 'Cloud-Init' };
-  const list = value === '1' ? ['network', 'disk', 'usb'] : String(value).split(',').filter((item) => item && item !== '0');
+  const names = hotplugNames(), list = hotplugList(value);
   if (!list.length) return t('Disabled');
   return Object.keys(names).filter((key) => list.includes(key)).map((key) => names[key]).join(', ');
+}
+
+/** Hotplug as Proxmox edits it: one checkbox per device kind; none checked writes `0`. */
+function editHotplug(entry, option, item, digest, reload) {
+  const names = hotplugNames(), list = hotplugList(effective(item) ?? option.fallback);
+  formDialog({
+    title: t('Edit: {0}', option.label),
+    fields: Object.entries(names).map(([name, label]) => ({ name, label, type: 'checkbox', value: list.includes(name) })),
+    onSubmit: async (values) => {
+      const chosen = Object.keys(names).filter((name) => values[name]);
+      await updateConfig(entry, { hotplug: chosen.length ? chosen.join(',') : '0' }, digest);
+      reload();
+    },
+  });
+}
+
+/** A container's features as Proxmox's dialog shows them: flags, and the mount types allowed. */
+const featureFlags = () => [['keyctl', 'keyctl'], ['nesting', t('Nesting')], ['fuse', 'FUSE'], ['mknod', t('Create Device Nodes')]];
+const mountTypes = () => [['nfs', 'NFS'], ['cifs', 'SMB/CIFS']];
+
+function editFeatures(entry, option, item, digest, reload) {
+  const parsed = parsePropertyString(effective(item) ?? '');
+  const mounts = String(parsed.mount ?? '').split(';').filter(Boolean);
+  formDialog({
+    title: t('Edit: {0}', option.label),
+    fields: [
+      ...featureFlags().map(([name, label]) => ({ name, label, type: 'checkbox', value: Number(parsed[name] ?? 0) === 1 })),
+      ...mountTypes().map(([name, label]) => ({ name: `mount-${name}`, label, type: 'checkbox', value: mounts.includes(name) })),
+    ],
+    onSubmit: async (values) => {
+      const result = { ...parsed };
+      for (const [name] of featureFlags()) result[name] = values[name] ? '1' : '';
+      // Mount types Faro's dialog does not list (e.g. `ext4`) stay as they were.
+      const kept = mounts.filter((type) => !mountTypes().some(([name]) => name === type));
+      result.mount = [...mountTypes().filter(([name]) => values[`mount-${name}`]).map(([name]) => name), ...kept].join(';');
+      await updateConfig(entry, { features: formatPropertyString(result) }, digest);
+      reload();
+    },
+  });
 }
 
 const qemuOptions = () => [
@@ -58,7 +103,7 @@ const qemuOptions = () => [
   { key: 'ostype', label: t('OS Type'), type: 'select', options: qemuOSTypes, fallback: 'other' },
   { key: 'boot', label: t('Boot Order'), placeholder: 'order=scsi0;ide2;net0', format: bootOrderText },
   flag('tablet', t('Use tablet for pointer'), 1),
-  { key: 'hotplug', label: t('Hotplug'), placeholder: 'network,disk,usb', fallback: 'network,disk,usb', format: hotplugText },
+  { key: 'hotplug', label: t('Hotplug'), fallback: 'network,disk,usb', format: hotplugText, editor: editHotplug },
   flag('acpi', t('ACPI support'), 1),
   flag('kvm', t('KVM hardware virtualization'), 1),
   flag('freeze', t('Freeze CPU at startup'), 0),
@@ -79,7 +124,7 @@ const lxcOptions = () => [
   { key: 'cmode', label: t('Console mode'), type: 'select', options: [['tty'], ['console'], ['shell']], fallback: 'tty' },
   flag('protection', t('Protection'), 0),
   { key: 'unprivileged', label: t('Unprivileged container'), type: 'checkbox', fallback: 0, readOnly: true },
-  { key: 'features', label: t('Features'), placeholder: 'nesting=1,keyctl=1' },
+  { key: 'features', label: t('Features'), format: (value) => value || t('none'), editor: editFeatures },
   { key: 'tags', label: t('Tags'), placeholder: 'web;prod' },
   { key: 'description', label: t('Notes'), type: 'textarea' },
 ];
@@ -133,6 +178,7 @@ function editOption(entry, option, items, digest, reload) {
   const item = items.get(option.key);
   if (option.key === 'boot' && entry.type === 'qemu') { editBootOrder(entry, items, digest, reload); return; }
   if (option.parts) { editParts(entry, option, item, digest, reload); return; }
+  if (option.editor) { option.editor(entry, option, item, digest, reload); return; }
   const current = effective(item) ?? (option.fallback !== undefined ? String(option.fallback) : '');
   formDialog({
     title: t('Edit: {0}', option.label), className: option.type === 'textarea' ? 'wide' : '',
