@@ -75,6 +75,7 @@ extension ContainerManager {
             try await write(vmid, config, replacing: file)
             log("applied the pending changes")
         }
+        removeLeftoverCgroups(vmid)
         try FileIO.makeDirectory(containerDirectory(vmid))
         try await growPendingFileSystems(vmid)
         try await mountRootfs(vmid, config: config)

@@ -2,6 +2,7 @@ import FaroAPI
 import FaroModel
 import FaroTesting
 import Foundation
+import HummingbirdTesting
 import Testing
 
 /// A start that lxc refuses says why: lxc's first error, not "The container failed to start".
@@ -54,6 +55,40 @@ import Testing
             let listed = try await api.call(client, .get, "/cluster/resources?type=vm").data.arrayValue?.first { $0["vmid"] == 284 }
             #expect((listed?["diskwrite"]?.intValue ?? 0) >= 8 << 20, "the same figure in /cluster/resources: \(String(describing: listed))")
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/284/status/stop") == "OK")
+        }
+    }
+}
+
+/// Cgroups an earlier run left behind (a crashed monitor, a start killed half-way) do not stop
+/// the next start: lxc is told the exact cgroup names, so it would not pick others.
+@Suite(.serialized) struct ContainerLeftoverCgroupTests {
+    let api = ContainerAPITests()
+
+    @Test(.enabled(if: ContainerAPITests.missing == nil, "needs root, the lxc tools and a static busybox"))
+    func emptyCgroupsOfAnEarlierRunAreRemovedBeforeAStart() async throws {
+        try await ContainerChangeAPITests().withContainers([286]) { (node: TestNode, client: any TestClientProtocol) async throws in
+            let template = "local:vztmpl/\(BusyboxTemplate.fileName)"
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=286&ostemplate=\(template)&rootfs=local:0&hostname=leftover&memory=64") == "OK")
+            let root = node.services.containers.cgroupRoot
+            // What a crashed run leaves: the monitor's cgroup in some hierarchies, the payload's
+            // with its inner `ns` in others.
+            let unified = FileManager.default.fileExists(atPath: root + "/cgroup.controllers")
+            let hierarchies = unified ? [""] : ["pids", "systemd", "memory"].map { "/" + $0 }
+            var planted: [String] = []
+            for hierarchy in hierarchies {
+                for name in ["lxc.monitor/286", "lxc/286/ns"] {
+                    let path = root + hierarchy + "/" + name
+                    if (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil {
+                        planted.append(path)
+                    }
+                }
+            }
+            #expect(!planted.isEmpty, "cgroups to leave behind under \(root)")
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/286/status/start") == "OK")
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/286/status/stop") == "OK")
+            // Whatever the start did not clean up (with the fix: nothing) goes, deepest first.
+            for path in planted { rmdir(path); if path.hasSuffix("/ns") { rmdir(String(path.dropLast(3))) } }
         }
     }
 }
