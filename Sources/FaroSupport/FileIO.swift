@@ -77,8 +77,10 @@ public enum FileIO {
     /// Writes a file so that a reader (or a crash) sees either the old or the new content:
     /// a temporary file in the same directory, fsync, then rename over the target.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(FileError) {
-        let temp = path + ".tmp.\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        // A name of its own per call: two writers of one path (two tasks of one daemon, two
+        // daemons on one root) never write into each other's temporary file.
+        let temp = path + ".tmp.\(getpid()).\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError("create", path: temp, errno: errno) }
         var offset = 0
         while offset < bytes.count {
