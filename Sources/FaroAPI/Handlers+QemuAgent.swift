@@ -14,15 +14,60 @@ extension Handlers {
         }
         table.on(.get, base) { request in
             _ = try await vms.read(vmid(request))
-            let names = (APISpec.agentReadCommands + APISpec.agentPostCommands + ["exec", "exec-status"]).sorted()
+            let names = (APISpec.agentReadCommands + APISpec.agentPostCommands + APISpec.agentPowerCommands
+                + ["exec", "exec-status", "file-read", "file-write", "set-user-password"]).sorted()
             return .json(.array(names.map { .object(["name": .string($0)]) }))
         }
-        table.on(.post, base) { request in try await wrapped(request, request.required("command")) }
+        table.on(.post, base) { request in
+            let command = request.required("command")
+            if APISpec.agentPowerCommands.contains(command) {
+                return .json(.object(["result": try await vms.agentPowerCommand(vmid(request), command)]))
+            }
+            return try await wrapped(request, command)
+        }
         for command in APISpec.agentReadCommands {
             table.on(.get, base + "/" + command) { request in try await wrapped(request, command) }
         }
         for command in APISpec.agentPostCommands {
             table.on(.post, base + "/" + command) { request in try await wrapped(request, command) }
+        }
+        for command in APISpec.agentPowerCommands {
+            table.on(.post, base + "/" + command) { request in
+                .json(.object(["result": try await vms.agentPowerCommand(vmid(request), command)]))
+            }
+        }
+        table.on(.get, base + "/file-read") { request in
+            let count = request.int("count") ?? APISpec.agentFileReadLimit
+            let (bytes, truncated) = try await vms.agentReadFile(
+                vmid(request), path: request.required("file"), offset: request.int("offset") ?? 0, count: count)
+            // Proxmox decodes to text by default; with decode=0 the agent's base64 is passed on.
+            let content = request.bool("decode") == false
+                ? Data(bytes).base64EncodedString() : String(decoding: bytes, as: UTF8.self)
+            var answer: [String: JSONValue] = ["content": .string(content)]
+            if truncated { answer["truncated"] = 1 }
+            return .json(.object(answer))
+        }
+        table.on(.post, base + "/file-write") { request in
+            let content = request.required("content")
+            let encoded: String
+            if request.bool("encode") == false {
+                guard Data(base64Encoded: content) != nil else {
+                    throw APIError.parameter("content", "not valid base64 (encode=0 expects base64-encoded content)")
+                }
+                encoded = content
+            } else {
+                encoded = Data(content.utf8).base64EncodedString()
+            }
+            try await vms.agentWriteFile(vmid(request), path: request.required("file"), base64: encoded)
+            return .null
+        }
+        table.on(.post, base + "/set-user-password") { request in
+            let arguments: [String: JSONValue] = [
+                "username": .string(request.required("username")),
+                "password": .string(Data(request.required("password").utf8).base64EncodedString()),
+                "crypted": .bool(request.bool("crypted") == true),
+            ]
+            return .json(.object(["result": try await vms.agentCommand(vmid(request), "guest-set-user-password", arguments: arguments)]))
         }
         table.on(.post, base + "/exec") { request in
             let words = request.parameters["command"]?.arrayValue?.compactMap(\.stringValue) ?? []

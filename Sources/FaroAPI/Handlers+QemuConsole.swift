@@ -5,6 +5,10 @@ import FaroSupport
 extension Handlers {
     static func registerQemuConsole(_ table: inout HandlerTable, _ services: NodeServices) {
         let vms = services.vms
+        table.on(.put, "/nodes/{node}/qemu/{vmid}/sendkey") { request in
+            try await vms.sendKey(vmid(request), key: request.required("key"), skiplock: skiplockParameter(request))
+            return .null
+        }
         table.on(.post, "/nodes/{node}/qemu/{vmid}/vncproxy") { request in
             let id = try vmid(request)
             _ = try await vms.read(id)

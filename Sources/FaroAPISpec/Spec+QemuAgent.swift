@@ -9,10 +9,16 @@ extension APISpec {
     ]
     /// Agent commands without parameters sent with POST.
     public static let agentPostCommands = ["fsfreeze-freeze", "fsfreeze-status", "fsfreeze-thaw", "fstrim", "ping"]
+    /// Agent commands that end or suspend the guest: the agent does not answer them when they work.
+    public static let agentPowerCommands = ["shutdown", "suspend-disk", "suspend-hybrid", "suspend-ram"]
+
+    /// The most `file-read` returns, as Proxmox: 16 MiB.
+    public static let agentFileReadLimit = 16 * 1024 * 1024
 
     static func agentPrivileges(_ command: String) -> [String] {
         switch command {
         case "fsfreeze-freeze", "fsfreeze-thaw", "fstrim": return ["VM.GuestAgent.FileSystemMgmt", "VM.GuestAgent.Unrestricted"]
+        case _ where agentPowerCommands.contains(command): return ["VM.PowerMgmt", "VM.GuestAgent.Unrestricted"]
         default: return ["VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"]
         }
     }
@@ -28,7 +34,7 @@ extension APISpec {
                 permissions: .check(.privileges(path: vmidPath, agentPrivileges(command), any: true)),
                 protected: true, proxyTo: "node")
         }
-        let all = (agentReadCommands + agentPostCommands).sorted()
+        let all = (agentReadCommands + agentPostCommands + agentPowerCommands).sorted()
         return [
             APIMethod(
                 .get, base, name: "agent_index", description: "The guest agent commands.",
@@ -67,6 +73,42 @@ extension APISpec {
                 parameters: Schema.object(vmParameters.merging(["command": .string("The monitor command.")]) { _, new in new }),
                 returns: .string("The monitor's output."),
                 permissions: .check(.privileges(path: vmidPath, ["Sys.Audit", "Sys.Modify"], any: true)), protected: true, proxyTo: "node"),
-        ] + agentReadCommands.map { simple(.get, $0) } + agentPostCommands.map { simple(.post, $0) }
+            APIMethod(
+                .get, base + "/file-read", name: "file-read", description: "Read a file in the guest through the agent, at most 16 MiB.",
+                parameters: Schema.object(vmParameters.merging([
+                    "file": .string("The path to the file."),
+                    "count": Schema.integer("Number of bytes to read.", minimum: 1, maximum: agentFileReadLimit)
+                        .optional().defaulting(.int(agentFileReadLimit)),
+                    "offset": Schema.integer("Offset to start reading at.", minimum: 0).optional().defaulting(0),
+                    "decode": Schema.boolean("Decode the agent's base64 data; with 0 it is passed on base64-encoded.")
+                        .optional().defaulting(true),
+                ]) { _, new in new }),
+                returns: Schema.object([
+                    "content": .string("The content of the file, at most 16777216 bytes."),
+                    "truncated": Common.field(.boolean(), "1 when the read did not reach the end of the file."),
+                ]).with { $0.description = "Returns an object with a `content` property." },
+                permissions: .check(.privileges(path: vmidPath, ["VM.GuestAgent.FileRead", "VM.GuestAgent.Unrestricted"], any: true)),
+                protected: true, proxyTo: "node"),
+            APIMethod(
+                .post, base + "/file-write", name: "file-write", description: "Write a file in the guest through the agent.",
+                parameters: Schema.object(vmParameters.merging([
+                    "file": .string("The path to the file."),
+                    "content": Schema.string("The content to write into the file.").length(max: 61440),
+                    "encode": Schema.boolean("Encode the content as base64 (what the agent takes); with 0 it must be base64 already.")
+                        .optional().defaulting(true),
+                ]) { _, new in new }),
+                returns: .null,
+                permissions: .check(.privileges(path: vmidPath, ["VM.GuestAgent.FileWrite", "VM.GuestAgent.Unrestricted"], any: true)),
+                protected: true, proxyTo: "node"),
+            APIMethod(
+                .post, base + "/set-user-password", name: "set-user-password", description: "Set a guest user's password through the agent.",
+                parameters: Schema.object(vmParameters.merging([
+                    "username": .string("The user to set the password for."),
+                    "password": Schema.string("The new password.").length(min: 5, max: 1024),
+                    "crypted": Schema.boolean("1 when the password has already been passed through crypt().").optional().defaulting(false),
+                ]) { _, new in new }),
+                returns: result,
+                permissions: .check(.privileges(path: vmidPath, ["VM.GuestAgent.Unrestricted"])), protected: true, proxyTo: "node"),
+        ] + agentReadCommands.map { simple(.get, $0) } + (agentPostCommands + agentPowerCommands).map { simple(.post, $0) }
     }
 }

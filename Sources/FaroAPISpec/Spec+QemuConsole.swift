@@ -36,6 +36,18 @@ extension APISpec {
                 returns: .object(["port": .string("The console's number.")]),
                 permissions: .check(console, note: "You also need to pass a valid ticket (vncticket)."), proxyTo: "node"
             ),
+            APIMethod(
+                .put, "/nodes/{node}/qemu/{vmid}/sendkey", name: "vm_sendkey",
+                description: "Send a key combination to a running VM, in QEMU's monitor notation: key names joined by `-` "
+                    + "(`ctrl-alt-delete`, `shift-a`, `kp_enter`), or key codes such as `0x1d`.",
+                parameters: .object(
+                    vmParameters.merging([
+                        "key": .string("The key (qemu monitor encoding)."),
+                        "skiplock": skiplock,
+                    ]) { _, new in new }),
+                returns: .null,
+                permissions: .check(console), protected: true, proxyTo: "node"
+            ),
         ]
     }
 }

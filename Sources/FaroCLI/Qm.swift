@@ -41,6 +41,7 @@ public enum Qm {
             output: .formatted { result, _, _ in PerlJSON.agentResult(result) }),
         CLICommand("guest exec-status", .get, vm + "/agent/exec-status", positional: ["vmid", "pid"], fixed: local,
             output: .formatted { result, _, _ in PerlJSON.agentResult(result) }),
+        CLICommand("sendkey", .put, vm + "/sendkey", positional: ["vmid", "key"], fixed: local, output: .quiet),
         CLICommand("clone", .post, vm + "/clone", positional: ["vmid", "newid"], fixed: local, output: .task),
         CLICommand("template", .post, vm + "/template", positional: ["vmid"], fixed: local, output: .task),
         CLICommand("move-disk", .post, vm + "/move_disk", positional: ["vmid", "disk", "storage"], fixed: local, output: .task,

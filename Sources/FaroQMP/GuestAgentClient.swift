@@ -18,8 +18,12 @@ public struct GuestAgentClient: Sendable {
     }
 
     /// Runs `command` and returns its `return` value.
+    ///
+    /// With `answered: false` the command is one the agent does not answer when it works
+    /// (`guest-shutdown`, `guest-suspend-*`: the guest goes away first); then an error that
+    /// comes within `timeout` is thrown, and silence is success (`null`).
     public func execute(
-        _ command: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(10)
+        _ command: String, arguments: [String: JSONValue] = [:], timeout: Duration = .seconds(10), answered: Bool = true
     ) async throws(GuestAgentError) -> JSONValue {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
@@ -47,6 +51,9 @@ public struct GuestAgentClient: Sendable {
                 let commandDeadline = loop.scheduleTask(in: TimeAmount(timeout)) { raw.close(promise: nil) }
                 defer { commandDeadline.cancel() }
                 try await outbound.write(Self.request(command, arguments))
+                guard answered else {
+                    do { return try await Self.reply(to: command, from: &lines) } catch GuestAgentError.notRunning { return .null }
+                }
                 return try await Self.reply(to: command, from: &lines)
             }
         } catch let error as GuestAgentError {

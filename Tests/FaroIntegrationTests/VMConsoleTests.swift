@@ -73,6 +73,39 @@ import Testing
         let status = try qm("guest", "exec-status", "230", "77")
         #expect(status.output.contains("hi\\n"), "out-data is decoded: \(status.output)")
         #expect(agent.requests.contains { $0.command == "guest-exec" && $0.arguments["path"] == "/bin/echo" })
+
+        // Files, a password and power through the agent, as Proxmox's agent endpoints do them.
+        func pvesh(_ arguments: String...) throws -> Shell.Result {
+            try Shell.faro(root, ["pvesh"] + arguments + ["--output-format", "json"])
+        }
+        let agentPath = "/nodes/testnode/qemu/230/agent"
+        let read = try pvesh("get", agentPath + "/file-read", "--file", "/etc/hostname")
+        #expect(read.output == #"{"content":"fakeguest\n"}"# + "\n", "\(read.output) \(read.error)")
+        let short = try pvesh("get", agentPath + "/file-read", "--file", "/etc/hostname", "--count", "4")
+        #expect(short.output.contains(#""content":"fake""#) && short.output.contains(#""truncated":1"#), "\(short.output)")
+        let encoded = try pvesh("get", agentPath + "/file-read", "--file", "/etc/hostname", "--decode", "0")
+        #expect(encoded.output.contains(#""content":"ZmFrZWd1ZXN0Cg==""#), "\(encoded.output)")
+        #expect(try pvesh("get", agentPath + "/file-read", "--file", "/nope").error.contains("failed to open file '/nope'"))
+        #expect(try pvesh("create", agentPath + "/file-write", "--file", "/tmp/x", "--content", "hello").status == 0)
+        #expect(agent.requests.contains { $0.command == "guest-file-write" && $0.arguments["buf-b64"] == "aGVsbG8=" })
+        let notBase64 = try pvesh("create", agentPath + "/file-write", "--file", "/tmp/x", "--content", "%%%", "--encode", "0")
+        #expect(notBase64.status != 0 && notBase64.error.contains("content: not valid base64"), "\(notBase64.error)")
+        #expect(try pvesh("create", agentPath + "/set-user-password", "--username", "root", "--password", "s3cret!").status == 0)
+        #expect(agent.requests.contains {
+            $0.command == "guest-set-user-password" && $0.arguments["username"] == "root" && $0.arguments["password"] == "czNjcmV0IQ=="
+                && $0.arguments["crypted"] == false
+        })
+        let shutdown = try pvesh("create", agentPath + "/shutdown")
+        #expect(shutdown.status == 0 && shutdown.output == #"{"result":null}"# + "\n", "no answer is success: \(shutdown.output) \(shutdown.error)")
+        #expect(try pvesh("create", agentPath + "/suspend-disk").error.contains("has not been found"), "an agent error is reported")
+
+        // Keys in the monitor's notation; QEMU names the key it does not know.
+        #expect(try pvesh("set", "/nodes/testnode/qemu/230/sendkey", "--key", "shift-a").status == 0)
+        let sendkey = try qm("sendkey", "230", "ctrl-x")
+        #expect(sendkey.status == 0 && sendkey.output.isEmpty, "\(sendkey.output) \(sendkey.error)")
+        let badKey = try pvesh("set", "/nodes/testnode/qemu/230/sendkey", "--key", "ctrl--x")
+        #expect(badKey.status != 0 && badKey.error.contains("key: invalid key"), "\(badKey.error)")
+        #expect(try pvesh("set", "/nodes/testnode/qemu/230/sendkey", "--key", "nosuchkey").error.contains("nosuchkey"))
         #expect(try qm("stop", "230").status == 0)
     }
 }
