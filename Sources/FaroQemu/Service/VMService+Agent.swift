@@ -42,13 +42,11 @@ extension VMService {
     /// Reads up to `count` bytes of a guest file from `offset`, in the agent's chunks (at most
     /// 1 MiB each); `truncated` when the file goes on past what was read.
     public func agentReadFile(_ vmid: VMID, path: String, offset: Int, count: Int) async throws -> (bytes: [UInt8], truncated: Bool) {
-        let handle = try await agentCommand(vmid, "guest-file-open", arguments: ["path": .string(path), "mode": "r"])
-        guard let handleNumber = handle.intValue else { throw VMError.failed("the guest agent gave no file handle for '\(path)'") }
-        var bytes: [UInt8] = [], reachedEnd = false
-        do {
+        try await withAgentFile(vmid, path: path, mode: "r") { handle in
             if offset > 0 {
                 _ = try await agentCommand(vmid, "guest-file-seek", arguments: ["handle": handle, "offset": .int(offset), "whence": "set"])
             }
+            var bytes: [UInt8] = [], reachedEnd = false
             while bytes.count < count, !reachedEnd {
                 let chunk = min(count - bytes.count, 1 << 20)
                 let reply = try await agentCommand(vmid, "guest-file-read", arguments: ["handle": handle, "count": .int(chunk)])
@@ -58,25 +56,33 @@ extension VMService {
                 bytes += data
                 reachedEnd = reply["eof"]?.boolValue == true || data.isEmpty
             }
-        } catch {
-            _ = try? await agentCommand(vmid, "guest-file-close", arguments: ["handle": .int(handleNumber)])
-            throw error
+            if bytes.count > count { bytes.removeLast(bytes.count - count) }
+            return (bytes, !reachedEnd)
         }
-        _ = try await agentCommand(vmid, "guest-file-close", arguments: ["handle": .int(handleNumber)])
-        if bytes.count > count { bytes.removeLast(bytes.count - count) }
-        return (bytes, !reachedEnd)
     }
 
     /// Writes `base64` (already encoded) as the whole content of a guest file.
     public func agentWriteFile(_ vmid: VMID, path: String, base64: String) async throws {
-        let handle = try await agentCommand(vmid, "guest-file-open", arguments: ["path": .string(path), "mode": "wb"])
-        guard let handleNumber = handle.intValue else { throw VMError.failed("the guest agent gave no file handle for '\(path)'") }
-        do {
+        try await withAgentFile(vmid, path: path, mode: "wb") { handle in
             _ = try await agentCommand(vmid, "guest-file-write", arguments: ["handle": handle, "buf-b64": .string(base64)])
+        }
+    }
+
+    /// Opens a guest file through the agent, runs `body` with its handle and closes it again,
+    /// also when `body` fails (a close error then does not hide the first one).
+    private func withAgentFile<T: Sendable>(
+        _ vmid: VMID, path: String, mode: String, _ body: (JSONValue) async throws -> T
+    ) async throws -> T {
+        let handle = try await agentCommand(vmid, "guest-file-open", arguments: ["path": .string(path), "mode": .string(mode)])
+        guard handle.intValue != nil else { throw VMError.failed("the guest agent gave no file handle for '\(path)'") }
+        let result: T
+        do {
+            result = try await body(handle)
         } catch {
-            _ = try? await agentCommand(vmid, "guest-file-close", arguments: ["handle": .int(handleNumber)])
+            _ = try? await agentCommand(vmid, "guest-file-close", arguments: ["handle": handle])
             throw error
         }
-        _ = try await agentCommand(vmid, "guest-file-close", arguments: ["handle": .int(handleNumber)])
+        _ = try await agentCommand(vmid, "guest-file-close", arguments: ["handle": handle])
+        return result
     }
 }
