@@ -80,7 +80,8 @@ def browser():
 
 
 def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout).until(condition)
+    """Waits for the condition; an element the panel re-rendered meanwhile (stale) counts as not yet."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def css(driver, selector, timeout=10):

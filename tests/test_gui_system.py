@@ -7,7 +7,7 @@ import pytest
 
 from conftest import Daemon
 from test_gui import browser, css, login, open_side, screenshot, wait, webdriver  # noqa: F401
-from test_gui_guests import field, grid_text, pvesh, set_field, submit_form
+from test_gui_guests import field, pvesh, set_field, submit_form
 
 if webdriver is not None:
     from selenium.webdriver.common.by import By
@@ -28,12 +28,21 @@ def node():
 
 
 def grid_row(driver, label):
-    wait(driver, lambda d: label in grid_text(d))
-    return next(row for row in driver.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if row.text.startswith(label))
+    """The row whose text starts with the label; a panel that re-renders meanwhile is waited out."""
+    def row(d):
+        return next((row for row in d.find_elements(By.CSS_SELECTOR, "#panel-body .grid-row") if row.text.startswith(label)), None)
+    return wait(driver, row)
+
+
+def row_text(driver, label):
+    return wait(driver, lambda d: grid_row(d, label).text)
 
 
 def edit_row(driver, label):
-    webdriver.ActionChains(driver).double_click(grid_row(driver, label)).perform()
+    def double_click(d):
+        webdriver.ActionChains(d).double_click(grid_row(d, label)).perform()
+        return True
+    wait(driver, double_click)
     return css(driver, ".form-window")
 
 
@@ -48,25 +57,25 @@ def refused_in_dialog(driver, name, value, message):
 def test_a_datacenter_option_is_edited_and_persists(browser, node):
     login(browser, node, "admin", "admin-password")
     browser.execute_script("location.hash = '#root:options'")
-    assert "BC:24:11" in grid_row(browser, "MAC address prefix").text, "the default is shown"
+    assert "BC:24:11" in row_text(browser, "MAC address prefix"), "the default is shown"
 
     edit_row(browser, "MAC address prefix")
     refused_in_dialog(browser, "mac_prefix", "not-a-prefix", "valid unicast MAC address prefix")
     set_field(browser, ".form-window", "mac_prefix", "BC:24:11:7")
     submit_form(browser)
-    wait(browser, lambda d: "BC:24:11:7" in grid_row(d, "MAC address prefix").text)
+    wait(browser, lambda d: "BC:24:11:7" in row_text(d, "MAC address prefix"))
 
-    assert "Lower: 100, Upper: 1000000" in grid_row(browser, "Next Free VMID Range").text, "readable, not lower=100,upper=1000000"
+    assert "Lower: 100, Upper: 1000000" in row_text(browser, "Next Free VMID Range"), "readable, not lower=100,upper=1000000"
     edit_row(browser, "Next Free VMID Range")
     set_field(browser, ".form-window", "lower", "5000")
     set_field(browser, ".form-window", "upper", "6000")
     submit_form(browser)
-    wait(browser, lambda d: "Lower: 5000, Upper: 6000" in grid_row(d, "Next Free VMID Range").text)
+    wait(browser, lambda d: "Lower: 5000, Upper: 6000" in row_text(d, "Next Free VMID Range"))
     screenshot(browser, "datacenter-options")
 
     browser.refresh()
     wait(browser, lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
-    assert "BC:24:11:7" in grid_row(browser, "MAC address prefix").text
+    assert "BC:24:11:7" in row_text(browser, "MAC address prefix")
     options = pvesh(node, "get", "/cluster/options")
     assert options["mac_prefix"] == "BC:24:11:7" and options["next-id"] == {"lower": 5000, "upper": 6000}
     assert pvesh(node, "get", "/cluster/nextid") == "5000", "the range takes effect"
@@ -74,7 +83,7 @@ def test_a_datacenter_option_is_edited_and_persists(browser, node):
     edit_row(browser, "MAC address prefix")
     set_field(browser, ".form-window", "mac_prefix", "")
     submit_form(browser)
-    wait(browser, lambda d: "BC:24:11:7" not in grid_row(d, "MAC address prefix").text)
+    wait(browser, lambda d: "BC:24:11:7" not in row_text(d, "MAC address prefix"))
     assert "mac_prefix" not in pvesh(node, "get", "/cluster/options"), "an empty value deletes the option"
 
 
@@ -91,13 +100,13 @@ def test_node_dns_hosts_and_time_are_edited_and_persist(browser, node):
     refused_in_dialog(browser, "dns2", "999.1.1.1", "valid IP address")
     set_field(browser, ".form-window", "dns2", "2001:db8::53")
     submit_form(browser)
-    wait(browser, lambda d: "192.0.2.53" in grid_row(d, "DNS server 1").text)
+    wait(browser, lambda d: "192.0.2.53" in row_text(d, "DNS server 1"))
     screenshot(browser, "node-dns")
 
     browser.refresh()
     wait(browser, lambda d: d.find_element(By.ID, "panel-body").get_attribute("data-tab") == "dns")
-    assert "lab.example" in grid_row(browser, "Search domain").text
-    assert "2001:db8::53" in grid_row(browser, "DNS server 2").text
+    assert "lab.example" in row_text(browser, "Search domain")
+    assert "2001:db8::53" in row_text(browser, "DNS server 2")
     resolv = open(os.path.join(node.root, "etc", "resolv.conf")).read()
     assert resolv == "search lab.example\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n"
 
@@ -114,7 +123,7 @@ def test_node_dns_hosts_and_time_are_edited_and_persist(browser, node):
     refused_in_dialog(browser, "timezone", "Nowhere/Atlantis", "No such timezone")
     set_field(browser, ".form-window", "timezone", "Europe/Madrid")
     submit_form(browser)
-    wait(browser, lambda d: "Europe/Madrid" in grid_row(d, "Time zone").text)
+    wait(browser, lambda d: "Europe/Madrid" in row_text(d, "Time zone"))
     assert pvesh(node, "get", "/nodes/pytest/time")["timezone"] == "Europe/Madrid"
     screenshot(browser, "node-time")
 
