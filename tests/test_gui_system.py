@@ -7,7 +7,7 @@ import pytest
 
 from conftest import Daemon
 from test_gui import browser, css, login, open_side, screenshot, wait, webdriver  # noqa: F401
-from test_gui_guests import field, pvesh, set_field, submit_form
+from test_gui_guests import pvesh, set_field, submit_form
 
 if webdriver is not None:
     from selenium.webdriver.common.by import By
