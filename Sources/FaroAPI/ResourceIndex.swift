@@ -67,6 +67,13 @@ public actor ResourceIndex {
     static let maxCachedLists = 256
     /// Guest entries by config path, reused while the file and its pool stay the same.
     private var guestCache: [String: CachedGuest] = [:]
+    /// Moves only when a file the list is built from changes, so the status other nodes write
+    /// every second does not rebuild it.
+    private let scope = ChangeScope(ResourceIndex.isSource)
+    /// The one store watch behind every resource stream of the daemon.
+    private let watch: SharedWatch
+    /// How often the list was built, for tests that prove unrelated writes keep it.
+    private(set) var builds = 0
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
@@ -81,7 +88,16 @@ public actor ResourceIndex {
         self.cpu = cpu
         self.access = access
         self.storage = storage
+        self.watch = SharedWatch(store, matching: Self.isSource)
     }
+
+    /// The store files the list is built from: guest configs, `storage.cfg`, `user.cfg` (pools).
+    static func isSource(_ path: String) -> Bool {
+        path == StoreLayout.storageConfig || path == StoreLayout.userConfig || StoreLayout.guestConfig(path) != nil
+    }
+
+    /// Changes to the files the list is built from, committed after the call.
+    nonisolated func changes() -> AsyncStream<StoreChange> { watch.subscribe() }
 
     /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
     func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
@@ -102,7 +118,7 @@ public actor ResourceIndex {
         return .encoded(bytes)
     }
 
-    /// What changes the list: the store revision (configs, user.cfg with ACLs and pools) and
+    /// What changes the list: the revision of its store files (configs, user.cfg with ACLs and pools) and
     /// the status sample. Equal versions mean equal lists for every caller.
     struct Version: Equatable, Sendable {
         let revision: Int64
@@ -136,7 +152,7 @@ public actor ResourceIndex {
     /// The version the next list would be built from, without building it.
     func currentVersion() async throws -> Version {
         Version(
-            revision: try await store.currentRevision(), generation: await cpu.generation,
+            revision: try await scope.revision(in: store), generation: await cpu.generation,
             runs: await runtime.generation + (await containers?.powerChanges.generation ?? 0))
     }
 
@@ -158,6 +174,7 @@ public actor ResourceIndex {
     }
 
     private func startBuild(_ version: Version) -> Task<Void, any Error> {
+        builds += 1
         let task = Task {
             defer { finishBuild(version) }
             let users = try await access.configuration()

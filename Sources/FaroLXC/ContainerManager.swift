@@ -40,7 +40,7 @@ public struct ContainerManager: Sendable {
         self.procRoot = procRoot
         self.sysRoot = sysRoot
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/lxc")
+        configs = GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: nodeName, kind: .lxc))
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }

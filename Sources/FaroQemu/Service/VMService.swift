@@ -32,7 +32,7 @@ public struct VMService: Sendable {
         self.kvm = kvm
         self.qemuExecutable = qemuExecutable
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server")
+        configs = GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: nodeName, kind: .qemu))
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
