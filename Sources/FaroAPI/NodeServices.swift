@@ -75,6 +75,6 @@ public struct NodeServices: Sendable {
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
         self.resources = ResourceIndex(
             nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
-            runtime: vms.runtime, containers: containers)
+            vms: vms, containers: containers)
     }
 }

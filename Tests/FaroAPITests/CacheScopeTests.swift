@@ -57,4 +57,23 @@ import Testing
         _ = await node.access.privileges(of: carol, on: "/")
         #expect(await node.access.loads == loads + 2, "priv/ files are sources too")
     }
+
+    /// Guest entries come from the VM and CT config types (one place reads a config), for
+    /// guests of any node.
+    @Test func guestEntriesShowWhatTheConfigsSay() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        try await node.store.create(
+            "nodes/n2/qemu-server/710.conf",
+            data: Array("boot: order=virtio1\ncores: 2\nsockets: 2\nmemory: 2048\nvirtio0: local:710/a.qcow2,size=4G\nvirtio1: local:710/b.qcow2,size=8G\ntags: web\n".utf8))
+        try await node.store.create(
+            "nodes/n3/lxc/711.conf", data: Array("hostname: box\nmemory: 256\nrootfs: local:711/vm-711-disk-0.raw,size=2G\nlock: backup\n".utf8))
+        let list = try await node.services.resources.entries(ids: ["qemu/710", "lxc/711"])
+        let vm = try #require(list["qemu/710"])
+        #expect(vm["name"] == "VM 710" && vm["node"] == "n2" && vm["maxcpu"] == 4 && vm["tags"] == "web")
+        #expect(vm["maxmem"]?.intValue == 2048 << 20 && vm["maxdisk"]?.intValue == 8 << 30, "the boot disk's size: \(vm)")
+        let ct = try #require(list["lxc/711"])
+        #expect(ct["name"] == "box" && ct["node"] == "n3" && ct["lock"] == "backup" && ct["template"] == 0)
+        #expect(ct["maxmem"]?.intValue == 256 << 20 && ct["maxdisk"]?.intValue == 2 << 30, "\(ct)")
+    }
 }

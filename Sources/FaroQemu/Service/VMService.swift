@@ -37,6 +37,11 @@ public struct VMService: Sendable {
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
 
+    /// The VM configs of any node of the cluster (the resource list shows every node's guests).
+    public func configs(onNode node: String) -> GuestConfigStore<VMConfig> {
+        GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: node, kind: .qemu))
+    }
+
     /// The VMIDs of this node's VMs.
     public func list() async throws -> [VMID] { try await configs.list() }
 
