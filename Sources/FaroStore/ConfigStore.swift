@@ -62,6 +62,11 @@ public enum StoreChange: Sendable, Equatable {
 public struct StoreLock: Sendable, Equatable {
     public let name: String
     public let owner: String
+
+    public init(name: String, owner: String) {
+        self.name = name
+        self.owner = owner
+    }
 }
 
 /// The configuration tree (Proxmox's `/etc/pve`): small text files under relative paths

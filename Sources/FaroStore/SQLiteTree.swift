@@ -138,18 +138,77 @@ public final class SQLiteTree: Sendable {
     func commit(
         revision fixed: Int64? = nil, _ change: @escaping @Sendable (Database, Int64) throws -> [StoreChange]
     ) async throws -> Int64 {
-        let (revision, changes) = try await pool.write { db -> (Int64, [StoreChange]) in
-            let revision = try fixed ?? (Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0) + 1
+        let (previous, revision, changes) = try await pool.write { db -> (Int64, Int64, [StoreChange]) in
+            let previous = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0
+            let revision = fixed ?? previous + 1
             let changes = try change(db, revision)
-            try Self.log(db, changes, revision: revision)
-            return (revision, changes)
+            try Self.log(db, changes, revision: revision, previous: previous)
+            return (previous, revision, changes)
         }
-        await deliver(changes, committedAt: revision)
+        await deliver(changes, committedAt: revision, after: previous)
         return revision
     }
 
+    // MARK: a replica's writes
+
+    /// A file as a replica receives it from the cluster.
+    public enum ReplicaChange: Sendable {
+        case put(path: String, data: [UInt8], mtime: Int)
+        case delete(path: String)
+    }
+
+    /// Applies what the cluster committed at `revision`, in one transaction (a rename or a
+    /// create with its index arrive together), and tells watchers.
+    public func apply(_ changes: [ReplicaChange], revision: Int64) async throws {
+        try await commit(revision: revision) { db, revision in
+            try changes.map { change in
+                switch change {
+                case .put(let path, let data, let mtime):
+                    try db.execute(
+                        sql: """
+                            INSERT INTO files(path, data, revision, mtime) VALUES (?, ?, ?, ?)
+                            ON CONFLICT(path) DO UPDATE SET data = excluded.data, revision = excluded.revision, mtime = excluded.mtime
+                            """,
+                        arguments: [path, Data(data), revision, mtime])
+                    return .written(path: path, revision: revision)
+                case .delete(let path):
+                    try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+                    return .deleted(path: path, revision: revision)
+                }
+            }
+        }
+    }
+
+    /// Makes the tree hold exactly `files` (with their own revisions), as of `revision`: the
+    /// start of a replica, or its resync after the history it needed was compacted away.
+    /// Watchers learn the difference as changes at `revision`.
+    public func replace(with files: [StoreFile], revision: Int64) async throws {
+        try await commit(revision: revision) { db, revision in
+            let wanted = Set(files.map(\.path))
+            var current: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, revision FROM files") { current[row["path"]] = row["revision"] }
+            var changes: [StoreChange] = []
+            for path in current.keys.sorted() where !wanted.contains(path) {
+                try db.execute(sql: "DELETE FROM files WHERE path = ?", arguments: [path])
+                changes.append(.deleted(path: path, revision: revision))
+            }
+            for file in files where current[file.path] != file.revision {
+                try db.execute(
+                    sql: """
+                        INSERT INTO files(path, data, revision, mtime) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(path) DO UPDATE SET data = excluded.data, revision = excluded.revision, mtime = excluded.mtime
+                        """,
+                    arguments: [file.path, Data(file.data), file.revision, file.mtime])
+                changes.append(.written(path: file.path, revision: revision))
+            }
+            // Watchers of this tree only know it from now on.
+            try db.execute(sql: "UPDATE meta SET value = max(value, ?) WHERE key = 'history'", arguments: [revision - 1])
+            return changes
+        }
+    }
+
     /// Records `changes` and moves the revision and, now and then, the start of the history.
-    static func log(_ db: Database, _ changes: [StoreChange], revision: Int64) throws {
+    static func log(_ db: Database, _ changes: [StoreChange], revision: Int64, previous: Int64) throws {
         for change in changes {
             let deleted: Bool
             if case .deleted = change { deleted = true } else { deleted = false }
@@ -157,7 +216,7 @@ public final class SQLiteTree: Sendable {
                 sql: "INSERT INTO changes(revision, path, deleted) VALUES (?, ?, ?)", arguments: [change.revision, change.path, deleted])
         }
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'revision'", arguments: [revision])
-        if revision % 1000 == 0 {
+        if revision / 1000 != previous / 1000 {
             let start = revision - historyLimit
             try db.execute(sql: "DELETE FROM changes WHERE revision <= ?", arguments: [start])
             try db.execute(sql: "UPDATE meta SET value = max(value, ?) WHERE key = 'history'", arguments: [start])
@@ -166,10 +225,10 @@ public final class SQLiteTree: Sendable {
 
     /// Tells watchers about a commit: at once when it directly follows what they saw, else
     /// (another writer committed in between) from the change log, in revision order.
-    private func deliver(_ changes: [StoreChange], committedAt revision: Int64) async {
+    private func deliver(_ changes: [StoreChange], committedAt revision: Int64, after previous: Int64) async {
         let direct = delivery.withLock { state in
             if state.published >= revision { return true }
-            guard state.published == revision - 1 else { return false }
+            guard state.published == previous else { return false }
             feed.publish(changes)
             state.published = revision
             return true
