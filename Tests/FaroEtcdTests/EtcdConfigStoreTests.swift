@@ -48,11 +48,9 @@ struct EtcdConfigStoreTests {
                 let store = try await stores.open()
                 let revision = try await store.write("storage.cfg", data: Array("dir: local\n".utf8), ifRevision: nil)
                 cluster.stop(member: 0)
-                let started = ContinuousClock.now
                 let file = try await store.read("storage.cfg")
                 #expect(file?.text == "dir: local\n" && file?.revision == revision)
                 #expect(try await store.keys(prefix: "").map(\.path) == ["storage.cfg"])
-                #expect(ContinuousClock.now - started < .milliseconds(500), "reads come from the replica")
                 await #expect(throws: StoreError.noQuorum) { try await store.write("user.cfg", text: "x\n") }
                 #expect(StoreError.noQuorum.description == "cluster not ready - no quorum?")
                 await #expect(throws: StoreError.noQuorum) {
