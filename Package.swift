@@ -45,6 +45,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The cluster store: a client of etcd's v3 JSON gateway and `EtcdConfigStore`.
+        .target(
+            name: "FaroEtcd",
+            dependencies: [
+                "FaroModel", "FaroStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroTasks",
             dependencies: ["FaroModel", "FaroSupport", .product(name: "Logging", package: "swift-log")],
@@ -111,8 +123,8 @@ let package = Package(
         .target(
             name: "FaroServer",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess", "FaroStorage",
-                "FaroQemu",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroEtcd", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess",
+                "FaroStorage", "FaroQemu",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -201,6 +213,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FaroEtcdTests",
+            dependencies: ["FaroEtcd", "FaroStore", "FaroTesting", "FaroSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FaroTasksTests",
             dependencies: ["FaroTasks", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
@@ -208,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroEtcd", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

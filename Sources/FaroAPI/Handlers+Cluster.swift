@@ -19,7 +19,7 @@ extension Handlers {
         }
         table.on(.get, "/cluster/resources/stream") { request in
             let stream = ResourceStream(
-                resources: services.resources, store: services.store, authorizer: services.authorizer,
+                resources: services.resources, authorizer: services.authorizer,
                 identity: request.identity, type: request.string("type"))
             return .events { send in try await stream.run(send: send) }
         }
@@ -45,6 +45,6 @@ extension Handlers {
     }
 
     static func usedVMIDs(_ store: any ConfigStore) async throws -> Set<Int> {
-        Set(try await store.readTree(prefix: "nodes/").compactMap { StorePath.guestVMID($0.path) })
+        Set(try await store.keys(prefix: StoreLayout.nodesPrefix).compactMap { StorePath.guestVMID($0.path) })
     }
 }

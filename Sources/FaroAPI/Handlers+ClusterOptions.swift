@@ -21,7 +21,7 @@ extension Handlers {
             let (file, current) = try await datacenterConfig(services.store)
             let config = try changedDatacenterConfig(current, request)
             try await services.store.write(
-                DatacenterConfig.storePath, data: Array(config.render().utf8), ifRevision: file?.revision ?? 0)
+                StoreLayout.datacenterConfig, data: Array(config.render().utf8), ifRevision: file?.revision ?? 0)
             return .null
         }
     }
@@ -30,7 +30,7 @@ extension Handlers {
     /// read the datacenter's settings, and the next PUT (a `delete` of anything, as root or
     /// any user with `Sys.Modify`) writes the file without it.
     static func datacenterConfig(_ store: any ConfigStore) async throws -> (StoreFile?, DatacenterConfig) {
-        let file = try await store.read(DatacenterConfig.storePath)
+        let file = try await store.read(StoreLayout.datacenterConfig)
         return (file, DatacenterConfig.reading(file?.text ?? "").config)
     }
 

@@ -2,12 +2,13 @@ import FaroAPISpec
 import FaroConfig
 import FaroModel
 import FaroSchema
+import FaroStore
 
 extension Handlers {
     /// `nodes/<node>/config` in the store: the notes as leading `#` lines, then `key: value`
     /// settings, the same layout as a guest config.
     static func registerNodeConfig(_ table: inout HandlerTable, _ services: NodeServices) {
-        let path = "nodes/\(services.nodeName)/config"
+        let path = StoreLayout.nodeConfig(services.nodeName)
         table.on(.get, "/nodes/{node}/config") { request in
             let file = try await services.store.read(path)
             let config = try parseNodeConfig(file?.text ?? "", path: path)

@@ -99,7 +99,7 @@ extension Handlers {
     /// VMID → config path of every guest in the store.
     static func guestPaths(_ store: any ConfigStore) async throws -> [Int: String] {
         var result: [Int: String] = [:]
-        for entry in try await store.readTree(prefix: "nodes/") {
+        for entry in try await store.keys(prefix: StoreLayout.nodesPrefix) {
             if let vmid = StorePath.guestVMID(entry.path) { result[vmid] = entry.path }
         }
         return result
@@ -114,12 +114,12 @@ extension Handlers {
         var wanted: [(id: String, fallback: JSONValue)] = []
         for vmid in pool.vms.sorted() {
             guard let path = guests[vmid] else { continue }
-            let parts = path.split(separator: "/")
-            let kind = parts[2] == "qemu-server" ? "qemu" : String(parts[2])
+            guard let guest = StoreLayout.guestConfig(path) else { continue }
+            let kind = guest.kind.resourceType
             if let type, type != kind { continue }
             wanted.append((
                 "\(kind)/\(vmid)",
-                ["id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid), "node": .string(String(parts[1]))]
+                ["id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid), "node": .string(guest.node)]
             ))
         }
         if type == nil || type == "storage" {

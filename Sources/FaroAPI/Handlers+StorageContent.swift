@@ -15,7 +15,7 @@ extension Handlers {
             }
             let vmid = request.int("vmid").flatMap(VMID.init)
             var volumes = try await plugin.listVolumes(content: content == .rootdir ? nil : content, vmid: vmid)
-            let containers = try await GuestInventory.vmids(in: services.store, directory: "lxc")
+            let containers = try await GuestInventory.vmids(in: services.store, kind: .lxc)
             volumes = volumes.map { relabel($0, containers: containers) }
             if let content { volumes = volumes.filter { $0.content == content } }
             var list: [JSONValue] = []
@@ -36,7 +36,7 @@ extension Handlers {
         }
         table.on(.get, "/nodes/{node}/storage/{storage}/content/{volume}") { request in
             let (plugin, volid) = try await resolveVolume(request, storage)
-            let volume = relabel(try await plugin.info(volid.name), containers: try await GuestInventory.vmids(in: services.store, directory: "lxc"))
+            let volume = relabel(try await plugin.info(volid.name), containers: try await GuestInventory.vmids(in: services.store, kind: .lxc))
             guard await mayRead(services, request.identity, volume) else {
                 throw APIError.permission("/storage/\(plugin.id)", ["Datastore.Audit"])
             }

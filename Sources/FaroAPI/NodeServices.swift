@@ -31,7 +31,7 @@ public struct NodeServices: Sendable {
     /// VNC consoles prepared by `vncproxy`, waiting for or bridged to their websocket.
     public let consoles = ConsoleSessions()
     /// The datacenter.cfg `console` viewer, for `/version`.
-    public let consoleViewer = StoreDerived<String?>()
+    public let consoleViewer = StoreDerived<String?>(files: [StoreLayout.datacenterConfig])
     public let logger: Logger
     /// How long a failed login waits before it answers (Proxmox: 3 s).
     public let authFailureDelay: Duration
@@ -75,6 +75,6 @@ public struct NodeServices: Sendable {
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
         self.resources = ResourceIndex(
             nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
-            runtime: vms.runtime, containers: containers)
+            vms: vms, containers: containers)
     }
 }

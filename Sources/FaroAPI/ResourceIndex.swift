@@ -1,5 +1,5 @@
 import FaroAccess
-import FaroConfig
+import FaroGuest
 import FaroLXC
 import FaroModel
 import FaroQemu
@@ -53,9 +53,10 @@ public actor ResourceIndex {
     let cpu: CPUUsageMonitor
     let access: AccessService
     let storage: StorageService
-    let runtime: QemuRuntime
-    /// This node's containers, for the live figures of running ones (nil in tests without them).
-    let containers: ContainerManager?
+    /// The guest services: every node's configs through them, this node's live figures.
+    let vms: VMService
+    let containers: ContainerManager
+    var runtime: QemuRuntime { vms.runtime }
     /// The version `entries` were built from; nil before the first build.
     private var built: Version?
     /// The build under way, which every caller wanting the same version waits for instead of
@@ -67,12 +68,19 @@ public actor ResourceIndex {
     static let maxCachedLists = 256
     /// Guest entries by config path, reused while the file and its pool stay the same.
     private var guestCache: [String: CachedGuest] = [:]
+    /// Moves only when a file the list is built from changes, so the status other nodes write
+    /// every second does not rebuild it.
+    private let scope = ChangeScope(ResourceIndex.isSource)
+    /// The one store watch behind every resource stream of the daemon.
+    private let watch: SharedWatch
+    /// How often the list was built, for tests that prove unrelated writes keep it.
+    private(set) var builds = 0
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService, storage: StorageService, runtime: QemuRuntime, containers: ContainerManager? = nil
+        access: AccessService, storage: StorageService, vms: VMService, containers: ContainerManager
     ) {
-        self.runtime = runtime
+        self.vms = vms
         self.containers = containers
         self.nodeName = nodeName
         self.paths = paths
@@ -81,7 +89,16 @@ public actor ResourceIndex {
         self.cpu = cpu
         self.access = access
         self.storage = storage
+        self.watch = SharedWatch(store, matching: Self.isSource)
     }
+
+    /// The store files the list is built from: guest configs, `storage.cfg`, `user.cfg` (pools).
+    static func isSource(_ path: String) -> Bool {
+        path == StoreLayout.storageConfig || path == StoreLayout.userConfig || StoreLayout.guestConfig(path) != nil
+    }
+
+    /// Changes to the files the list is built from, committed after the call.
+    nonisolated func changes() -> AsyncStream<StoreChange> { watch.subscribe() }
 
     /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
     func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
@@ -102,7 +119,7 @@ public actor ResourceIndex {
         return .encoded(bytes)
     }
 
-    /// What changes the list: the store revision (configs, user.cfg with ACLs and pools) and
+    /// What changes the list: the revision of its store files (configs, user.cfg with ACLs and pools) and
     /// the status sample. Equal versions mean equal lists for every caller.
     struct Version: Equatable, Sendable {
         let revision: Int64
@@ -136,8 +153,8 @@ public actor ResourceIndex {
     /// The version the next list would be built from, without building it.
     func currentVersion() async throws -> Version {
         Version(
-            revision: try await store.currentRevision(), generation: await cpu.generation,
-            runs: await runtime.generation + (await containers?.powerChanges.generation ?? 0))
+            revision: try await scope.revision(in: store), generation: await cpu.generation,
+            runs: await runtime.generation + (await containers.powerChanges.generation))
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -158,6 +175,7 @@ public actor ResourceIndex {
     }
 
     private func startBuild(_ version: Version) -> Task<Void, any Error> {
+        builds += 1
         let task = Task {
             defer { finishBuild(version) }
             let users = try await access.configuration()
@@ -231,22 +249,33 @@ public actor ResourceIndex {
         let hostCPUs = host.cpuInfo().cpus
         let poolOfVM = Dictionary(
             users.pools.flatMap { pool in pool.value.vms.map { ($0, pool.key) } }, uniquingKeysWith: min)
-        for file in try await store.readTree(prefix: "nodes/") {
-            guard let vmid = StorePath.guestVMID(file.path), let id = VMID(vmid) else { continue }
-            let pool = poolOfVM[vmid]
+        // A keys-only listing: only configs that changed since the last build are read.
+        for guest in try await GuestInventory.guests(in: store) {
+            let pool = poolOfVM[guest.vmid.rawValue]
             // Unchanged files in an unchanged pool keep their entry: a change to one guest
             // (or to user.cfg) does not parse every guest config again.
-            if let cached = guestCache[file.path], cached.revision == file.revision, cached.pool == pool {
-                parsed[file.path] = cached
-                result.append(await withRuntimeStatus(cached.entry, vmid: id, hostCPUs: hostCPUs))
+            if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {
+                parsed[guest.path] = cached
+                result.append(await withRuntimeStatus(cached.entry, vmid: guest.vmid, hostCPUs: hostCPUs))
                 continue
             }
-            guard let entry = guestEntry(file, vmid: vmid, pool: pool, hostCPUs: hostCPUs) else { continue }
-            parsed[file.path] = CachedGuest(revision: file.revision, pool: pool, entry: entry)
-            result.append(await withRuntimeStatus(entry, vmid: id, hostCPUs: hostCPUs))
+            guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
+            let entry = guestEntry(guest, summary, pool: pool)
+            parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: entry)
+            result.append(await withRuntimeStatus(entry, vmid: guest.vmid, hostCPUs: hostCPUs))
         }
         guestCache = parsed
         return result
+    }
+
+    /// The guest's summary as its service reads it; nil for a kind no service here runs
+    /// (`openvz`), and a config that does not parse is left out of the list.
+    private func summary(of guest: GuestInventory.Guest, hostCPUs: Int) async throws -> (GuestSummary, Int64)? {
+        switch guest.kind {
+        case .qemu: return try await vms.configs(onNode: guest.node).summary(guest.vmid, hostCPUs: hostCPUs)
+        case .lxc: return try await containers.configs(onNode: guest.node).summary(guest.vmid, hostCPUs: hostCPUs)
+        case .openvz: return nil
+        }
     }
 
     /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
@@ -271,7 +300,7 @@ public actor ResourceIndex {
     /// A container of this node that runs gets the figures of `status/current` (refreshed
     /// with the status sample, as Proxmox's come from its 10 s statistics).
     private func withContainerStatus(_ entry: ResourceEntry, vmid: VMID, hostCPUs: Int) async -> ResourceEntry {
-        guard let containers, entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
+        guard entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
             let status = try? await containers.status(vmid, hostCPUs: hostCPUs), status.running
         else { return entry }
         value["status"] = "running"
@@ -292,14 +321,11 @@ public actor ResourceIndex {
         let entry: ResourceEntry
     }
 
-    private func guestEntry(_ file: StoreFile, vmid: Int, pool: String?, hostCPUs: Int) -> ResourceEntry? {
-        let parts = file.path.split(separator: "/")
-        let kind = parts[2] == "qemu-server" ? "qemu" : String(parts[2])
-        guard let config = try? GuestConfigFile.parse(file.text) else { return nil }
-        let summary = GuestSummary(kind: kind, vmid: vmid, options: config.main.options, hostCPUs: hostCPUs)
+    private func guestEntry(_ guest: GuestInventory.Guest, _ summary: GuestSummary, pool: String?) -> ResourceEntry {
+        let kind = guest.kind.resourceType
         var value: [String: JSONValue] = [
-            "id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid),
-            "node": .string(String(parts[1])), "name": .string(summary.name),
+            "id": .string("\(kind)/\(guest.vmid)"), "type": .string(kind), "vmid": .int(guest.vmid.rawValue),
+            "node": .string(guest.node), "name": .string(summary.name),
             "status": "stopped", "template": .int(summary.isTemplate ? 1 : 0),
             "maxcpu": .int(summary.cpus), "maxmem": .int(summary.memoryBytes), "maxdisk": .int(summary.diskBytes),
             "cpu": 0, "mem": 0, "disk": 0, "uptime": 0, "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
@@ -307,6 +333,6 @@ public actor ResourceIndex {
         if let tags = summary.tags { value["tags"] = .string(tags) }
         if let lock = summary.lock { value["lock"] = .string(lock) }
         if let pool { value["pool"] = .string(pool) }
-        return ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(vmid)", privilege: "VM.Audit")
+        return ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(guest.vmid)", privilege: "VM.Audit")
     }
 }

@@ -2,14 +2,14 @@ import FaroModel
 import FaroStore
 import ServiceLifecycle
 
-/// Pushes the changes of `/cluster/resources` to one subscriber. Every wake-up (a store change,
+/// Pushes the changes of `/cluster/resources` to one subscriber. Every wake-up (a change to a file
+/// the list is built from,
 /// or the status sample moving on) rebuilds the caller's visible list only when the index
 /// version moved, diffs it against what was sent, and sends the difference as one event.
 /// Visibility is evaluated per caller at every change, so an ACL change adds or removes
 /// entries like any other change.
 struct ResourceStream: Sendable {
     let resources: ResourceIndex
-    let store: any ConfigStore
     let authorizer: any Authorizer
     let identity: Identity
     let type: String?
@@ -20,7 +20,8 @@ struct ResourceStream: Sendable {
     var settle: Duration = .milliseconds(50)
 
     func run(send: (ServerSentEvent) async throws -> Void) async throws {
-        let changes = store.watch(prefix: "")
+        // The index's one store watch, shared by every stream of the daemon.
+        let changes = resources.changes()
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake.yield()
         // Ending the wake-ups ends the stream, so a daemon shutting down is not held up by it.

@@ -6,25 +6,25 @@ extension AccessService {
     /// concurrent writers on any node cannot lose each other's changes.
     @discardableResult
     public func updateConfig<T: Sendable>(_ change: @Sendable (inout UserConfig) throws -> T) async throws -> T {
-        try await store.withLock("user.cfg") {
-            let file = try await store.read(Self.userFile)
+        try await store.withLock(StoreLayout.userConfig) {
+            let file = try await store.read(StoreLayout.userConfig)
             var config = UserConfig.parse(file?.text ?? "").config
             let result = try change(&config)
-            try await store.write(Self.userFile, data: Array(config.render().utf8), ifRevision: file?.revision ?? 0)
+            try await store.write(StoreLayout.userConfig, data: Array(config.render().utf8), ifRevision: file?.revision ?? 0)
             return result
         }
     }
 
     /// Sets (or with nil removes) a `pve` realm password.
     public func setPassword(_ user: UserID, _ password: String?) async throws {
-        try await updateSecrets(Self.shadowFile, parse: SecretFiles.parseShadow, render: SecretFiles.renderShadow) {
+        try await updateSecrets(StoreLayout.shadow, parse: SecretFiles.parseShadow, render: SecretFiles.renderShadow) {
             $0[user.description] = password.map(PasswordHash.make)
         }
     }
 
     /// Stores (or with nil removes) an API token's secret.
     public func setTokenSecret(_ token: UserID, _ secret: String?) async throws {
-        try await updateSecrets(Self.tokenFile, parse: SecretFiles.parseTokens, render: SecretFiles.renderTokens) {
+        try await updateSecrets(StoreLayout.tokenSecrets, parse: SecretFiles.parseTokens, render: SecretFiles.renderTokens) {
             $0[token.description] = secret
         }
     }
@@ -32,7 +32,7 @@ extension AccessService {
     /// Removes the secrets of a user and all its tokens.
     public func removeSecrets(of user: UserID) async throws {
         try await setPassword(user, nil)
-        try await updateSecrets(Self.tokenFile, parse: SecretFiles.parseTokens, render: SecretFiles.renderTokens) { secrets in
+        try await updateSecrets(StoreLayout.tokenSecrets, parse: SecretFiles.parseTokens, render: SecretFiles.renderTokens) { secrets in
             for key in secrets.keys where key.hasPrefix(user.description + "!") { secrets.removeValue(forKey: key) }
         }
     }

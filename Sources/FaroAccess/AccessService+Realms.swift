@@ -5,14 +5,14 @@ extension AccessService {
     /// The realms and the file's digest (nil while the file does not exist: the built-in
     /// realms are all there is).
     public func realms() async throws -> (realms: [Realm], digest: String?) {
-        let file = try await store.read(Self.domainsFile)
+        let file = try await store.read(StoreLayout.domains)
         return (Realms.parse(file?.text ?? Realms.defaultConfig), file?.digest)
     }
 
     /// Sets and removes options of realm `id`, with compare-and-swap on the file read. A realm
     /// made the default takes the mark from every other one.
     public func updateRealm(_ id: String, set: [String: String], delete: [String], digest: String?) async throws {
-        let file = try await store.read(Self.domainsFile)
+        let file = try await store.read(StoreLayout.domains)
         if let digest, digest != file?.digest {
             throw AccessError.invalid("detected modified configuration - file changed by other user? Try again.")
         }
@@ -23,6 +23,6 @@ extension AccessService {
         if realms[index].options["default"] == "1" {
             for other in realms.indices where other != index { realms[other].options.removeValue(forKey: "default") }
         }
-        try await store.write(Self.domainsFile, data: Array(Realms.render(realms).utf8), ifRevision: file?.revision ?? 0)
+        try await store.write(StoreLayout.domains, data: Array(Realms.render(realms).utf8), ifRevision: file?.revision ?? 0)
     }
 }

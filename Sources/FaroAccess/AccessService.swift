@@ -25,7 +25,7 @@ public struct LoginResult: Sendable {
 
 /// Access control backed by the config store: `user.cfg`, `domains.cfg`, `priv/shadow.cfg`,
 /// `priv/token.cfg`, the ticket key pair and the CSRF secret. Parsed state is cached and
-/// reloaded when the store revision changes, so every node of a cluster sees the same users.
+/// reloaded when one of these files changes, so every node of a cluster sees the same users.
 public actor AccessService {
     struct State {
         let revision: Int64
@@ -37,18 +37,15 @@ public actor AccessService {
         let csrf: CSRFTokens
     }
 
-    static let userFile = "user.cfg"
-    static let shadowFile = "priv/shadow.cfg"
-    static let tokenFile = "priv/token.cfg"
-    static let keyFile = "priv/authkey.key"
-    static let publicKeyFile = "authkey.pub"
-    static let csrfFile = "pve-www.key"
-    static let domainsFile = "domains.cfg"
-
     let store: any ConfigStore
     let pam: PAMRealm
     let clock: @Sendable () -> Int
     private var cached: State?
+    /// Moves only when a file access control is built from changes (`user.cfg`, `domains.cfg`,
+    /// `priv/...`, the ticket and CSRF keys), not with every write to the store.
+    private let scope = ChangeScope(files: StoreLayout.accessFiles, prefixes: [StoreLayout.privatePrefix])
+    /// How often the parsed state was built, for tests that prove unrelated writes keep it.
+    public private(set) var loads = 0
 
     public init(store: any ConfigStore, pam: PAMRealm = PAMRealm(), clock: @escaping @Sendable () -> Int) {
         self.store = store
@@ -59,31 +56,32 @@ public actor AccessService {
     /// Creates what a fresh store lacks: the ticket key pair, the CSRF secret, `user.cfg`
     /// with root@pam, and the two built-in realms.
     public func bootstrap() async throws {
-        if try await store.read(Self.keyFile) == nil {
+        if try await store.read(StoreLayout.authKey) == nil {
             let key = try TicketSigner.generatePrivateKeyPEM()
-            try? await store.create(Self.keyFile, data: Array(key.utf8))
-            let stored = try await store.read(Self.keyFile)?.text ?? key
-            try await store.write(Self.publicKeyFile, text: try TicketSigner.publicKeyPEM(ofPrivateKey: stored))
+            try? await store.create(StoreLayout.authKey, data: Array(key.utf8))
+            let stored = try await store.read(StoreLayout.authKey)?.text ?? key
+            try await store.write(StoreLayout.authPublicKey, text: try TicketSigner.publicKeyPEM(ofPrivateKey: stored))
         }
-        if try await store.read(Self.csrfFile) == nil {
-            try? await store.create(Self.csrfFile, data: Array(CSRFTokens.generateSecret().utf8))
+        if try await store.read(StoreLayout.csrfSecret) == nil {
+            try? await store.create(StoreLayout.csrfSecret, data: Array(CSRFTokens.generateSecret().utf8))
         }
-        if try await store.read(Self.userFile) == nil {
-            try? await store.create(Self.userFile, data: Array(UserConfig().render().utf8))
+        if try await store.read(StoreLayout.userConfig) == nil {
+            try? await store.create(StoreLayout.userConfig, data: Array(UserConfig().render().utf8))
         }
-        if try await store.read(Self.domainsFile) == nil {
-            try? await store.create(Self.domainsFile, data: Array(Realms.defaultConfig.utf8))
+        if try await store.read(StoreLayout.domains) == nil {
+            try? await store.create(StoreLayout.domains, data: Array(Realms.defaultConfig.utf8))
         }
     }
 
     func state() async throws -> State {
-        let revision = try await store.currentRevision()
+        let revision = try await scope.revision(in: store)
         if let cached, cached.revision == revision { return cached }
-        async let userText = store.read(Self.userFile)
-        async let shadowText = store.read(Self.shadowFile)
-        async let tokenText = store.read(Self.tokenFile)
-        async let keyText = store.read(Self.keyFile)
-        async let csrfText = store.read(Self.csrfFile)
+        loads += 1
+        async let userText = store.read(StoreLayout.userConfig)
+        async let shadowText = store.read(StoreLayout.shadow)
+        async let tokenText = store.read(StoreLayout.tokenSecrets)
+        async let keyText = store.read(StoreLayout.authKey)
+        async let csrfText = store.read(StoreLayout.csrfSecret)
         let config = UserConfig.parse(try await userText?.text ?? "").config
         guard let key = try await keyText?.text, let secret = try await csrfText?.text else {
             throw AccessError.invalid("access control is not initialised (no ticket key)")

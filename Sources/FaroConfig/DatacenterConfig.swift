@@ -4,9 +4,6 @@ import FaroSchema
 /// `datacenter.cfg`: `key: value` lines, the notes as leading `#` lines (the layout of a guest
 /// config without sections). Values stay text; the accessors read the ones Faro acts on.
 public struct DatacenterConfig: Sendable, Equatable {
-    /// Where the file lives in the config store.
-    public static let storePath = "datacenter.cfg"
-
     public var description: String?
     public var options: [String: String]
 

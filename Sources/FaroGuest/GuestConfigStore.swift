@@ -28,6 +28,12 @@ public struct GuestConfigStore<Config: GuestConfig>: Sendable {
         return (try Config(parsing: file.text), file)
     }
 
+    /// What the resource list shows of the guest, and the revision of the file it came from.
+    public func summary(_ vmid: VMID, hostCPUs: Int) async throws -> (summary: GuestSummary, revision: Int64) {
+        let (config, file) = try await read(vmid)
+        return (config.summary(vmid: vmid, hostCPUs: hostCPUs), file.revision)
+    }
+
     /// Writes the config only if the file is unchanged since `file` was read.
     public func write(_ vmid: VMID, _ config: Config, replacing file: StoreFile) async throws {
         try await store.write(path(vmid), text: config.render(), ifRevision: file.revision)

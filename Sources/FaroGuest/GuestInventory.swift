@@ -1,16 +1,27 @@
 import FaroModel
 import FaroStore
 
-/// Which VMIDs have a config of one kind on any node of the store.
+/// The guests of the whole store, from a keys-only listing: no config is read to list them.
 public enum GuestInventory {
-    /// The VMIDs with a config in `nodes/<any node>/<directory>` (`lxc`, `qemu-server`).
-    public static func vmids(in store: any ConfigStore, directory: String) async throws -> Set<VMID> {
-        var ids = Set<VMID>()
-        for node in try await store.list("nodes") where node.isDirectory {
-            for entry in try await store.list("nodes/\(node.name)/\(directory)") where entry.name.hasSuffix(".conf") {
-                if let vmid = VMID(String(entry.name.dropLast(5))) { ids.insert(vmid) }
-            }
+    /// One guest config in the store, with the revision of its file.
+    public struct Guest: Sendable, Equatable {
+        public let node: String
+        public let kind: StoreLayout.GuestKind
+        public let vmid: VMID
+        public let path: String
+        public let revision: Int64
+    }
+
+    /// Every guest config on every node, in path order.
+    public static func guests(in store: any ConfigStore) async throws -> [Guest] {
+        try await store.keys(prefix: StoreLayout.nodesPrefix).compactMap { key in
+            guard let guest = StoreLayout.guestConfig(key.path) else { return nil }
+            return Guest(node: guest.node, kind: guest.kind, vmid: guest.vmid, path: key.path, revision: key.revision)
         }
-        return ids
+    }
+
+    /// The VMIDs with a config of one kind on any node (`lxc`, `qemu-server`).
+    public static func vmids(in store: any ConfigStore, kind: StoreLayout.GuestKind) async throws -> Set<VMID> {
+        Set(try await guests(in: store).filter { $0.kind == kind }.map(\.vmid))
     }
 }

@@ -2,6 +2,7 @@ import FaroConfig
 import FaroGuestSchema
 import FaroModel
 import FaroStorage
+import FaroStore
 import FaroSupport
 import Foundation
 
@@ -103,7 +104,7 @@ extension ContainerManager {
     func assignMACAddresses(_ config: inout ContainerConfig) async throws {
         let missing = config.networks.filter { $0.values["hwaddr"] == nil }
         guard !missing.isEmpty else { return }
-        let datacenter = DatacenterConfig.reading(try await store.read(DatacenterConfig.storePath)?.text ?? "").config
+        let datacenter = DatacenterConfig.reading(try await store.read(StoreLayout.datacenterConfig)?.text ?? "").config
         for (index, var net) in missing {
             net["hwaddr"] = datacenter.randomMAC()
             config["net\(index)"] = ContainerSchema.print("net\(index)", net)

@@ -40,10 +40,15 @@ public struct ContainerManager: Sendable {
         self.procRoot = procRoot
         self.sysRoot = sysRoot
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/lxc")
+        configs = GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: nodeName, kind: .lxc))
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
+
+    /// The CT configs of any node of the cluster (the resource list shows every node's guests).
+    public func configs(onNode node: String) -> GuestConfigStore<ContainerConfig> {
+        GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: node, kind: .lxc))
+    }
     public func containerDirectory(_ vmid: VMID) -> String { "\(host.lxcPath)/\(vmid)" }
     public func rootfsMountPoint(_ vmid: VMID) -> String { "\(host.lxcPath)/\(vmid)/rootfs" }
 

@@ -27,6 +27,9 @@ public struct DaemonConfiguration: Sendable {
     public var authFailureDelay: Duration = .seconds(3)
     public var statusInterval: Duration = .seconds(10)
     public var qemuExecutable = "/usr/bin/qemu-system-x86_64"
+    /// Where the configuration lives: SQLite for one node (the default, `make run`), etcd for a
+    /// cluster (chosen by `pvecm create`/join once they exist).
+    public var storeBackend: StoreBackend = .sqlite
 
     public init(root: String, nodeName: String?, listenHost: String, listenPort: Int, webRoot: String?) {
         self.root = root
@@ -64,7 +67,8 @@ public enum FaroDaemon {
         chmod(paths.runDir, 0o700)
         let nodeName = try resolveNodeName(configuration, paths: paths)
         let tls = try TLSIdentity.loadOrCreate(paths: paths, nodeName: nodeName)
-        let store = try SQLiteConfigStore(path: paths.configDatabase, lockOwner: nodeName)
+        let opened = try await StoreBackend.open(configuration.storeBackend, paths: paths, nodeName: nodeName)
+        let store = opened.store
         let host = HostFacts(sources: configuration.hostSources)
         let pid = getpid()
         let clock: @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
@@ -152,6 +156,7 @@ public enum FaroDaemon {
         try await group.run()
         onBoot.cancel()
         await tasks.shutdown()
+        await opened.close()
         FileIO.remove(paths.apiSocket)
         logger.info("daemon stopped")
     }

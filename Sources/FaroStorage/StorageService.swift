@@ -7,7 +7,6 @@ import FaroSupport
 /// directory, plugins built from the registered types, and changes made under the store lock
 /// with compare-and-swap so concurrent writers never lose each other's edits.
 public struct StorageService: Sendable {
-    public static let configFile = "storage.cfg"
     /// The digest of a `storage.cfg` that does not exist yet (SHA-1 of no bytes).
     static let emptyDigest = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 
@@ -23,7 +22,7 @@ public struct StorageService: Sendable {
 
     /// The definitions and the file's digest.
     public func configuration() async throws -> (definitions: [StorageDefinition], digest: String) {
-        let file = try await store.read(Self.configFile)
+        let file = try await store.read(StoreLayout.storageConfig)
         let parsed = SectionConfig.parse(file?.text ?? "").config
         var definitions = parsed.sections.map { StorageDefinition(section: $0) }
         if let index = definitions.firstIndex(where: { $0.id == "local" }) {
@@ -64,7 +63,7 @@ public struct StorageService: Sendable {
     /// Writes the first-start `storage.cfg`: `local` holding every content type, so guests work
     /// out of the box; `local-lvm` too when the node has the LVM thin pool `pve/data`.
     public func bootstrap(hasDefaultThinPool: Bool) async throws {
-        guard try await store.read(Self.configFile) == nil else { return }
+        guard try await store.read(StoreLayout.storageConfig) == nil else { return }
         var config = SectionConfig()
         var local = defaultLocal()
         if hasDefaultThinPool {
@@ -77,7 +76,7 @@ public struct StorageService: Sendable {
             config.sections.append(local.section)
         }
         do {
-            _ = try await store.create(Self.configFile, data: Array(config.text().utf8))
+            _ = try await store.create(StoreLayout.storageConfig, data: Array(config.text().utf8))
         } catch StoreError.alreadyExists {
             // Another writer created it since the read above: theirs stands.
         }
@@ -88,12 +87,12 @@ public struct StorageService: Sendable {
     /// the file has it) and the current digest; what it throws leaves the file untouched.
     @discardableResult
     public func update<T: Sendable>(_ change: @Sendable (inout SectionConfig, String) async throws -> T) async throws -> T {
-        try await store.withLock("storage.cfg") {
-            let file = try await store.read(Self.configFile)
+        try await store.withLock(StoreLayout.storageConfig) {
+            let file = try await store.read(StoreLayout.storageConfig)
             var config = SectionConfig.parse(file?.text ?? "").config
             let digest = file?.digest ?? Self.emptyDigest
             let result = try await change(&config, digest)
-            try await store.write(Self.configFile, data: Array(config.text().utf8), ifRevision: file?.revision ?? 0)
+            try await store.write(StoreLayout.storageConfig, data: Array(config.text().utf8), ifRevision: file?.revision ?? 0)
             return result
         }
     }

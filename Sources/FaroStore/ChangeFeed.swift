@@ -21,6 +21,8 @@ final class ChangeFeed: Sendable {
         return stream
     }
 
+    var isEmpty: Bool { watchers.withLock { $0.isEmpty } }
+
     func publish(_ changes: [StoreChange]) {
         let current = watchers.withLock { Array($0.values) }
         for watcher in current {

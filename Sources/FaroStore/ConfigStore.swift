@@ -29,6 +29,17 @@ public struct StoreEntry: Sendable, Equatable {
     }
 }
 
+/// A file's path and revision, without its bytes: what a keys-only listing gives.
+public struct StoreKey: Sendable, Equatable {
+    public let path: String
+    public let revision: Int64
+
+    public init(path: String, revision: Int64) {
+        self.path = path
+        self.revision = revision
+    }
+}
+
 /// One committed change, as delivered to watchers.
 public enum StoreChange: Sendable, Equatable {
     case written(path: String, revision: Int64)
@@ -51,6 +62,11 @@ public enum StoreChange: Sendable, Equatable {
 public struct StoreLock: Sendable, Equatable {
     public let name: String
     public let owner: String
+
+    public init(name: String, owner: String) {
+        self.name = name
+        self.owner = owner
+    }
 }
 
 /// The configuration tree (Proxmox's `/etc/pve`): small text files under relative paths
@@ -64,6 +80,9 @@ public protocol ConfigStore: Sendable {
     func readTree(prefix: String) async throws -> [StoreFile]
     /// The direct children of a directory; directories exist while they hold files.
     func list(_ directory: String) async throws -> [StoreEntry]
+    /// The paths and revisions of every file whose path starts with `prefix`, in path order,
+    /// without reading the files (listing VMIDs does not read every guest config).
+    func keys(prefix: String) async throws -> [StoreKey]
     /// Creates a file that must not exist yet. A guest config also fails when its VMID is used
     /// by any other guest config (under any node, of any type).
     @discardableResult
@@ -79,6 +98,9 @@ public protocol ConfigStore: Sendable {
     func rename(_ path: String, to newPath: String) async throws -> Int64
     /// The revision of the newest change.
     func currentRevision() async throws -> Int64
+    /// The changes committed after `revision`, oldest first, or nil when the store no longer
+    /// keeps that much history (a caller must then assume that anything changed).
+    func changes(after revision: Int64) async throws -> [StoreChange]?
     /// Changes committed after the call, for paths starting with `prefix`.
     func watch(prefix: String) -> AsyncStream<StoreChange>
     /// Takes a named lock, waiting up to `timeout`; it lapses after `lease` unless renewed.

@@ -1,37 +1,21 @@
 import Foundation
 import GRDB
-import Synchronization
 
-/// The single-node backend: one SQLite database in WAL mode. Every change is one transaction,
-/// so a crash leaves each file either old or new, never torn. VMID uniqueness is a unique
-/// index over the guest-config rows.
+/// The single-node backend: one SQLite database in WAL mode (`SQLiteTree`). Every change is
+/// one transaction, so a crash leaves each file either old or new, never torn. VMID uniqueness
+/// is a unique index over the guest-config rows. Several instances (or processes) may share
+/// one database: each sees the others' writes, locks and VMIDs, and its watchers their changes.
 public final class SQLiteConfigStore: ConfigStore {
-    let pool: DatabasePool
-    let feed = ChangeFeed()
+    let tree: SQLiteTree
+    var pool: DatabasePool { tree.pool }
     let lockOwner: String
-    private let latestRevision = Atomic<Int64>(0)
 
     public init(path: String, lockOwner: String = UUID().uuidString) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        tree = try SQLiteTree(path: path)
         self.lockOwner = lockOwner
         try pool.write { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE IF NOT EXISTS files (
-                        path TEXT PRIMARY KEY NOT NULL,
-                        data BLOB NOT NULL,
-                        revision INTEGER NOT NULL,
-                        mtime INTEGER NOT NULL,
-                        vmid INTEGER
-                    );
-                    CREATE UNIQUE INDEX IF NOT EXISTS files_vmid ON files(vmid) WHERE vmid IS NOT NULL;
-                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
-                    INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', 0);
                     CREATE TABLE IF NOT EXISTS locks (
                         name TEXT PRIMARY KEY NOT NULL,
                         owner TEXT NOT NULL,
@@ -39,64 +23,17 @@ public final class SQLiteConfigStore: ConfigStore {
                     );
                     """)
         }
-        let revision = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") }
-        latestRevision.store(revision ?? 0, ordering: .relaxed)
     }
-
-    deinit { feed.finish() }
 
     // MARK: reading
 
-    public func read(_ path: String) async throws -> StoreFile? {
-        try StorePath.validate(path)
-        return try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT path, data, revision, mtime FROM files WHERE path = ?", arguments: [path])
-                .map(Self.file)
-        }
-    }
-
-    public func readTree(prefix: String) async throws -> [StoreFile] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT path, data, revision, mtime FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
-                arguments: [prefix.utf8.count, prefix]
-            ).map(Self.file)
-        }
-    }
-
-    public func list(_ directory: String) async throws -> [StoreEntry] {
-        let prefix = StorePath.directoryPrefix(directory)
-        let rows = try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT path, revision FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
-                arguments: [prefix.utf8.count, prefix])
-        }
-        var entries: [String: StoreEntry] = [:]
-        for row in rows {
-            let path: String = row["path"]
-            let rest = path.dropFirst(prefix.count)
-            if let slash = rest.firstIndex(of: "/") {
-                let name = String(rest[..<slash])
-                entries[name] = StoreEntry(name: name, isDirectory: true, revision: nil)
-            } else {
-                entries[String(rest)] = StoreEntry(name: String(rest), isDirectory: false, revision: row["revision"])
-            }
-        }
-        return entries.keys.sorted().map { entries[$0]! }
-    }
-
-    public func currentRevision() async throws -> Int64 {
-        latestRevision.load(ordering: .relaxed)
-    }
-
-    public func watch(prefix: String) -> AsyncStream<StoreChange> {
-        feed.subscribe(prefix: prefix)
-    }
-
-    private static func file(_ row: Row) -> StoreFile {
-        let data: Data = row["data"]
-        return StoreFile(path: row["path"], data: Array(data), revision: row["revision"], mtime: row["mtime"])
-    }
+    public func read(_ path: String) async throws -> StoreFile? { try await tree.read(path) }
+    public func readTree(prefix: String) async throws -> [StoreFile] { try await tree.readTree(prefix: prefix) }
+    public func keys(prefix: String) async throws -> [StoreKey] { try await tree.keys(prefix: prefix) }
+    public func list(_ directory: String) async throws -> [StoreEntry] { try await tree.list(directory) }
+    public func currentRevision() async throws -> Int64 { try await tree.currentRevision() }
+    public func changes(after revision: Int64) async throws -> [StoreChange]? { try await tree.changes(after: revision) }
+    public func watch(prefix: String) -> AsyncStream<StoreChange> { tree.watch(prefix: prefix) }
 
     // MARK: writing
 
@@ -107,7 +44,7 @@ public final class SQLiteConfigStore: ConfigStore {
     public func write(_ path: String, data: [UInt8], ifRevision: Int64?) async throws -> Int64 {
         try StorePath.validate(path)
         guard data.count <= StorePath.maxFileSize else { throw StoreError.tooLarge(path: path, size: data.count) }
-        let revision = try await commit { db, revision in
+        return try await tree.commit { db, revision in
             let existing = try Int64.fetchOne(db, sql: "SELECT revision FROM files WHERE path = ?", arguments: [path])
             if let expected = ifRevision {
                 if expected == 0, existing != nil { throw StoreError.alreadyExists(path: path) }
@@ -125,12 +62,11 @@ public final class SQLiteConfigStore: ConfigStore {
                 arguments: [path, Data(data), revision, Self.now(), vmid])
             return [.written(path: path, revision: revision)]
         }
-        return revision
     }
 
     public func delete(_ path: String, ifRevision: Int64?) async throws {
         try StorePath.validate(path)
-        _ = try await commit { db, revision in
+        try await tree.commit { db, revision in
             let existing = try Int64.fetchOne(db, sql: "SELECT revision FROM files WHERE path = ?", arguments: [path])
             guard let existing else { throw StoreError.notFound(path: path) }
             if let ifRevision, ifRevision != existing { throw StoreError.revisionMismatch(path: path) }
@@ -142,7 +78,7 @@ public final class SQLiteConfigStore: ConfigStore {
     public func rename(_ path: String, to newPath: String) async throws -> Int64 {
         try StorePath.validate(path)
         try StorePath.validate(newPath)
-        return try await commit { db, revision in
+        return try await tree.commit { db, revision in
             guard try Int64.fetchOne(db, sql: "SELECT revision FROM files WHERE path = ?", arguments: [path]) != nil else {
                 throw StoreError.notFound(path: path)
             }
@@ -163,19 +99,6 @@ public final class SQLiteConfigStore: ConfigStore {
         if let other = try String.fetchOne(db, sql: "SELECT path FROM files WHERE vmid = ?", arguments: [vmid]) {
             throw StoreError.vmidInUse(vmid: vmid, existing: other)
         }
-    }
-
-    /// Runs one change in a transaction with the next revision, then tells watchers.
-    private func commit(_ change: @escaping @Sendable (Database, Int64) throws -> [StoreChange]) async throws -> Int64 {
-        let (revision, changes) = try await pool.write { db -> (Int64, [StoreChange]) in
-            let revision = (try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0) + 1
-            let changes = try change(db, revision)
-            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'revision'", arguments: [revision])
-            return (revision, changes)
-        }
-        latestRevision.store(revision, ordering: .relaxed)
-        feed.publish(changes)
-        return revision
     }
 
     static func now() -> Int { Int(Date().timeIntervalSince1970) }

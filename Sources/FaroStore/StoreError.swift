@@ -46,15 +46,7 @@ public enum StorePath {
 
     /// The VMID of a guest config path (`nodes/<node>/{qemu-server,lxc,openvz}/<vmid>.conf`).
     public static func guestVMID(_ path: String) -> Int? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "nodes", ["qemu-server", "lxc", "openvz"].contains(parts[2]),
-            parts[3].hasSuffix(".conf")
-        else { return nil }
-        let id = parts[3].dropLast(5)
-        guard let first = id.first, first != "0", id.allSatisfy({ $0.isASCII && $0.isNumber }), id.count <= 9 else {
-            return nil
-        }
-        return Int(id)
+        StoreLayout.guestConfig(path)?.vmid.rawValue
     }
 
     /// Normalises a directory argument to a prefix: "" for the root, else "dir/".

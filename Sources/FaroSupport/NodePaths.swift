@@ -21,6 +21,8 @@ public struct NodePaths: Sendable, Hashable {
     public var sslCertificate: String { path("etc/faro/ssl/node.pem") }
     public var stateDir: String { path("var/lib/faro") }
     public var configDatabase: String { path("var/lib/faro/config.db") }
+    /// The local copy of the cluster's store (etcd backend), kept by its watch.
+    public var storeReplica: String { path("var/lib/faro/config-replica.db") }
     public var metricsDatabase: String { path("var/lib/faro/metrics.db") }
     public var localStorage: String { path("var/lib/vz") }
     public var lxcPath: String { path("var/lib/faro/lxc") }

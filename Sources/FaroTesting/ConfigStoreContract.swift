@@ -1,11 +1,20 @@
 import FaroStore
 
-/// What every `ConfigStore` backend must do. Each case takes a fresh, empty store; the
-/// SQLite tests run them now and the etcd backend runs the same list.
+/// What every `ConfigStore` backend must do. Each case takes a fresh, empty store as two
+/// handles: `store`, through which it writes, and `other`, through which it checks what another
+/// node (another instance on the same backend) sees. Backends run every case with one instance
+/// passed twice and with two instances on one backend (two stores on one SQLite file, or two
+/// on one etcd prefix). Revisions are only compared for order: on etcd they are cluster-wide
+/// and other tests move them too.
 public struct ConfigStoreContract: Sendable, CustomStringConvertible {
     public let name: String
-    public let run: @Sendable (any ConfigStore) async throws -> Void
+    public let run: @Sendable (_ store: any ConfigStore, _ other: any ConfigStore) async throws -> Void
     public var description: String { name }
+
+    public init(name: String, run: @escaping @Sendable (_ store: any ConfigStore, _ other: any ConfigStore) async throws -> Void) {
+        self.name = name
+        self.run = run
+    }
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -26,41 +35,57 @@ public struct ConfigStoreContract: Sendable, CustomStringConvertible {
     }
 
     public static let cases: [ConfigStoreContract] = [
-        .init(name: "write then read returns the bytes and a revision") { store in
+        .init(name: "write then read returns the bytes and a revision") { store, other in
             let revision = try await store.write("storage.cfg", data: Array("dir: local\n".utf8), ifRevision: nil)
             let file = try await store.read("storage.cfg")
             try check(file?.text == "dir: local\n", "content differs: \(String(describing: file?.text))")
             try check(file?.revision == revision, "revision differs")
-            try check(try await store.currentRevision() == revision, "current revision is not the newest")
+            try check(try await store.currentRevision() >= revision, "current revision is older than the write")
             try check(try await store.read("missing.cfg") == nil, "missing file read as present")
+            let seen = try await eventually { try await other.read("storage.cfg") }
+            try check(seen?.text == "dir: local\n" && seen?.revision == revision, "the other instance reads \(String(describing: seen))")
+            try check(try await other.currentRevision() >= revision, "the other instance's revision is older than the write")
         },
-        .init(name: "revisions increase with every change") { store in
+        .init(name: "revisions increase with every change") { store, other in
             let first = try await store.write("a", data: [1], ifRevision: nil)
-            let second = try await store.write("b", data: [2], ifRevision: nil)
+            let second = try await other.write("b", data: [2], ifRevision: nil)
             let third = try await store.write("a", data: [3], ifRevision: nil)
             try check(first < second && second < third, "revisions \(first) \(second) \(third) do not increase")
         },
-        .init(name: "create is exclusive") { store in
+        .init(name: "create is exclusive") { store, other in
             try await store.create("user.cfg", data: Array("x".utf8))
             try await expectError(.alreadyExists(path: "user.cfg")) {
-                try await store.create("user.cfg", data: Array("y".utf8))
+                try await other.create("user.cfg", data: Array("y".utf8))
             }
             try check(try await store.read("user.cfg")?.text == "x", "a failed create changed the file")
         },
-        .init(name: "a VMID is unique across nodes and guest types") { store in
+        .init(name: "a VMID is unique across nodes and guest types") { store, other in
             try await store.create("nodes/a/qemu-server/100.conf", data: Array("memory: 512\n".utf8))
             try await expectError(.vmidInUse(vmid: 100, existing: "nodes/a/qemu-server/100.conf")) {
-                try await store.create("nodes/b/lxc/100.conf", data: Array("memory: 512\n".utf8))
+                try await other.create("nodes/b/lxc/100.conf", data: Array("memory: 512\n".utf8))
             }
             try await expectError(.vmidInUse(vmid: 100, existing: "nodes/a/qemu-server/100.conf")) {
-                try await store.write("nodes/a/lxc/100.conf", data: [1], ifRevision: nil)
+                try await other.write("nodes/a/lxc/100.conf", data: [1], ifRevision: nil)
             }
-            try await store.create("nodes/b/lxc/101.conf", data: [1])
+            try await other.create("nodes/b/lxc/101.conf", data: [1])
             try check(try await store.read("nodes/b/lxc/100.conf") == nil, "rejected config was stored")
+            // Deleting a guest frees its VMID for another node.
+            try await store.delete("nodes/a/qemu-server/100.conf", ifRevision: nil)
+            try await other.create("nodes/b/lxc/100.conf", data: [2])
         },
-        .init(name: "compare-and-swap rejects a stale revision") { store in
+        .init(name: "two creates of one VMID at once: exactly one wins") { store, other in
+            let wins = await withTaskGroup(of: Bool.self) { group in
+                for node in 0..<6 {
+                    let handle = node % 2 == 0 ? store : other
+                    group.addTask { (try? await handle.create("nodes/n\(node)/qemu-server/500.conf", data: [1])) != nil }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            try check(wins == 1, "\(wins) creates of VMID 500 succeeded")
+        },
+        .init(name: "compare-and-swap rejects a stale revision") { store, other in
             let first = try await store.write("datacenter.cfg", data: Array("a".utf8), ifRevision: nil)
-            let second = try await store.write("datacenter.cfg", data: Array("b".utf8), ifRevision: first)
+            let second = try await other.write("datacenter.cfg", data: Array("b".utf8), ifRevision: first)
             try await expectError(.revisionMismatch(path: "datacenter.cfg")) {
                 try await store.write("datacenter.cfg", data: Array("c".utf8), ifRevision: first)
             }
@@ -69,49 +94,58 @@ public struct ConfigStoreContract: Sendable, CustomStringConvertible {
                 try await store.write("other.cfg", data: [1], ifRevision: second)
             }
         },
-        .init(name: "delete, with and without a revision") { store in
+        .init(name: "delete, with and without a revision") { store, other in
             let revision = try await store.write("x.cfg", data: [1], ifRevision: nil)
-            try await expectError(.revisionMismatch(path: "x.cfg")) { try await store.delete("x.cfg", ifRevision: revision + 100) }
-            try await store.delete("x.cfg", ifRevision: revision)
-            try check(try await store.read("x.cfg") == nil, "deleted file still readable")
+            try await expectError(.revisionMismatch(path: "x.cfg")) { try await other.delete("x.cfg", ifRevision: revision + 100) }
+            try await other.delete("x.cfg", ifRevision: revision)
+            try check(try await other.read("x.cfg") == nil, "deleted file still readable")
             try await expectError(.notFound(path: "x.cfg")) { try await store.delete("x.cfg", ifRevision: nil) }
         },
-        .init(name: "rename moves a guest between nodes atomically") { store in
+        .init(name: "rename moves a guest between nodes atomically") { store, other in
             try await store.create("nodes/a/qemu-server/200.conf", data: Array("name: web\n".utf8))
             try await store.create("nodes/b/qemu-server/201.conf", data: [1])
-            try await store.rename("nodes/a/qemu-server/200.conf", to: "nodes/b/qemu-server/200.conf")
+            let revision = try await store.rename("nodes/a/qemu-server/200.conf", to: "nodes/b/qemu-server/200.conf")
             try check(try await store.read("nodes/a/qemu-server/200.conf") == nil, "source still exists")
-            try check(try await store.read("nodes/b/qemu-server/200.conf")?.text == "name: web\n", "target missing")
+            let moved = try await store.read("nodes/b/qemu-server/200.conf")
+            try check(moved?.text == "name: web\n" && moved?.revision == revision, "target missing or at another revision")
             try await expectError(.alreadyExists(path: "nodes/b/qemu-server/201.conf")) {
-                try await store.rename("nodes/b/qemu-server/200.conf", to: "nodes/b/qemu-server/201.conf")
+                try await other.rename("nodes/b/qemu-server/200.conf", to: "nodes/b/qemu-server/201.conf")
             }
             try await expectError(.notFound(path: "nodes/a/qemu-server/999.conf")) {
-                try await store.rename("nodes/a/qemu-server/999.conf", to: "nodes/b/qemu-server/999.conf")
+                try await other.rename("nodes/a/qemu-server/999.conf", to: "nodes/b/qemu-server/999.conf")
+            }
+            // The VMID went with the file: it is still taken, and only once.
+            try await expectError(.vmidInUse(vmid: 200, existing: "nodes/b/qemu-server/200.conf")) {
+                try await other.create("nodes/a/lxc/200.conf", data: [1])
             }
         },
-        .init(name: "list shows files and subdirectories") { store in
+        .init(name: "list shows files and subdirectories; keys lists without reading") { store, other in
             try await store.write("nodes/a/qemu-server/100.conf", data: [1], ifRevision: nil)
             try await store.write("nodes/a/lxc/101.conf", data: [1], ifRevision: nil)
             try await store.write("nodes/b/config", data: [1], ifRevision: nil)
-            try await store.write("storage.cfg", data: [1], ifRevision: nil)
-            let top = try await store.list("")
+            let last = try await store.write("storage.cfg", data: [1], ifRevision: nil)
+            _ = try await eventually { try await other.read("storage.cfg") }
+            let top = try await other.list("")
             try check(top.map(\.name) == ["nodes", "storage.cfg"], "root lists \(top.map(\.name))")
-            try check(top[0].isDirectory && !top[1].isDirectory, "directory flags wrong")
-            let nodeA = try await store.list("nodes/a")
+            try check(top[0].isDirectory && !top[1].isDirectory && top[1].revision == last, "directory flags or revision wrong")
+            let nodeA = try await other.list("nodes/a")
             try check(nodeA.map(\.name) == ["lxc", "qemu-server"], "nodes/a lists \(nodeA.map(\.name))")
-            let tree = try await store.readTree(prefix: "nodes/")
+            let tree = try await other.readTree(prefix: "nodes/")
             try check(tree.map(\.path) == ["nodes/a/lxc/101.conf", "nodes/a/qemu-server/100.conf", "nodes/b/config"],
                 "readTree gives \(tree.map(\.path))")
+            let keys = try await other.keys(prefix: "nodes/a/")
+            try check(keys == tree.prefix(2).map { StoreKey(path: $0.path, revision: $0.revision) }, "keys gives \(keys)")
+            try check(try await other.keys(prefix: "none/").isEmpty, "keys of an empty prefix")
         },
-        .init(name: "invalid paths and oversized files are refused") { store in
+        .init(name: "invalid paths and oversized files are refused") { store, _ in
             for path in ["/abs", "a/../b", "a//b", "", "a/./b", "trailing/", "nul\u{0}byte"] {
                 try await expectError(.invalidPath(path)) { try await store.write(path, data: [1], ifRevision: nil) }
             }
             let big = [UInt8](repeating: 65, count: StorePath.maxFileSize + 1)
             try await expectError(.tooLarge(path: "big", size: big.count)) { try await store.write("big", data: big, ifRevision: nil) }
         },
-        .init(name: "watchers see committed changes under their prefix") { store in
-            let stream = store.watch(prefix: "nodes/")
+        .init(name: "watchers see committed changes under their prefix") { store, other in
+            let stream = other.watch(prefix: "nodes/")
             try await store.write("storage.cfg", data: [1], ifRevision: nil)
             let revision = try await store.write("nodes/a/qemu-server/300.conf", data: [1], ifRevision: nil)
             try await store.delete("nodes/a/qemu-server/300.conf", ifRevision: nil)
@@ -121,19 +155,49 @@ public struct ConfigStoreContract: Sendable, CustomStringConvertible {
                 if seen.count == 2 { break }
             }
             try check(seen.first == .written(path: "nodes/a/qemu-server/300.conf", revision: revision), "first change \(seen)")
-            try check(seen.last == .deleted(path: "nodes/a/qemu-server/300.conf", revision: revision + 1), "second change \(seen)")
+            guard case .deleted(let path, let deleted) = seen.last, path == "nodes/a/qemu-server/300.conf", deleted > revision else {
+                throw Failure(description: "second change \(seen)")
+            }
         },
-        .init(name: "a lock is exclusive until released or its lease lapses") { store in
+        .init(name: "the changes after a revision, in order") { store, other in
+            let start = try await store.write("before", data: [1], ifRevision: nil)
+            let first = try await store.write("nodes/a/config", data: [1], ifRevision: nil)
+            let second = try await store.write("user.cfg", data: [1], ifRevision: nil)
+            try await store.delete("nodes/a/config", ifRevision: nil)
+            let third = try await store.write("after", data: [1], ifRevision: nil)
+            _ = try await eventually { try await other.read("after") }
+            guard let changes = try await other.changes(after: start) else { throw Failure(description: "no history after \(start)") }
+            let mine = changes.filter { ["nodes/a/config", "user.cfg", "after"].contains($0.path) && $0.revision <= third }
+            try check(mine.count == 4, "changes \(mine)")
+            try check(mine[0] == .written(path: "nodes/a/config", revision: first) && mine[1] == .written(path: "user.cfg", revision: second),
+                "first two changes \(mine)")
+            guard case .deleted("nodes/a/config", let deleted) = mine[2], deleted > second, mine[3] == .written(path: "after", revision: third)
+            else { throw Failure(description: "last two changes \(mine)") }
+            try check(changes.map(\.revision) == changes.map(\.revision).sorted(), "changes out of order")
+        },
+        .init(name: "a lock is exclusive until released or its lease lapses") { store, other in
             let lock = try await store.acquireLock("vm-100", lease: .seconds(30), timeout: .seconds(1))
             try await expectError(.lockTimeout(name: "vm-100")) {
-                _ = try await store.acquireLock("vm-100", lease: .seconds(30), timeout: .milliseconds(200))
+                _ = try await other.acquireLock("vm-100", lease: .seconds(30), timeout: .milliseconds(200))
             }
             try await store.renewLock(lock, lease: .seconds(30))
             try await store.releaseLock(lock)
-            let short = try await store.acquireLock("vm-100", lease: .milliseconds(300), timeout: .seconds(1))
-            let next = try await store.acquireLock("vm-100", lease: .seconds(30), timeout: .seconds(3))
-            try await expectError(.lockLost(name: "vm-100")) { try await store.renewLock(short, lease: .seconds(1)) }
+            // etcd leases last at least two seconds, so the lapse is waited for generously.
+            let short = try await other.acquireLock("vm-100", lease: .milliseconds(300), timeout: .seconds(1))
+            let next = try await store.acquireLock("vm-100", lease: .seconds(30), timeout: .seconds(6))
+            try await expectError(.lockLost(name: "vm-100")) { try await other.renewLock(short, lease: .seconds(1)) }
             try await store.releaseLock(next)
         },
     ]
+
+    /// Polls `body` until it gives a value, for up to 5 s: another instance may learn of a
+    /// write a moment later (an etcd replica applies it from its watch).
+    static func eventually<T>(_ body: () async throws -> T?) async throws -> T? {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            if let value = try await body() { return value }
+            if ContinuousClock.now >= deadline { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }

@@ -19,7 +19,7 @@ import Testing
             let (events, continuation) = AsyncStream<JSONValue>.makeStream()
             self.events = events
             let stream = ResourceStream(
-                resources: node.services.resources, store: node.store, authorizer: node.services.authorizer,
+                resources: node.services.resources, authorizer: node.services.authorizer,
                 identity: identity, type: type)
             task = Task {
                 try await stream.run { event in

@@ -9,6 +9,12 @@ struct NoteConfig: GuestConfig, Equatable {
     var text: String
     init(parsing text: String) { self.text = text }
     func render() -> String { text }
+    /// The first line is the name.
+    func summary(vmid: VMID, hostCPUs: Int) -> GuestSummary {
+        GuestSummary(
+            name: String(text.prefix { $0 != "\n" }), isTemplate: false, cpus: hostCPUs, memoryBytes: 0, diskBytes: 0, tags: nil,
+            lock: nil)
+    }
 }
 
 struct ParseFailure: Error {}

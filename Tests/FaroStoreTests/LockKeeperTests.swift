@@ -7,10 +7,11 @@ import Testing
 /// renewals `withLock` asks for and waits for them rather than for a deadline, so a test
 /// process whose other tests hold its threads for seconds cannot fail it.
 @Suite struct LockKeeperTests {
-    /// A store that counts renewals (and grants each) and otherwise is the SQLite store.
+    /// A store that counts renewals (and grants each) and watches, and otherwise is the SQLite store.
     final class CountingStore: ConfigStore {
         let base: SQLiteConfigStore
         let renewals = Mutex(0)
+        let watches = Mutex(0)
         /// Renewals answer that the lease lapsed and another holder took the lock.
         let lost: Bool
 
@@ -22,6 +23,8 @@ import Testing
         func read(_ path: String) async throws -> StoreFile? { try await base.read(path) }
         func readTree(prefix: String) async throws -> [StoreFile] { try await base.readTree(prefix: prefix) }
         func list(_ directory: String) async throws -> [StoreEntry] { try await base.list(directory) }
+        func keys(prefix: String) async throws -> [StoreKey] { try await base.keys(prefix: prefix) }
+        func changes(after revision: Int64) async throws -> [StoreChange]? { try await base.changes(after: revision) }
         func create(_ path: String, data: [UInt8]) async throws -> Int64 { try await base.create(path, data: data) }
         func write(_ path: String, data: [UInt8], ifRevision: Int64?) async throws -> Int64 {
             try await base.write(path, data: data, ifRevision: ifRevision)
@@ -29,7 +32,10 @@ import Testing
         func delete(_ path: String, ifRevision: Int64?) async throws { try await base.delete(path, ifRevision: ifRevision) }
         func rename(_ path: String, to newPath: String) async throws -> Int64 { try await base.rename(path, to: newPath) }
         func currentRevision() async throws -> Int64 { try await base.currentRevision() }
-        func watch(prefix: String) -> AsyncStream<StoreChange> { base.watch(prefix: prefix) }
+        func watch(prefix: String) -> AsyncStream<StoreChange> {
+            watches.withLock { $0 += 1 }
+            return base.watch(prefix: prefix)
+        }
         func acquireLock(_ name: String, lease: Duration, timeout: Duration) async throws -> StoreLock {
             try await base.acquireLock(name, lease: lease, timeout: timeout)
         }

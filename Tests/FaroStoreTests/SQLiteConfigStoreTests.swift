@@ -9,7 +9,18 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteConfigStore(path: directory.file("config.db"))
-        try await contract.run(store)
+        try await contract.run(store, store)
+    }
+
+    /// Two instances on one database, as two processes would have: each sees what the other
+    /// wrote (also through its watch), their locks contend and their VMIDs collide.
+    @Test(arguments: ConfigStoreContract.cases)
+    func contractAcrossTwoInstances(_ contract: ConfigStoreContract) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try SQLiteConfigStore(path: directory.file("config.db"))
+        let second = try SQLiteConfigStore(path: directory.file("config.db"))
+        try await contract.run(first, second)
     }
 
     @Test func survivesReopening() async throws {

@@ -3,6 +3,7 @@ import FaroGuestSchema
 import FaroModel
 import FaroSchema
 import FaroStorage
+import FaroStore
 import Foundation
 
 /// Checks one option value before it is stored, and turns requests (`local:4`, a NIC without
@@ -35,7 +36,7 @@ extension VMService {
 
     /// `datacenter.cfg`, for the MAC prefix of new NICs.
     func datacenter() async throws -> DatacenterConfig {
-        DatacenterConfig.reading(try await store.read(DatacenterConfig.storePath)?.text ?? "").config
+        DatacenterConfig.reading(try await store.read(StoreLayout.datacenterConfig)?.text ?? "").config
     }
 
     static func message(_ error: VMConfigError) -> String {

@@ -32,10 +32,15 @@ public struct VMService: Sendable {
         self.kvm = kvm
         self.qemuExecutable = qemuExecutable
         self.clock = clock
-        configs = GuestConfigStore(store: store, directory: "nodes/\(nodeName)/qemu-server")
+        configs = GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: nodeName, kind: .qemu))
     }
 
     public func configPath(_ vmid: VMID) -> String { configs.path(vmid) }
+
+    /// The VM configs of any node of the cluster (the resource list shows every node's guests).
+    public func configs(onNode node: String) -> GuestConfigStore<VMConfig> {
+        GuestConfigStore(store: store, directory: StoreLayout.guestDirectory(node: node, kind: .qemu))
+    }
 
     /// The VMIDs of this node's VMs.
     public func list() async throws -> [VMID] { try await configs.list() }
