@@ -94,6 +94,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The cluster's network side: CA and node certificates, this node's etcd member,
+        // the directory of other nodes and forwarding requests to them.
+        .target(
+            name: "FaroCluster",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
@@ -192,6 +209,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroConfig", "FaroStore", "FaroTesting", "FaroModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroClusterTests", dependencies: ["FaroCluster", "FaroStore", "FaroSupport", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),

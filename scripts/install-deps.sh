@@ -19,7 +19,19 @@ packages+=(novnc)
 # The container console and node shell in the browser: Debian's xterm.js. Bookworm's libjs-xterm
 # has the stylesheet and addons but only a stub of the library, whose modules come from node-xterm.
 packages+=(libjs-xterm node-xterm)
+# The cluster's store: Debian's etcd. Faro runs each node's member itself (EtcdMember, under the
+# node root); Debian's own etcd.service and init script must never start, see below.
+packages+=(etcd-server)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
+
+# Debian's etcd never runs on a Faro node: its unit stays masked (also at boot) and the init
+# script's runlevel links are disabled. Each node's member is Faro's own process.
+keep_debian_etcd_down() {
+    mkdir -p /etc/systemd/system
+    ln -sfn /dev/null /etc/systemd/system/etcd.service
+    rm -f /etc/systemd/system/multi-user.target.wants/etcd.service /etc/systemd/system/etcd2.service
+    if [[ -x /etc/init.d/etcd ]] && command -v update-rc.d >/dev/null; then update-rc.d etcd disable >/dev/null 2>&1 || true; fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -32,9 +44,23 @@ if ((${#missing[@]})); then
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
+    # etcd-server's postinst enables and starts etcd.service (or /etc/init.d/etcd without
+    # systemd). Mask the unit first (a mask made by hand survives the postinst's unmask, which
+    # only undoes masks of its own), and where no policy-rc.d exists, refuse the init script's
+    # start for the duration of the install with one that allows every other service.
+    keep_debian_etcd_down
+    policy=""
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n[ "$1" = etcd ] && exit 101\nexit 0\n' > "$policy"
+        chmod 755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [[ -n "$policy" ]]; then rm -f "$policy"; fi
 fi
+if [[ $(id -u) -eq 0 ]]; then keep_debian_etcd_down; fi
 
 python_missing=()
 python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(openapi-spec-validator)
