@@ -68,7 +68,7 @@ public struct EtcdMember: Sendable {
             [
                 "--start", "--background", "--make-pidfile", "--pidfile", pidFile, "--output", logFile,
                 "--exec", executable, "--",
-            ] + configuration.arguments(), timeout: .seconds(10))
+            ] + configuration.arguments(), timeout: .seconds(60))
         let result = try await runner.run(command)
         guard result.termination == .exited(0) else {
             let reason = String(decoding: result.standardError + result.standardOutput, as: UTF8.self)
