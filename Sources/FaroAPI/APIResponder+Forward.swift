@@ -67,6 +67,15 @@ extension APIResponder {
                 fields.append(HTTPField(name: name, value: header.value))
             }
         }
-        return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(asyncSequence: answer.body))
+        let body = ResponseBody { writer in
+            do {
+                for try await chunk in answer.body { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            } catch {
+                answer.abandon()
+                throw error
+            }
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: body)
     }
 }

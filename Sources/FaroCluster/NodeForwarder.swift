@@ -9,6 +9,14 @@ public struct ForwardedResponse: Sendable {
     public let status: Int
     public let headers: HTTPHeaders
     public let body: AsyncThrowingChannel<ByteBuffer, any Error>
+    let connection: any Channel
+
+    /// For a caller that stops reading (its client went away): ends the body and the
+    /// connection to the node, so neither waits for a reader that is gone.
+    public func abandon() {
+        body.finish()
+        connection.close(promise: nil)
+    }
 }
 
 /// Carries requests to other nodes' daemons over TLS connections pinned to each node's
@@ -47,7 +55,8 @@ public struct NodeForwarder: Sendable {
                         }
                         answer.resume(
                             returning: ForwardedResponse(
-                                status: Int(responseHead.status.code), headers: responseHead.headers, body: responseBody))
+                                status: Int(responseHead.status.code), headers: responseHead.headers, body: responseBody,
+                                connection: channel.channel))
                         answered = true
                         while let part = try await parts.next() {
                             switch part {
