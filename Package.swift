@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
     ],
@@ -106,6 +107,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The cluster's network side: CA and node certificates, this node's etcd member,
+        // the directory of other nodes and forwarding requests to them.
+        .target(
+            name: "FaroCluster",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
@@ -113,7 +135,8 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC",
+                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroCluster",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,11 +147,12 @@ let package = Package(
             name: "FaroServer",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroStore", "FaroEtcd", "FaroTasks", "FaroAPI", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroQemu",
+                "FaroStorage", "FaroQemu", "FaroCluster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -204,6 +228,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroConfig", "FaroStore", "FaroTesting", "FaroModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroClusterTests", dependencies: ["FaroCluster", "FaroStore", "FaroSupport", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import FaroCluster
 import FaroConfig
 import FaroGuest
 import FaroLXC
@@ -56,6 +57,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             default: return .failed(error.description)
             }
         case let error as TaskError: return .failed(error.description)
+        case let error as ClusterError:
+            switch error {
+            // As Proxmox's proxy: a node that cannot be reached (or not trusted) is 595.
+            case .fingerprintMismatch, .nodeUnreachable: return APIError(status: 595, error.description)
+            default: return .failed(error.description)
+            }
         case let error as ConfigLineError: return .parameter(error.key, error.description)
         case let error as GuestConfigError:
             switch error {

@@ -1,3 +1,4 @@
+import Hummingbird
 import FaroAPISpec
 import FaroModel
 
@@ -32,6 +33,8 @@ public enum APIResult: Sendable {
     case encoded([UInt8])
     case text(String)
     case events(EventProducer)
+    /// A complete response from elsewhere (another node's answer to a forwarded request).
+    case response(Response)
 
     public static let null = APIResult.json(.null)
 }

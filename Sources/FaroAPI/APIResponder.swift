@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroCluster
 import FaroModel
 import FaroSchema
 import FaroSupport
@@ -22,6 +23,8 @@ public struct APIResponder: HTTPResponder {
         /// Where a method's multipart upload is spooled, from its path parameters (a directory
         /// on the target storage, so the finished file is renamed, not copied). nil: no uploads.
         public var uploadDirectory: (@Sendable ([String: String]) async throws -> String)?
+        /// The other nodes, for methods whose `proxyTo` names one of them; nil: this node only.
+        public var cluster: ClusterForwarding?
 
         public init(localNode: String) { self.localNode = localNode }
     }
@@ -86,18 +89,25 @@ public struct APIResponder: HTTPResponder {
             return ResponseWriter.failure(.notImplemented(request.method.rawValue, rawPath), extjs: false)
         }
         let extjs = format == "extjs"
+        var response: Response
         do {
-            return ResponseWriter.success(try await handle(request, context: context, format: format), extjs: extjs)
+            response = ResponseWriter.success(try await handle(request, context: context, format: format), extjs: extjs)
         } catch let failure as AuthFailure {
             try await Task.sleep(for: settings.authFailureDelay)
-            return ResponseWriter.unauthorized(failure.reason)
+            response = ResponseWriter.unauthorized(failure.reason)
         } catch {
             let apiError = APIError.from(error)
             if apiError.status >= 500, apiError.status != 501 {
                 context.logger.debug("request failed", metadata: ["path": "\(rawPath)", "error": "\(apiError.message)"])
             }
-            return ResponseWriter.failure(apiError, extjs: extjs)
+            response = ResponseWriter.failure(apiError, extjs: extjs)
         }
+        // The node that forwarded this request reads the reason phrase from a header: NIO's HTTP
+        // client keeps only the status code of the status line.
+        if request.headers[Self.disableProxyField] != nil, let reason = response.headers[ResponseWriter.reasonField] {
+            response.headers[ResponseWriter.forwardedReasonField] = reason
+        }
+        return response
     }
 
     struct AuthFailure: Error { let reason: String }
@@ -124,6 +134,11 @@ public struct APIResponder: HTTPResponder {
         if let field = method.uploadField, let boundary = MultipartSpooler.boundary(contentType: request.headers[.contentType] ?? "") {
             // Nobody may fill a disk without the right to upload: check before reading the body.
             try await checkPermissions(method, identity: identity, parameters: match.pathParameters.mapValues(JSONValue.string))
+            if let proxyTo = method.proxyTo, let name = match.pathParameters[proxyTo],
+                let node = try await forwardingTarget(name, request: request)
+            {
+                return .response(try await forward(request, to: node, context: context))
+            }
             (parameters, spooledFile) = try await spoolUpload(request, field: field, boundary: boundary, match.pathParameters)
         } else {
             parameters = try await collectParameters(&request, verb: verb, pathParameters: match.pathParameters)
@@ -146,10 +161,10 @@ public struct APIResponder: HTTPResponder {
             for name in method.unsupported.sorted() where validated[name] != nil && validated[name]?.boolValue != false {
                 throw APIError.parameter(name, "not supported by Faro yet")
             }
-            if let proxyTo = method.proxyTo, let node = validated[proxyTo]?.stringValue {
-                guard node == settings.localNode || node == "localhost" else {
-                    throw APIError.failed("no such cluster node '\(node)'")
-                }
+            if let proxyTo = method.proxyTo, let name = validated[proxyTo]?.stringValue,
+                let node = try await forwardingTarget(name, request: request)
+            {
+                return .response(try await forward(request, to: node, context: context))
             }
             return try await handler(APIRequest(method: method, parameters: validated, identity: identity))
         } catch {

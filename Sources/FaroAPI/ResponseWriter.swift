@@ -9,6 +9,9 @@ public enum ResponseWriter {
     /// Carries the reason phrase to the HTTP/1 encoder stage, which puts it in the status line.
     public static let reasonHeader = "x-faro-reason"
     static let reasonField = HTTPField.Name(reasonHeader)!
+    /// The reason phrase again, for a node that forwarded the request (the HTTP/1 stage removes
+    /// `x-faro-reason`; this one stays).
+    static let forwardedReasonField = HTTPField.Name("x-faro-forwarded-reason")!
 
     static func success(_ result: APIResult, extjs: Bool) -> Response {
         var body: [UInt8]
@@ -26,6 +29,8 @@ public enum ResponseWriter {
             body.append(contentsOf: data)
         case .events(let producer):
             return eventStream(producer)
+        case .response(let response):
+            return response
         }
         if extjs { body.append(contentsOf: ",\"success\":1".utf8) }
         body.append(UInt8(ascii: "}"))

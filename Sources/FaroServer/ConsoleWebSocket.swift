@@ -46,7 +46,7 @@ extension HTTPServerBuilder {
                     responder: responder,
                     configuration: .init(http1: .init(idleTimeout: idleTimeout), ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled))
                 ) { head, channel, _ in
-                    guard let console = await gateway.console(for: head, channel: channel) else { return .dontUpgrade }
+                    guard let route = await gateway.route(for: head, channel: channel) else { return .dontUpgrade }
                     try await channel.pipeline.removeHandler(name: ConsoleUpgradeChannel.reasonHandlerName).get()
                     try await channel.pipeline.removeHandler(name: RequestHeadGuard.name).get()
                     var headers = HTTPFields()
@@ -57,14 +57,21 @@ extension HTTPServerBuilder {
                     }) {
                         headers[.secWebSocketProtocol] = "binary"
                     }
+                    let client = channel.remoteAddress?.ipAddress
                     return .upgrade(headers) { inbound, outbound, context in
-                        switch console.endpoint {
-                        case .vnc(let socketPath):
-                            await ConsoleBridge(console: console, socketPath: socketPath, gateway: gateway, group: channel.eventLoop)
+                        switch route {
+                        case .remote(let node, let forwarder):
+                            await RemoteConsoleBridge(node: node, forwarder: forwarder, request: head, clientAddress: client)
                                 .run(inbound: inbound, outbound: outbound, logger: context.logger)
-                        case .terminal(let argv):
-                            await TerminalBridge(console: console, argv: argv, gateway: gateway, group: channel.eventLoop)
-                                .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                        case .local(let console):
+                            switch console.endpoint {
+                            case .vnc(let socketPath):
+                                await ConsoleBridge(console: console, socketPath: socketPath, gateway: gateway, group: channel.eventLoop)
+                                    .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                            case .terminal(let argv):
+                                await TerminalBridge(console: console, argv: argv, gateway: gateway, group: channel.eventLoop)
+                                    .run(inbound: inbound, outbound: outbound, logger: context.logger)
+                            }
                         }
                     }
                 }, limit: limit)

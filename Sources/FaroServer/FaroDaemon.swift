@@ -1,6 +1,7 @@
 import FaroAPI
 import FaroAccess
 import FaroAPISpec
+import FaroCluster
 import FaroModel
 import FaroQemu
 import FaroStorage
@@ -94,6 +95,10 @@ public enum FaroDaemon {
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
+        // The other nodes come from the interim static directory until the store-backed one.
+        let cluster = ClusterForwarding(
+            directory: try StaticClusterDirectory.load(paths.clusterDirectory), forwarder: NodeForwarder())
+        settings.cluster = cluster
         let fallback = StaticContent(webRoot: configuration.webRoot)
         let openAPI = OpenAPIDocumentCache(spec: .faro)
         func responder(_ authenticator: any Authenticator) -> APIResponder {
@@ -110,7 +115,7 @@ public enum FaroDaemon {
             server: try .tls(
                 .proxmoxHTTP1(
                     idleTimeout: .seconds(30), connectionsPerAddress: Self.maxConnections / 4,
-                    consoles: ConsoleGateway(services: services, authenticator: networkAuthenticator)),
+                    consoles: ConsoleGateway(services: services, authenticator: networkAuthenticator, cluster: cluster)),
                 tlsConfiguration: tls.serverConfiguration()),
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: nil,

@@ -37,16 +37,16 @@ import Foundation
     }
 
     @Test func websocketRoutes() {
-        #expect(ConsoleGateway.target("/api2/json/nodes/n1/lxc/100/vncwebsocket?port=5900", node: "n1")
-            == .init(path: "/vms/100", privilege: "VM.Console", terminal: true))
-        #expect(ConsoleGateway.target("/api2/json/nodes/n1/qemu/100/vncwebsocket", node: "n1")
-            == .init(path: "/vms/100", privilege: "VM.Console", terminal: false))
-        #expect(ConsoleGateway.target("/api2/json/nodes/n1/vncwebsocket?port=5901", node: "n1")
-            == .init(path: "/nodes/n1", privilege: "Sys.Console", terminal: true))
-        for other in ["/api2/json/nodes/n2/vncwebsocket", "/api2/json/nodes/n1/lxc/99/vncwebsocket", "/api2/json/nodes/n1/lxc/100/status",
+        #expect(ConsoleGateway.target("/api2/json/nodes/n1/lxc/100/vncwebsocket?port=5900")
+            == .init(node: "n1", path: "/vms/100", privilege: "VM.Console", terminal: true))
+        #expect(ConsoleGateway.target("/api2/json/nodes/n1/qemu/100/vncwebsocket")
+            == .init(node: "n1", path: "/vms/100", privilege: "VM.Console", terminal: false))
+        #expect(ConsoleGateway.target("/api2/json/nodes/n2/vncwebsocket?port=5901")
+            == .init(node: "n2", path: "/nodes/n2", privilege: "Sys.Console", terminal: true))
+        for other in ["/api2/json/nodes/n_2/vncwebsocket", "/api2/json/nodes/n1/lxc/99/vncwebsocket", "/api2/json/nodes/n1/lxc/100/status",
             "/api2/json/nodes/n1/storage/100/vncwebsocket", "/api2/extjs/nodes/n1/vncwebsocket", "/nodes/n1/vncwebsocket"]
         {
-            #expect(ConsoleGateway.target(other, node: "n1") == nil, "\(other)")
+            #expect(ConsoleGateway.target(other) == nil, "\(other)")
         }
     }
 
@@ -133,5 +133,13 @@ import Foundation
                 }
             }
         }
+    }
+}
+
+extension ConsoleGateway {
+    /// The local console a request opens, or nil.
+    func console(for head: HTTPRequest, channel: (any Channel)?) async -> ConsoleSessions.Console? {
+        guard case .local(let console) = await route(for: head, channel: channel) else { return nil }
+        return console
     }
 }
