@@ -65,6 +65,12 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        // Proxmox's backup formats: VMA, container tars, archives streamed through compressors.
+        .target(
+            name: "FaroBackup",
+            dependencies: ["FaroModel", "FaroSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The VM and CT option schemas, below the method table and both guest drivers.
         .target(name: "FaroGuestSchema", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         // The core VMs and containers share: config store, the VMID's lock, volume ledger.
@@ -181,6 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig", "FaroStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroBackupTests", dependencies: ["FaroBackup", "FaroTesting", "FaroSupport", "FaroModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
