@@ -100,6 +100,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // vzdump: backing guests up into (and restoring them from) Proxmox's archives.
+        .target(
+            name: "FaroVZDump",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroBackup", "FaroStorage", "FaroQemu", "FaroQMP", "FaroLXC", "FaroGuest", "FaroConfig",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
@@ -107,7 +115,7 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC",
+                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroVZDump", "FaroBackup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -24,6 +24,7 @@ public enum Handlers {
         registerStoragePrune(&table, services)
         registerQemu(&table, services)
         registerQemuStatus(&table, services)
+        registerVZDump(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
         registerTermproxy(&table, services)

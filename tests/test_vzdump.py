@@ -1,0 +1,147 @@
+"""vzdump on a real daemon: a VM stopped and running (TCG, snapshot and suspend mode) backed up
+into VMA archives whose disk matches the source byte for byte (read back with a small VMA
+reader written here from the format description), the log, notes, protection and pruning
+beside the archives, extractconfig, refused parameters, and the vzdump CLI."""
+import glob, hashlib, os, struct, subprocess, time
+
+import pytest
+from proxmoxer import ProxmoxAPI
+from proxmoxer.core import ResourceException
+from proxmoxer.tools import Tasks
+
+
+def admin(daemon):
+    daemon.pveum(["user", "add", "backup@pve", "--password", "backup secret"],
+                 ["acl", "modify", "/", "--users", "backup@pve", "--roles", "Administrator"])
+    return ProxmoxAPI("127.0.0.1", port=daemon.port, user="backup@pve", password="backup secret", verify_ssl=False)
+
+
+def wait(prox, upid, timeout=120):
+    return Tasks.blocking_status(prox, upid, timeout=timeout, polling_interval=0.2)["exitstatus"]
+
+
+def log_of(prox, upid):
+    return [line["t"] for line in prox.nodes("pytest").tasks(upid).log.get(limit=1000)]
+
+
+def vma_disks(path):
+    """Decompresses a .vma.zst and rebuilds each disk (a third reader, for the Python side)."""
+    data = subprocess.run(["zstd", "-q", "-d", "-c", path], capture_output=True, check=True).stdout
+    assert data[:4] == b"VMA\0"
+    header_size, = struct.unpack(">I", data[56:60])
+    blob_offset, = struct.unpack(">I", data[48:52])
+    def blob(pointer):
+        start = blob_offset + pointer
+        length = data[start] | data[start + 1] << 8
+        return data[start + 2:start + 2 + length]
+    config = blob(struct.unpack(">I", data[3068:3072])[0]).decode()
+    disks = {}
+    for dev in range(1, 256):
+        size, = struct.unpack(">Q", data[4096 + 32 * dev + 8:4096 + 32 * dev + 16])
+        if size:
+            name = blob(struct.unpack(">I", data[4096 + 32 * dev:4096 + 32 * dev + 4])[0])[:-1].decode()
+            disks[dev] = (name, bytearray(size))
+    position = header_size
+    while position < len(data):
+        assert data[position:position + 4] == b"VMAE"
+        count, = struct.unpack(">H", data[position + 6:position + 8])
+        block = position + 512
+        for slot in range(59):
+            info, = struct.unpack(">Q", data[position + 40 + 8 * slot:position + 48 + 8 * slot])
+            dev, mask, cluster = info >> 32 & 0xFF, info >> 48, info & 0xFFFFFFFF
+            if not dev:
+                continue
+            for j in range(16):
+                if mask >> j & 1:
+                    offset = cluster * 65536 + j * 4096
+                    disk = disks[dev][1]
+                    end = min(offset + 4096, len(disk))
+                    disk[offset:end] = data[block:block + end - offset]
+                    block += 4096
+        assert block == position + 512 + count * 4096
+        position = block
+    return config, {name: bytes(disk) for name, disk in disks.values()}
+
+
+def test_vm_backup_stopped_and_running(daemon):
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    assert wait(prox, node.qemu.post(vmid=300, name="bkvm", memory=128, kvm=0, scsi0="local:1", vga="none")) == "OK"
+    image = os.path.join(daemon.root, "var/lib/vz/images/300/vm-300-disk-0.raw")
+    subprocess.run(["qemu-io", "-f", "raw", "-c", "write -P 0x5a 0 1M", "-c", "write -P 0x17 700M 64k", image],
+                   check=True, capture_output=True)
+    source = open(image, "rb").read()
+    dump = os.path.join(daemon.root, "var/lib/vz/dump")
+
+    upid = node.vzdump.post(vmid=300, storage="local", compress="zstd", mode="snapshot", **{"notes-template": "{{guestname}} on {{node}}"})
+    assert wait(prox, upid) == "OK", log_of(prox, upid)
+    log = log_of(prox, upid)
+    assert log[0] == "INFO: starting new backup job: vzdump 300 --compress zstd --mode snapshot --notes-template {{guestname}} on {{node}} --storage local"
+    assert "INFO: Starting Backup of VM 300 (qemu)" in log
+    assert "INFO: status = stopped" in log and "INFO: backup mode: stop" in log
+    assert "INFO: include disk 'scsi0' 'local:300/vm-300-disk-0.raw' 1G" in log
+    assert any(line.startswith("INFO: backup is sparse: ") for line in log)
+    assert log[-2:] == ["INFO: Backup job finished successfully", "TASK OK"]
+    first = glob.glob(dump + "/vzdump-qemu-300-*.vma.zst")
+    assert len(first) == 1
+    config, disks = vma_disks(first[0])
+    assert disks == {"drive-scsi0": source}
+    assert "name: bkvm\n" in config and config.endswith("#qmdump#map:scsi0:drive-scsi0:local:raw:\n")
+    assert open(first[0] + ".notes").read() == "bkvm on pytest"
+    assert os.path.exists(first[0][:-len(".vma.zst")] + ".log")
+    assert "lock" not in node.qemu(300).config.get()
+    volid = "local:backup/" + os.path.basename(first[0])
+    assert node.vzdump.extractconfig.get(volume=volid) == config
+
+    # Running under TCG: snapshot mode reads a point-in-time view while the guest goes on.
+    assert wait(prox, node.qemu(300).status.start.post()) == "OK"
+    time.sleep(1.1)  # a new archive name (the time is in it)
+    upid = node.vzdump.post(vmid=300, compress="zstd", mode="snapshot", protected=1, remove=1, **{"prune-backups": "keep-last=1"})
+    assert wait(prox, upid) == "OK", log_of(prox, upid)
+    log = log_of(prox, upid)
+    assert "INFO: status = running" in log and "INFO: backup mode: snapshot" in log and "INFO: marking backup as protected" in log
+    # A protected backup does not count toward keep-last: the older one stays the "last".
+    assert "INFO: pruned 0 backup(s)" in log
+    assert node.qemu(300).status.current.get()["qmpstatus"] == "running"
+    second = [path for path in glob.glob(dump + "/vzdump-qemu-300-*.vma.zst") if path != first[0]]
+    assert len(second) == 1 and os.path.exists(second[0] + ".protected")
+    assert vma_disks(second[0])[1] == {"drive-scsi0": source}
+
+    time.sleep(1.1)
+    upid = node.vzdump.post(vmid=300, mode="suspend", **{"prune-backups": "keep-last=1"})
+    assert wait(prox, upid) == "OK", log_of(prox, upid)
+    log = log_of(prox, upid)
+    assert "INFO: suspending guest" in log and "INFO: resuming VM again" in log
+    assert "INFO: pruned 1 backup(s) not covered by keep-retention policy" in log
+    assert node.qemu(300).status.current.get()["qmpstatus"] == "running"
+    assert glob.glob(dump + "/vzdump-qemu-300-*.vma.zst") == second, "the protected one stays"
+    assert not os.path.exists(first[0][:-len(".vma.zst")] + ".log"), "pruning takes the log along"
+    assert len(glob.glob(dump + "/vzdump-qemu-300-*.vma")) == 1
+    assert wait(prox, node.qemu(300).status.stop.post()) == "OK"
+    assert not glob.glob(dump + "/*.tmp") and not glob.glob(dump + "/*.dat")
+
+
+def test_vzdump_refuses_bad_parameters(daemon):
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    for params, name in [({"vmid": "300", "all": 1}, "vmid"), ({}, "vmid"), ({"vmid": "300", "notes-template": "{{nope}}"}, "notes-template"),
+                         ({"vmid": "300", "prune-backups": "keep-most=1"}, "prune-backups"), ({"vmid": "300", "bwlimit": 100}, "bwlimit")]:
+        with pytest.raises(ResourceException) as refused:
+            node.vzdump.post(**params)
+        assert refused.value.status_code == 400 and name in str(refused.value), (params, str(refused.value))
+    with pytest.raises(ResourceException) as refused:
+        node.vzdump.post(vmid=300, dumpdir="/tmp")
+    assert refused.value.status_code == 403 and "root@pam only: dumpdir" in str(refused.value)
+    upid = node.vzdump.post(vmid=999)
+    assert wait(prox, upid) == "job errors"
+    assert "ERROR: Backup of VM 999 failed - unable to find configuration file for VM 999 on node 'pytest'" in log_of(prox, upid)
+
+
+def test_vzdump_cli(daemon):
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    assert wait(prox, node.qemu.post(vmid=301, memory=128, kvm=0, scsi0="local:1", vga="none")) == "OK"
+    result = daemon.cli("vzdump", "301", "--compress", "gzip", "--storage", "local")
+    assert result.returncode == 0, result.stderr
+    assert "INFO: Backup job finished successfully" in result.stdout
+    assert len(glob.glob(os.path.join(daemon.root, "var/lib/vz/dump/vzdump-qemu-301-*.vma.gz"))) == 1
