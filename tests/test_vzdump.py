@@ -2,7 +2,7 @@
 into VMA archives whose disk matches the source byte for byte (read back with a small VMA
 reader written here from the format description), the log, notes, protection and pruning
 beside the archives, extractconfig, refused parameters, and the vzdump CLI."""
-import glob, hashlib, os, struct, subprocess, time
+import glob, os, shutil, struct, subprocess, time
 
 import pytest
 from proxmoxer import ProxmoxAPI
@@ -145,3 +145,48 @@ def test_vzdump_cli(daemon):
     assert result.returncode == 0, result.stderr
     assert "INFO: Backup job finished successfully" in result.stdout
     assert len(glob.glob(os.path.join(daemon.root, "var/lib/vz/dump/vzdump-qemu-301-*.vma.gz"))) == 1
+
+
+def tar_members(path):
+    return subprocess.run(["tar", "--zstd", "-tvf", path, "--numeric-owner"], capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not shutil.which("lxc-start"), reason="real containers need root and lxc")
+def test_container_backup_stopped_and_suspended(daemon):
+    from test_lxc import build_template
+    from test_storage import root_token
+    os.chmod(daemon.root, 0o755)
+    cache = os.path.join(daemon.root, "var/lib/vz/template/cache")
+    os.makedirs(cache, exist_ok=True)
+    build_template(os.path.join(cache, "bbox_1.0_amd64.tar.gz"))
+    prox = root_token(daemon, "bk")
+    node = prox.nodes("pytest")
+    assert wait(prox, node.lxc.post(vmid=310, ostemplate="local:vztmpl/bbox_1.0_amd64.tar.gz", rootfs="local:0",
+                                    hostname="bkbox", memory=96, unprivileged=1)) == "OK"
+    dump = os.path.join(daemon.root, "var/lib/vz/dump")
+    try:
+        upid = node.vzdump.post(vmid=310, compress="zstd")
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        log = log_of(prox, upid)
+        assert "INFO: CT Name: bkbox" in log and "INFO: including mount point rootfs ('/') in backup" in log
+        assert "INFO: backup mode: stop" in log
+        archives = glob.glob(dump + "/vzdump-lxc-310-*.tar.zst")
+        assert len(archives) == 1
+        members = tar_members(archives[0])
+        assert members[0].endswith(" ./etc/vzdump/pct.conf") and members[1].endswith(" ./etc/vzdump/pct.fw")
+        assert any(" 0/0 " in line and line.endswith(" ./bin/busybox") for line in members), "owners as the CT sees them"
+        config = node.vzdump.extractconfig.get(volume="local:backup/" + os.path.basename(archives[0]))
+        assert "hostname: bkbox\n" in config and "lock" not in config
+        assert "lock" not in node.lxc(310).config.get()
+
+        assert wait(prox, node.lxc(310).status.start.post()) == "OK"
+        time.sleep(1.1)
+        upid = node.vzdump.post(vmid=310, compress="zstd", mode="snapshot")
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        log = log_of(prox, upid)
+        assert "INFO: trying 'suspend' mode instead" in log and "INFO: backup mode: suspend" in log
+        assert node.lxc(310).status.current.get()["status"] == "running"
+        newest = sorted(glob.glob(dump + "/vzdump-lxc-310-*.tar.zst"))[-1]
+        assert any(line.endswith(" ./bin/busybox") and " 0/0 " in line for line in tar_members(newest))
+    finally:
+        subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "310", "--kill"], capture_output=True)
