@@ -93,6 +93,28 @@ def test_vm_backup_stopped_and_running(daemon):
     volid = "local:backup/" + os.path.basename(first[0])
     assert node.vzdump.extractconfig.get(volume=volid) == config
 
+    # Restore: the disk comes back byte for byte under a new VMID, with a new volume id.
+    upid = node.qemu.post(vmid=400, archive=volid, storage="local", unique=1)
+    assert wait(prox, upid) == "OK", log_of(prox, upid)
+    restored = node.qemu(400).config.get()
+    assert restored["scsi0"] == "local:400/vm-400-disk-0.raw,size=1G" and restored["name"] == "bkvm"
+    assert open(os.path.join(daemon.root, "var/lib/vz/images/400/vm-400-disk-0.raw"), "rb").read() == source
+    with pytest.raises(ResourceException) as refused:
+        node.qemu.post(vmid=400, archive=volid)
+    assert "already exists" in str(refused.value)
+    # A truncated archive fails the restore and leaves no config and no volume behind.
+    broken = os.path.join(dump, "vzdump-qemu-401-2020_01_01-00_00_00.vma.zst")
+    data = open(first[0], "rb").read()
+    open(broken, "wb").write(data[:len(data) // 2])
+    upid = node.qemu.post(vmid=401, archive="local:backup/" + os.path.basename(broken))
+    assert wait(prox, upid) != "OK"
+    assert 401 not in [vm["vmid"] for vm in node.qemu.get()]
+    assert not os.listdir(os.path.join(daemon.root, "var/lib/vz/images/401")) if os.path.exists(os.path.join(daemon.root, "var/lib/vz/images/401")) else True
+    os.remove(broken)
+    result = daemon.cli("qmrestore", volid, "402")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert open(os.path.join(daemon.root, "var/lib/vz/images/402/vm-402-disk-0.raw"), "rb").read() == source
+
     # Running under TCG: snapshot mode reads a point-in-time view while the guest goes on.
     assert wait(prox, node.qemu(300).status.start.post()) == "OK"
     time.sleep(1.1)  # a new archive name (the time is in it)

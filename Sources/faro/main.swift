@@ -73,6 +73,9 @@ case "pct":
 case "vzdump":
     bootstrapLogging(.error)
     exit(await VZDump.run(arguments, environment: environment))
+case "qmrestore":
+    bootstrapLogging(.error)
+    exit(await QMRestore.tool.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -94,6 +97,7 @@ case "help", "--help", "-h":
           qm            virtual machines: create, configure, start, stop, destroy
           pct           containers: create, configure, start, stop, exec, destroy
           vzdump        back guests up into Proxmox's archive formats
+          qmrestore     restore a VM from a backup archive
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 
