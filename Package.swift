@@ -201,6 +201,7 @@ let package = Package(
             name: "FaroBackupTests", dependencies: ["FaroBackup", "FaroTesting", "FaroSupport", "FaroModel"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "FaroVZDumpTests", dependencies: ["FaroVZDump", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FaroLXCTests",
             dependencies: [

@@ -167,6 +167,9 @@ def test_vzdump_cli(daemon):
     assert result.returncode == 0, result.stderr
     assert "INFO: Backup job finished successfully" in result.stdout
     assert len(glob.glob(os.path.join(daemon.root, "var/lib/vz/dump/vzdump-qemu-301-*.vma.gz"))) == 1
+    # No backup job covers the VM (prometheus-pve-exporter reads vmid and type).
+    assert prox.cluster("backup-info").get() == [{"subdir": "not-backed-up"}]
+    assert prox.cluster("backup-info")("not-backed-up").get() == [{"vmid": 301, "type": "qemu"}]
 
 
 def tar_members(path):

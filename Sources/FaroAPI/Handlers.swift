@@ -25,6 +25,7 @@ public enum Handlers {
         registerQemu(&table, services)
         registerQemuStatus(&table, services)
         registerVZDump(&table, services)
+        registerBackupInfo(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
         registerTermproxy(&table, services)
