@@ -204,6 +204,36 @@ def test_container_backup_stopped_and_suspended(daemon):
         assert "hostname: bkbox\n" in config and "lock" not in config
         assert "lock" not in node.lxc(310).config.get()
 
+        # Restore as a new container: same files, owners and modes; the archive's config.
+        upid = node.lxc.post(vmid=311, ostemplate="local:backup/" + os.path.basename(archives[0]), restore=1, storage="local")
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        restored = node.lxc(311).config.get()
+        assert restored["hostname"] == "bkbox" and restored["unprivileged"] == 1
+        assert restored["rootfs"].startswith("local:311/subvol-311-disk-0.subvol")
+        def tree(vmid):
+            base = glob.glob(os.path.join(daemon.root, "var/lib/vz/images/%d/subvol-%d-disk-0*" % (vmid, vmid)))[0]
+            entries = {}
+            for directory, dirs, files in os.walk(base):
+                for name in dirs + files:
+                    info = os.lstat(os.path.join(directory, name))
+                    entries[os.path.relpath(os.path.join(directory, name), base)] = (info.st_mode, info.st_uid, info.st_gid, info.st_size)
+            return entries
+        original, copy = tree(310), tree(311)
+        # pct.conf and pct.fw are removed after the restore; their directory stays (as in Proxmox).
+        assert copy.pop("etc/vzdump")[1:3] == (100000, 100000)
+        assert copy == original, set(copy.items()) ^ set(original.items())
+        assert daemon.cli("pct", "restore", "312", "local:backup/" + os.path.basename(archives[0])).returncode == 0
+        assert node.lxc(312).config.get()["hostname"] == "bkbox"
+        # A broken archive leaves no container behind.
+        broken = os.path.join(dump, "vzdump-lxc-313-2020_01_01-00_00_00.tar.zst")
+        data = open(archives[0], "rb").read()
+        open(broken, "wb").write(data[:len(data) // 2])
+        upid = node.lxc.post(vmid=313, ostemplate="local:backup/" + os.path.basename(broken), restore=1)
+        assert wait(prox, upid) != "OK"
+        assert 313 not in [ct["vmid"] for ct in node.lxc.get()]
+        assert not glob.glob(os.path.join(daemon.root, "var/lib/vz/images/313/*"))
+        os.remove(broken)
+
         assert wait(prox, node.lxc(310).status.start.post()) == "OK"
         time.sleep(1.1)
         upid = node.vzdump.post(vmid=310, compress="zstd", mode="snapshot")
