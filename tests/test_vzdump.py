@@ -245,3 +245,56 @@ def test_container_backup_stopped_and_suspended(daemon):
         assert any(line.endswith(" ./bin/busybox") and " 0/0 " in line for line in tar_members(newest))
     finally:
         subprocess.run(["lxc-stop", "-P", os.path.join(daemon.root, "var/lib/faro/lxc"), "-n", "310", "--kill"], capture_output=True)
+
+
+def test_backup_jobs_crud_and_a_scheduled_run(daemon):
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    assert wait(prox, node.qemu.post(vmid=320, memory=128, kvm=0, scsi0="local:1", vga="none")) == "OK"
+    assert wait(prox, node.qemu.post(vmid=321, memory=128, kvm=0, scsi0="local:1,backup=0", vga="none")) == "OK"
+    backup = prox.cluster.backup
+    with pytest.raises(ResourceException) as refused:
+        backup.post(id="bad", schedule="mon 0 0 0", vmid="320")
+    assert "invalid calendar event 'mon 0 0 0'" in str(refused.value)
+    with pytest.raises(ResourceException) as refused:
+        backup.post(id="bad", schedule="daily")
+    assert "vmid" in str(refused.value)
+    backup.post(id="legacy", starttime="02:30", dow="sat", vmid="321", storage="local", enabled=0, comment="old style")
+    with pytest.raises(ResourceException) as refused:
+        backup.post(id="legacy", schedule="daily", all=1)
+    assert "Job 'legacy' already exists" in str(refused.value)
+    job = backup("legacy").get()
+    assert job["schedule"] == "sat 02:30" and job["enabled"] == 0 and job["vmid"] == "321" and job["comment"] == "old style"
+    backup("legacy").put(all=1, exclude="999", delete="comment")
+    job = backup("legacy").get()
+    assert job.get("vmid") is None and job["all"] == 1 and job["exclude"] == "999" and "comment" not in job
+    included = backup("legacy").included_volumes.get()["children"]
+    vm321 = [guest for guest in included if guest["id"] == 321][0]
+    assert vm321["children"] == [{"id": "321:scsi0", "name": "local:321/vm-321-disk-0.raw", "included": 0, "reason": "backup=no", "leaf": 1}]
+    # Every guest is covered by the (disabled) job.
+    assert prox.cluster("backup-info")("not-backed-up").get() == []
+    backup("legacy").delete()
+    with pytest.raises(ResourceException) as refused:
+        backup("legacy").get()
+    assert "No such job 'legacy'" in str(refused.value)
+
+    # A job due every minute runs on its own and prunes an older backup of the guest.
+    assert wait(prox, node.vzdump.post(vmid=320, storage="local")) == "OK"
+    dump = os.path.join(daemon.root, "var/lib/vz/dump")
+    older = glob.glob(dump + "/vzdump-qemu-320-*.vma")
+    assert len(older) == 1
+    backup.post(id="every-minute", schedule="*", vmid="320", storage="local", compress="zstd", **{"prune-backups": "keep-last=1"})
+    listed = backup.get()
+    assert [job["id"] for job in listed] == ["every-minute"]
+    assert listed[0]["prune-backups"] == {"keep-last": 1} and listed[0]["next-run"] <= time.time() + 61
+    deadline = time.time() + 150
+    while time.time() < deadline and not glob.glob(dump + "/vzdump-qemu-320-*.vma.zst"):
+        time.sleep(1)
+    assert glob.glob(dump + "/vzdump-qemu-320-*.vma.zst"), "the job did not run"
+    tasks = [task for task in node.tasks.get(typefilter="vzdump", limit=50) if task["user"] == "root@pam"]
+    assert tasks, "the scheduled run is root's vzdump task"
+    deadline = time.time() + 60
+    while time.time() < deadline and glob.glob(dump + "/vzdump-qemu-320-*.vma"):
+        time.sleep(1)
+    assert not glob.glob(dump + "/vzdump-qemu-320-*.vma"), "the older backup was pruned"
+    backup("every-minute").delete()

@@ -6,18 +6,9 @@ import Foundation
 
 extension Handlers {
     static func registerVZDump(_ table: inout HandlerTable, _ services: NodeServices) {
-        let service = services.vzdump
         table.on(.post, "/nodes/{node}/vzdump") { request in
-            let guests = try await vzdumpGuests(request, services)
-            let options = try await vzdumpOptions(request, services, guests: guests)
-            guard !guests.isEmpty else { return .json("OK") }
-            for guest in guests { try await requirePrivilege(services, request.identity, "VM.Backup", on: "/vms/\(guest)") }
-            _ = try await service.dumpDirectory(options)
-            let id = guests.count == 1 ? "\(guests[0])" : ""
-            let upid = try await services.tasks.start(type: "vzdump", id: id, user: request.identity.user.description) { log in
-                guard try await service.run(guests, options: options, log: { log.log($0) }) else { throw APIError.failed("job errors") }
-            }
-            return .json(.string(upid.description))
+            guard let upid = try await startVZDump(request, services) else { return .json("OK") }
+            return .json(.string(upid))
         }
         table.on(.get, "/nodes/{node}/vzdump/extractconfig") { request in
             let volume = try VolumeID(parsing: request.required("volume"))
@@ -30,6 +21,22 @@ extension Handlers {
             let path = try await services.storage.plugin(volume.storage).path(volume.name)
             return .json(.string(try await ArchiveConfig.read(path, runner: services.runner)))
         }
+    }
+
+    /// Starts a vzdump task for the call (the API's, or a backup job's); nil when this node
+    /// has no guest to back up.
+    static func startVZDump(_ request: APIRequest, _ services: NodeServices) async throws -> String? {
+        let service = services.vzdump
+        let guests = try await vzdumpGuests(request, services)
+        let options = try await vzdumpOptions(request, services, guests: guests)
+        guard !guests.isEmpty else { return nil }
+        for guest in guests { try await requirePrivilege(services, request.identity, "VM.Backup", on: "/vms/\(guest)") }
+        _ = try await service.dumpDirectory(options)
+        let id = guests.count == 1 ? "\(guests[0])" : ""
+        let upid = try await services.tasks.start(type: "vzdump", id: id, user: request.identity.user.description) { log in
+            guard try await service.run(guests, options: options, log: { log.log($0) }) else { throw APIError.failed("job errors") }
+        }
+        return upid.description
     }
 
     /// The guests a vzdump call selects on this node: `vmid`, or `all` less `exclude`, or a pool's.
@@ -103,7 +110,7 @@ extension Handlers {
 
     /// The call's options as `vzdump` flags, for the task log's first line.
     static func vzdumpFlags(_ request: APIRequest) -> String {
-        let skipped: Set<String> = ["node", "vmid"]
+        let skipped: Set<String> = ["node", "vmid", "job-id", "quiet"]
         return request.parameters.keys.sorted().filter { !skipped.contains($0) }.map { key in
             " --\(key) \(request.parameters[key]?.displayText ?? "")"
         }.joined()

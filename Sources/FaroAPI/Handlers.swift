@@ -26,6 +26,7 @@ public enum Handlers {
         registerQemuStatus(&table, services)
         registerVZDump(&table, services)
         registerBackupInfo(&table, services)
+        registerBackupJobs(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
         registerTermproxy(&table, services)

@@ -26,6 +26,7 @@ public struct NodeServices: Sendable {
     public let vms: VMService
     public let containers: ContainerManager
     public let vzdump: VZDumpService
+    public let backupJobs: BackupJobs
     /// The node's resolv.conf, hosts file and time zone, under its root.
     public let systemFiles: NodeSystemFiles
     /// The host's bridges and Ethernet devices, for `GET /nodes/{node}/network`.
@@ -77,6 +78,7 @@ public struct NodeServices: Sendable {
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
         self.vzdump = VZDumpService(
             nodeName: nodeName, vms: vms, containers: containers, storage: storage, runner: runner, clock: clock)
+        self.backupJobs = BackupJobs(store: store, stateDirectory: paths.stateDir + "/jobs")
         self.resources = ResourceIndex(
             nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
             runtime: vms.runtime, containers: containers)

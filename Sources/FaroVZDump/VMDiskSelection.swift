@@ -1,7 +1,17 @@
 import FaroQemu
 
 /// Which of a VM's drives go into its backup, and the config stored in the archive.
-struct VMDiskSelection {
+public struct VMDiskSelection {
+    /// Every disk with whether it is backed up and why, in `included_volumes`' words.
+    public static func volumes(_ config: VMConfig) throws -> [(key: String, volume: String, included: Bool, reason: String)] {
+        try config.volumeDrives().sorted { $0.key < $1.key }.compactMap { drive in
+            guard !drive.isCDROM, !drive.isNone, let volume = drive.volumeID else { return nil }
+            if drive.values["backup"] == "0" { return (drive.key, volume, false, "backup=no") }
+            if drive.isEFIDisk && !config.usesOVMF { return (drive.key, volume, false, "efidisk but no OVMF BIOS") }
+            return (drive.key, volume, true, "backup=yes")
+        }
+    }
+
     struct Disk {
         var key: String
         var volume: String
