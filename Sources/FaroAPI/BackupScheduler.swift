@@ -41,7 +41,10 @@ public struct BackupScheduler: Sendable {
             if let node = job["node"], node != services.nodeName { continue }
             if job["enabled"] == "0" { continue }
             var state = jobs.state(job.id) ?? BackupJobs.State(state: "created", time: now)
-            if first && job["repeat-missed"] != "1" { state.updated = now }
+            if first && job["repeat-missed"] != "1" {
+                state.updated = now
+                try? jobs.saveState(job.id, state)
+            }
             if let upid = state.upid.flatMap(UPID.init), await services.tasks.isRunning(upid) { continue }
             guard let event = try? CalendarEvent(parsing: job["schedule"] ?? ""), let next = event.next(after: state.lastRun), next <= now
             else {
