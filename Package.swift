@@ -78,6 +78,12 @@ let package = Package(
             dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        // Proxmox's backup formats: VMA, container tars, archives streamed through compressors.
+        .target(
+            name: "FaroBackup",
+            dependencies: ["FaroModel", "FaroSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The VM and CT option schemas, below the method table and both guest drivers.
         .target(name: "FaroGuestSchema", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         // The core VMs and containers share: config store, the VMID's lock, volume ledger.
@@ -128,6 +134,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // vzdump: backing guests up into (and restoring them from) Proxmox's archives.
+        .target(
+            name: "FaroVZDump",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroBackup", "FaroStorage", "FaroQemu", "FaroQMP", "FaroLXC", "FaroGuest", "FaroConfig",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
@@ -135,7 +149,7 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroCluster",
+                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroCluster", "FaroVZDump", "FaroBackup",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -219,6 +233,11 @@ let package = Package(
             name: "FaroStorageTests", dependencies: ["FaroStorage", "FaroTesting", "FaroSupport", "FaroConfig", "FaroStore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FaroBackupTests", dependencies: ["FaroBackup", "FaroTesting", "FaroSupport", "FaroModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FaroVZDumpTests", dependencies: ["FaroVZDump", "FaroModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FaroLXCTests",
             dependencies: [

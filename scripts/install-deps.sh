@@ -12,6 +12,9 @@ packages+=(qemu-utils btrfs-progs)
 packages+=(qemu-system-x86 ovmf busybox-static cpio)
 # Containers: the lxc tools (lxc-start, lxc-attach, ...); the tests' template is busybox-static.
 packages+=(lxc)
+# Backups: the compressors vzdump pipes through (zstd, lzop; gzip is essential), and the acl
+# and attr tools the container backup tests set owners' ACLs and xattrs with.
+packages+=(zstd lzop acl attr)
 # chromium and chromium-driver run the browser tests of the web GUI (tests/test_gui.py).
 packages+=(chromium chromium-driver)
 # The VM console in the browser: Debian's noVNC, served by the daemon below /novnc/.

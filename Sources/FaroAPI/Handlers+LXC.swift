@@ -34,14 +34,14 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
-            let creation = ContainerCreation(
+            let creation = try await request.bool("restore") == true ? restoreCreation(request, services) : ContainerCreation(
                 vmid: try vmid(request), options: configOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),
                 sshPublicKeys: request.string("ssh-public-keys"))
             try await containers.reserve(creation)
             let start = request.bool("start") == true
             let upid = try await services.tasks.start(
-                type: "vzcreate", id: "\(creation.vmid)", user: request.identity.user.description
+                type: request.bool("restore") == true ? "vzrestore" : "vzcreate", id: "\(creation.vmid)", user: request.identity.user.description
             ) { log in
                 try await containers.create(creation) { log.log($0) }
                 if start { try await containers.start(creation.vmid) { log.log($0) } }

@@ -3,6 +3,7 @@ import FaroQemu
 
 extension Handlers {
     static func createVM(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
+        if request.string("archive") != nil { return try await restoreVM(request, services) }
         let vmid = try vmid(request)
         let options = configOptions(request)
         try await requireConfigPrivileges(request, services, set: options, deleted: [])

@@ -44,35 +44,11 @@ extension Handlers {
         }
     }
 
-    struct PruneEntry: Sendable {
-        var volume: VolumeInfo
-        var type: String
-        var mark: PruneMark
-    }
-
     /// The storage's backups (of one guest or guest type when asked) with their marks, under
     /// the request's retention options or the storage's (`keep-all` when it has none).
-    static func pruneMarks(_ services: NodeServices, _ request: APIRequest) async throws -> (any StoragePlugin, [PruneEntry]) {
+    static func pruneMarks(_ services: NodeServices, _ request: APIRequest) async throws -> (any StoragePlugin, [BackupRetention.Entry]) {
         let plugin = try await services.storage.plugin(request.required("storage"))
         let options = try PruneOptions(parsing: request.string("prune-backups") ?? plugin.definition["prune-backups"] ?? "keep-all=1")
-        var volumes: [(VolumeInfo, BackupArchive?)] = []
-        for volume in try await plugin.listVolumes(content: .backup, vmid: nil) {
-            let archive = BackupArchive(fileName: String(volume.volid.name.dropFirst("backup/".count)))
-            if let vmid = request.int("vmid"), volume.vmid?.rawValue != vmid { continue }
-            if let type = request.string("type"), archive?.guestType?.rawValue != type { continue }
-            volumes.append((volume, archive))
-        }
-        let candidates = volumes.map { volume, archive in
-            PruneCandidate(
-                volid: volume.volid.description, ctime: volume.ctime ?? 0,
-                group: archive?.isStandardName == true ? "\(archive!.guestType!.rawValue)/\(archive!.vmid!)" : nil,
-                isProtected: volume.isProtected)
-        }
-        let marks = Pruner.mark(candidates, options: options)
-        let entries = volumes.map { volume, archive in
-            PruneEntry(
-                volume: volume, type: archive?.guestType?.rawValue ?? "unknown", mark: marks[volume.volid.description] ?? .keep)
-        }
-        return (plugin, entries.sorted { ($0.volume.ctime ?? 0) > ($1.volume.ctime ?? 0) })
+        return (plugin, try await BackupRetention.marks(plugin, options: options, vmid: request.int("vmid"), type: request.string("type")))
     }
 }

@@ -5,6 +5,7 @@ import FaroStorage
 import FaroStore
 import FaroSupport
 import FaroTasks
+import FaroVZDump
 import Logging
 
 /// What the handlers of one node work with; built once at the composition root.
@@ -24,6 +25,8 @@ public struct NodeServices: Sendable {
     public let files: StorageFiles
     public let vms: VMService
     public let containers: ContainerManager
+    public let vzdump: VZDumpService
+    public let backupJobs: BackupJobs
     /// The node's resolv.conf, hosts file and time zone, under its root.
     public let systemFiles: NodeSystemFiles
     /// The host's bridges and Ethernet devices, for `GET /nodes/{node}/network`.
@@ -73,6 +76,9 @@ public struct NodeServices: Sendable {
         self.vms = VMService(
             nodeName: nodeName, store: store, storage: storage, runtime: QemuRuntime(runDir: paths.qemuRunDir, runner: runner),
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
+        self.vzdump = VZDumpService(
+            nodeName: nodeName, vms: vms, containers: containers, storage: storage, runner: runner, clock: clock)
+        self.backupJobs = BackupJobs(store: store, stateDirectory: paths.stateDir + "/jobs")
         self.resources = ResourceIndex(
             nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
             vms: vms, containers: containers)

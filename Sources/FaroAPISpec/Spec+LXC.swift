@@ -49,7 +49,7 @@ extension APISpec {
                 permissions: .check(.privileges(path: vm, ["VM.Allocate"]),
                     note: "You need 'VM.Allocate' on /vms/{vmid} and 'Datastore.AllocateSpace' on the storage."),
                 protected: true, proxyTo: "node"
-            ).takingOptions(ContainerSchema.options.keys).refusing(["restore", "pool", "ha-managed"]),
+            ).takingOptions(ContainerSchema.options.keys).refusing(["pool", "ha-managed"]),
             APIMethod(
                 .get, "/nodes/{node}/lxc/{vmid}", name: "vmdiridx", description: "Directory index of one container.",
                 parameters: params([:]), returns: .index(), permissions: .anyUser(filter: nil)),

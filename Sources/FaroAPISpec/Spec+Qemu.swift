@@ -45,7 +45,7 @@ extension APISpec {
 
     static var createParameters: Schema {
         var properties = VMOptions.common.merging(vmParameters) { _, new in new }
-        properties["archive"] = Schema.string("Restore from this backup (not supported by Faro yet).").optional()
+        properties["archive"] = Schema.string("Restore from this backup: a volume id (storage:backup/file) or, for root, a path.").optional()
         properties["bwlimit"] = Schema.integer("I/O bandwidth limit in KiB/s.", minimum: 0).optional()
         properties["force"] = Schema.boolean("Allow overwriting an existing VM on restore.").optional()
         properties["ha-managed"] = Schema.boolean("Add the VM as an HA resource (not supported by Faro yet).").optional()
@@ -98,7 +98,7 @@ extension APISpec {
                     ]),
                     note: "Creating disks also needs 'Datastore.AllocateSpace' on each storage; 'args' needs root@pam."),
                 protected: true, proxyTo: "node"
-            ).takingOptions(vmConfigOptions).refusing(["archive", "ha-managed", "live-restore"]),
+            ).takingOptions(vmConfigOptions).refusing(["ha-managed", "live-restore"]),
             APIMethod(
                 .get, "/nodes/{node}/qemu/{vmid}", name: "vmdiridx", description: "Directory index of one VM.",
                 parameters: vmOnly, returns: .index(), permissions: .anyUser(filter: nil), proxyTo: "node"

@@ -13,6 +13,7 @@ public enum Pct {
         CLICommand("list", .get, "/nodes/{node}/lxc", fixed: local,
             output: .formatted { cts, _, _ in GuestText.pctList(cts) }),
         CLICommand("create", .post, "/nodes/{node}/lxc", positional: ["vmid", "ostemplate"], fixed: local, output: .task),
+        restoreCommand,
         CLICommand("set", .put, ct + "/config", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("config", .get, ct + "/config", positional: ["vmid"], fixed: local,
             output: .formatted { config, _, _ in GuestText.config(config) }),

@@ -16,6 +16,10 @@ public struct ContainerCreation: Sendable {
     public var storage: String
     public var password: String?
     public var sshPublicKeys: String?
+    /// For a restore: unpacks the backup into the mounted root file system (mount points
+    /// mounted below it) instead of the template, and no setup runs afterwards.
+    /// It returns the lines to log.
+    public var restore: (@Sendable (_ rootfs: String) async throws -> [String])?
 
     public init(
         vmid: VMID, options: [String: String], template: String, storage: String = "local", password: String? = nil,
@@ -52,7 +56,7 @@ extension ContainerManager {
             var config = ContainerConfig(options: creation.options)
             try await assignMACAddresses(&config)
             try config.check(isRoot: true)
-            let archive = try await templateArchive(creation.template)
+            let archive = creation.restore == nil ? try await templateArchive(creation.template) : nil
             if config["rootfs"] == nil { config["rootfs"] = "\(creation.storage):4" }
             for key in ["rootfs"] + config.mountPoints.map({ "mp\($0.index)" }) {
                 guard let (text, volume) = try await allocateMountPoint(
@@ -65,7 +69,42 @@ extension ContainerManager {
             try FileIO.makeDirectory(rootfs)
             undo.append { removeContainerDirectory(vmid) }
             try await mountRootfs(vmid, config: config)
-            do {
+            if let restore = creation.restore {
+                try await restoreInto(vmid, config: config, restore, log: log)
+            } else if let archive {
+                try await unpackTemplate(vmid, &config, archive, creation, log: log)
+            }
+            try await store.write(configPath(vmid), text: config.render(), ifRevision: nil)
+        } catch {
+            log("creation failed, removing what was made")
+            for step in undo.reversed() { await step() }
+            throw error
+        }
+    }
+
+    /// Unpacks a backup with the mount points mounted where it expects them.
+    func restoreInto(
+        _ vmid: VMID, config: ContainerConfig, _ restore: @Sendable (String) async throws -> [String],
+        log: @Sendable (String) -> Void
+    ) async throws {
+        do {
+            let setup = setup(config, vmid: vmid)
+            for mount in try await mountPointMounts(vmid, config: config).sorted(by: { $0.target < $1.target }) {
+                try FileIO.bindMount(mount.source, at: try setup.directory(mount.target))
+            }
+            for line in try await restore(rootfsMountPoint(vmid)) { log(line) }
+            try await unmountAll(vmid)
+        } catch {
+            try? await unmountAll(vmid)
+            throw error
+        }
+    }
+
+    func unpackTemplate(
+        _ vmid: VMID, _ config: inout ContainerConfig, _ archive: TemplateArchive, _ creation: ContainerCreation, log: @Sendable (String) -> Void
+    ) async throws {
+        let rootfs = rootfsMountPoint(vmid)
+        do {
                 log("extracting archive '\(archive.path)'")
                 if !archive.skipped.isEmpty { log("leaving out \(archive.skipped.count) members below /dev") }
                 try await archive.extract(into: rootfs, unprivileged: config.isUnprivileged, runner: runner)
@@ -77,12 +116,6 @@ extension ContainerManager {
                 try? await unmountRootfs(vmid)
                 throw error
             }
-            try await store.write(configPath(vmid), text: config.render(), ifRevision: nil)
-        } catch {
-            log("creation failed, removing what was made")
-            for step in undo.reversed() { await step() }
-            throw error
-        }
     }
 
     /// The setup for the mounted rootfs of a container.

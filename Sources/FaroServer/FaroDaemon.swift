@@ -158,7 +158,9 @@ public enum FaroDaemon {
                 try? await Task.sleep(for: configuration.statusInterval)
             }
         }
+        let scheduler = Task { await BackupScheduler(services: services, logger: logger).run() }
         try await group.run()
+        scheduler.cancel()
         onBoot.cancel()
         await tasks.shutdown()
         await opened.close()

@@ -23,10 +23,17 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     public var inputFile: String?
     /// How long the program may run before it is killed (SIGKILL); nil waits forever.
     public var timeout: Duration?
+    /// Descriptors handed to the program as its standard input and output, for data that
+    /// streams through pipes instead of memory (a backup through its compressor). The runner
+    /// takes them over: it closes its copies as soon as the program has started, so the
+    /// program sees end of file when the other end of a pipe is closed. With an output
+    /// descriptor, `CommandResult.standardOutput` stays empty.
+    public var inputDescriptor: Int32?
+    public var outputDescriptor: Int32?
 
     public init(
         _ executable: String, _ arguments: [String] = [], workingDirectory: String? = nil, input: [UInt8]? = nil,
-        inputFile: String? = nil, timeout: Duration? = nil
+        inputFile: String? = nil, timeout: Duration? = nil, inputDescriptor: Int32? = nil, outputDescriptor: Int32? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -34,6 +41,8 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
         self.input = input
         self.inputFile = inputFile
         self.timeout = timeout
+        self.inputDescriptor = inputDescriptor
+        self.outputDescriptor = outputDescriptor
     }
 
     /// The executable followed by its arguments.

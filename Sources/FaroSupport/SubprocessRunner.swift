@@ -45,12 +45,20 @@ public struct SubprocessRunner: CommandRunner {
         // swift-subprocess would look a bare name up by trying a whole spawn (a fork of this
         // large process) for each PATH entry in turn: several forks, milliseconds, per command.
         let path = command.executable.contains("/") ? command.executable : Executables.path(of: command.executable)
-        guard let path else { throw .notFound(command) }
+        guard let path else {
+            // Handed-over descriptors are closed whatever happens, so the other end of a pipe
+            // sees end of file (or a broken pipe) instead of waiting forever.
+            for descriptor in [command.inputDescriptor, command.outputDescriptor].compactMap({ $0 }) { close(descriptor) }
+            throw .notFound(command)
+        }
         let executable = Executable.path(FilePath(path))
         let directory = command.workingDirectory.map { FilePath($0) }
         do {
             let outcome: (TerminationStatus, [UInt8], [UInt8])
-            if let file = command.inputFile {
+            if let descriptor = command.inputDescriptor {
+                let input = FileDescriptorInput.fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: true)
+                outcome = try await spawn(executable, command, directory, input: input)
+            } else if let file = command.inputFile {
                 let descriptor = try Self.open(file, for: command)
                 defer { try? descriptor.close() }
                 let input = FileDescriptorInput.fileDescriptor(descriptor, closeAfterSpawningProcess: false)
@@ -81,6 +89,13 @@ public struct SubprocessRunner: CommandRunner {
     private func spawn<Input: InputProtocol>(
         _ executable: Executable, _ command: Command, _ directory: FilePath?, input: Input
     ) async throws -> (TerminationStatus, [UInt8], [UInt8]) {
+        if let descriptor = command.outputDescriptor {
+            let output = FileDescriptorOutput.fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: true)
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(command.arguments), workingDirectory: directory, input: input,
+                output: output, error: .bytes(limit: outputLimit))
+            return (result.terminationStatus, [], result.standardError)
+        }
         let result = try await Subprocess.run(
             executable, arguments: Arguments(command.arguments), workingDirectory: directory, input: input,
             output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))

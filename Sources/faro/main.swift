@@ -70,6 +70,12 @@ case "qm":
 case "pct":
     bootstrapLogging(.error)
     exit(await Pct.run(arguments, environment: environment))
+case "vzdump":
+    bootstrapLogging(.error)
+    exit(await VZDump.run(arguments, environment: environment))
+case "qmrestore":
+    bootstrapLogging(.error)
+    exit(await QMRestore.tool.run(arguments, environment: environment))
 case "fingerprint":
     if let fingerprint = try? FaroDaemon.certificateFingerprint(root: root) {
         environment.standardOutput(fingerprint + "\n")
@@ -90,6 +96,8 @@ case "help", "--help", "-h":
           pvesm         storage definitions, status, content, allocation and pruning
           qm            virtual machines: create, configure, start, stop, destroy
           pct           containers: create, configure, start, stop, exec, destroy
+          vzdump        back guests up into Proxmox's archive formats
+          qmrestore     restore a VM from a backup archive
           apidump       print the OpenAPI 3.1 document of the API
           fingerprint   print the SHA-256 fingerprint of the node certificate
 

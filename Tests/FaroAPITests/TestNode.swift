@@ -19,7 +19,10 @@ struct TestNode {
     let services: NodeServices
     let access: AccessService
 
-    init(runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net") async throws {
+    init(
+        runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net",
+        clock: @escaping @Sendable () -> Int = { 1_700_000_000 }
+    ) async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
         store = try SQLiteConfigStore(path: directory.file("config.db"))
@@ -32,7 +35,7 @@ struct TestNode {
         services = NodeServices(
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
-            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 }, runner: runner,
+            logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: clock, runner: runner,
             sysClassNet: sysClassNet)
     }
 

@@ -480,4 +480,17 @@ export const galician = {
   'Move up': 'Subir',
   'Move down': 'Baixar',
   'Enabled devices are tried in this order.': 'Os dispositivos activados próbanse nesta orde.',
+  // Backups.
+  'Suspend': 'Suspender',
+  'Schedule': 'Planificación',
+  'VMID': 'VMID',
+  'All': 'Todos',
+  'Compression': 'Compresión',
+  'Retention': 'Retención',
+  'Guests without backup job': 'Convidados sen tarefa de copia',
+  'Next Run': 'Seguinte execución',
+  'Selection': 'Selección',
+  'Create: Backup Job': 'Crear: tarefa de copia de seguranza',
+  'Edit: Backup Job': 'Editar: tarefa de copia de seguranza',
+  'Run now': 'Executar agora',
 };

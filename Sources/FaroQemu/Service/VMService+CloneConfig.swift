@@ -27,7 +27,7 @@ extension VMService {
     }
 
     /// `smbios1` with a fresh `uuid=`, the other fields as they were.
-    static func withNewUUID(_ smbios: String?) -> String {
+    public static func withNewUUID(_ smbios: String?) -> String {
         let kept = (smbios ?? "").split(separator: ",").filter { !$0.hasPrefix("uuid=") && !$0.isEmpty }.map(String.init)
         return (["uuid=\(UUID().uuidString.lowercased())"] + kept).joined(separator: ",")
     }

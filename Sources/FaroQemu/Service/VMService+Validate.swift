@@ -35,7 +35,7 @@ extension VMService {
     }
 
     /// `datacenter.cfg`, for the MAC prefix of new NICs.
-    func datacenter() async throws -> DatacenterConfig {
+    public func datacenter() async throws -> DatacenterConfig {
         DatacenterConfig.reading(try await store.read(StoreLayout.datacenterConfig)?.text ?? "").config
     }
 

@@ -57,6 +57,10 @@ public struct DirPlugin: StoragePlugin, FileStorage {
         if status.kind == .directory { FileIO.removeTree(path) } else { FileIO.remove(path) }
         if volume.content == .backup {
             for companion in [".notes", ".protected"] { FileIO.remove(path + companion) }
+            // The log vzdump wrote beside the archive goes with it.
+            if let slash = path.lastIndex(of: "/"), let archive = BackupArchive(fileName: String(path[path.index(after: slash)...])) {
+                FileIO.remove(path[..<slash] + "/" + archive.logName)
+            }
         }
     }
 

@@ -1,10 +1,11 @@
-// The Datacenter panel: Search, Summary, Options, Storage and the Permissions entries.
+// The Datacenter panel: Search, Summary, Options, Storage, Backup and the Permissions entries.
 import * as api from '../api.js';
 import { h, clear, formatBytes } from '../dom.js';
 import { t, tStatus } from '../i18n.js';
 import * as resources from '../resources.js';
 import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
 import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
+import { backupJobsView } from './backup-jobs.js';
 import { datacenterOptionsView } from './datacenter-options.js';
 import { usersView, tokensView } from './access-users.js';
 import { poolsView } from './pools.js';
@@ -52,6 +53,7 @@ const needs = {
   summary: ['/', ['Sys.Audit']],
   options: ['/', ['Sys.Audit']],
   storage: ['/', ['Sys.Audit']],
+  backup: ['/', ['Sys.Audit']],
   permissions: ['/access', ['Sys.Audit', 'Permissions.Modify']],
   users: ['/access', ['Sys.Audit', 'User.Modify']],
   tokens: ['/access', ['Sys.Audit', 'User.Modify']],
@@ -70,6 +72,7 @@ export function datacenterPanel(container, { tab, onTab, onOpen }) {
       { id: 'summary', label: t('Summary'), render: summary },
       { id: 'options', label: t('Options'), render: datacenterOptionsView },
       { id: 'storage', label: t('Storage'), render: storageConfigView },
+      { id: 'backup', label: t('Backup'), render: backupJobsView },
       { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host) },
       subItem('users', t('Users'), usersView),
       subItem('tokens', t('API Tokens'), tokensView),
