@@ -94,6 +94,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "FaroMetrics", dependencies: ["FaroModel", "FaroSupport"], swiftSettings: swiftSettings),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
@@ -101,7 +102,7 @@ let package = Package(
             name: "FaroAPI",
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
-                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC",
+                "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,6 +194,9 @@ let package = Package(
         .testTarget(
             name: "FaroGuestTests", dependencies: ["FaroGuest", "FaroConfig", "FaroStore", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroMetricsTests", dependencies: ["FaroMetrics", "FaroSupport", "FaroTesting"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(

@@ -30,6 +30,7 @@ public enum Handlers {
         registerQemuAgent(&table, services)
         registerQemuDisks(&table, services)
         registerLXC(&table, services)
+        registerMetrics(&table, services)
         return table
     }
 

@@ -1,4 +1,5 @@
 import FaroAccess
+import Foundation
 import FaroQemu
 import FaroLXC
 import FaroStorage
@@ -18,6 +19,8 @@ public struct NodeServices: Sendable {
     public let authorizer: any Authorizer
     public let access: AccessService
     public let resources: ResourceIndex
+    /// The status loop's sampler, with the newest samples and the metrics history.
+    public let metrics: MetricsCollector
     public let runner: any CommandRunner
     public let storage: StorageService
     /// File work on the storages: uploads, downloads, backup attributes, copies.
@@ -47,7 +50,8 @@ public struct NodeServices: Sendable {
         kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
         qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
         cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config",
-        zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net"
+        zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net",
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -73,8 +77,11 @@ public struct NodeServices: Sendable {
         self.vms = VMService(
             nodeName: nodeName, store: store, storage: storage, runtime: QemuRuntime(runDir: paths.qemuRunDir, runner: runner),
             kvm: kvm, qemuExecutable: qemuExecutable, clock: clock)
+        self.metrics = MetricsCollector(
+            nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, storage: storage, runtime: vms.runtime,
+            containers: containers, interfaces: hostInterfaces, clock: metricsClock, logger: logger)
         self.resources = ResourceIndex(
-            nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
-            runtime: vms.runtime, containers: containers)
+            nodeName: nodeName, paths: paths, store: store, host: host, access: access, storage: storage,
+            runtime: vms.runtime, containers: containers, metrics: metrics)
     }
 }

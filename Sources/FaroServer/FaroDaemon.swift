@@ -131,7 +131,7 @@ public enum FaroDaemon {
             configuration: .init(
                 services: [
                     .init(service: network), .init(service: local),
-                    .init(service: StatusCollector(cpu: cpu, interval: configuration.statusInterval)),
+                    .init(service: StatusCollector(metrics: services.metrics, interval: configuration.statusInterval)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

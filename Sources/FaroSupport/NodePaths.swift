@@ -21,7 +21,8 @@ public struct NodePaths: Sendable, Hashable {
     public var sslCertificate: String { path("etc/faro/ssl/node.pem") }
     public var stateDir: String { path("var/lib/faro") }
     public var configDatabase: String { path("var/lib/faro/config.db") }
-    public var metricsDatabase: String { path("var/lib/faro/metrics.db") }
+    /// The metrics history: one round-robin file per node, guest and storage series.
+    public var metricsDirectory: String { path("var/lib/faro/metrics") }
     public var localStorage: String { path("var/lib/vz") }
     public var lxcPath: String { path("var/lib/faro/lxc") }
     public var runDir: String { path("run/faro") }

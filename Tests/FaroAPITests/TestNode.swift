@@ -6,6 +6,7 @@ import FaroStore
 import FaroSupport
 import FaroTasks
 import FaroTesting
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -19,7 +20,10 @@ struct TestNode {
     let services: NodeServices
     let access: AccessService
 
-    init(runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net") async throws {
+    init(
+        runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net",
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
         store = try SQLiteConfigStore(path: directory.file("config.db"))
@@ -33,7 +37,7 @@ struct TestNode {
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
             logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: { 1_700_000_000 }, runner: runner,
-            sysClassNet: sysClassNet)
+            sysClassNet: sysClassNet, metricsClock: metricsClock)
     }
 
     func remove() { directory.remove() }

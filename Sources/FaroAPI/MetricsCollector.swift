@@ -1,0 +1,146 @@
+import FaroLXC
+import FaroMetrics
+import FaroModel
+import FaroQemu
+import FaroStorage
+import FaroStore
+import FaroSupport
+import Logging
+
+/// Samples the node, every guest of this node and every storage it can use, as Proxmox's
+/// pvestatd does every 10 s: the daemon's status loop calls `collect()`. Each round is
+/// published on the `StatusBoard` (what `/cluster/resources` and `status/current` show) and
+/// recorded in the `MetricsHistory` (what `rrddata` reads), so both show the same figures.
+public actor MetricsCollector {
+    let nodeName: String
+    let paths: NodePaths
+    let store: any ConfigStore
+    let host: HostFacts
+    let cpu: CPUUsageMonitor
+    let storage: StorageService
+    let runtime: QemuRuntime
+    let containers: ContainerManager
+    let interfaces: HostInterfaces
+    public nonisolated let board: StatusBoard
+    public nonisolated let history: MetricsHistory
+    let clock: @Sendable () -> Double
+    let logger: Logger
+    /// This node's guest configs as of `configRevision`, parsed once per store change.
+    private(set) var configs: [GuestConfigEntry] = []
+    private(set) var configRevision: Int64 = -1
+
+    init(
+        nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
+        storage: StorageService, runtime: QemuRuntime, containers: ContainerManager, interfaces: HostInterfaces,
+        clock: @escaping @Sendable () -> Double, logger: Logger
+    ) {
+        self.nodeName = nodeName
+        self.paths = paths
+        self.store = store
+        self.host = host
+        self.cpu = cpu
+        self.storage = storage
+        self.runtime = runtime
+        self.containers = containers
+        self.interfaces = interfaces
+        self.board = StatusBoard()
+        self.history = MetricsHistory(directory: paths.metricsDirectory)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// One round: sample everything, publish it, record it. Returns what was published.
+    @discardableResult
+    public func collect() async -> (node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures]) {
+        await cpu.sample()
+        let powerChanges = await powerChangeCount()
+        let node = await nodeFigures()
+        var guests: [GuestFigures] = []
+        let entries = (try? await guestConfigs()) ?? configs
+        for entry in entries {
+            guests.append(await sample(entry, previous: await board.guest(entry.vmid.rawValue)))
+        }
+        let storages = await storageFigures()
+        let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(guests.map(\.vmid))
+        await board.publish(node: node, guests: guests, storages: storages, powerChanges: powerChanges)
+        await record(node: node, guests: guests, storages: storages, vanished: vanished)
+        return (node, guests, storages)
+    }
+
+    private func record(node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures], vanished: Set<Int>) async {
+        let time = Int(node.time)
+        do {
+            try await history.record(.node(nodeName), at: time, values: node.seriesValues)
+            for guest in guests { try await history.record(.guest(guest.vmid), at: time, values: guest.seriesValues) }
+            for figures in storages where figures.active {
+                try await history.record(.storage(node: nodeName, id: figures.id), at: time, values: figures.seriesValues)
+            }
+        } catch {
+            logger.warning("metrics history: \(error)")
+        }
+        for vmid in vanished { await history.remove(.guest(vmid)) }
+    }
+
+    /// The node's newest figures: the last round's, or a sample taken now before the first.
+    public func latestNode() async -> NodeFigures {
+        if let node = await board.node { return node }
+        return await nodeFigures()
+    }
+
+    /// A fresh sample of one guest (for `status/current`): live counters, the CPU share of the
+    /// last round. It replaces the guest's figures on the board.
+    public func refresh(_ vmid: VMID) async throws -> GuestFigures? {
+        let powerChanges = await powerChangeCount()
+        guard let entry = try await guestConfigs().first(where: { $0.vmid == vmid }) else { return nil }
+        let previous = await board.guest(vmid.rawValue)
+        var figures = await sample(entry, previous: nil)
+        if let previous, previous.running, previous.pid == figures.pid { figures.cpu = previous.cpu }
+        await board.update(figures, powerChanges: powerChanges)
+        return figures
+    }
+
+    /// The guest's figures from the board, or a fresh sample when a guest started or stopped
+    /// since the board's were taken (a list read right after a start shows it running).
+    public func current(_ vmid: VMID) async throws -> GuestFigures? {
+        if let figures = await board.guest(vmid.rawValue, takenAt: await powerChangeCount()) { return figures }
+        return try await refresh(vmid)
+    }
+
+    /// The CPU share the last round measured for this run of the guest (0 before its first).
+    public func cpuShare(_ vmid: VMID, pid: Int?) async -> Double {
+        guard let figures = await board.guest(vmid.rawValue), figures.running, figures.pid == pid else { return 0 }
+        return figures.cpu
+    }
+
+    /// The points of a series' time frame up to now.
+    public func history(_ key: SeriesKey, frame: TimeFrame, consolidation: Consolidation) async throws -> [MetricsPoint] {
+        try await history.read(key, frame: frame, consolidation: consolidation, now: Int(clock()))
+    }
+
+    /// Starts and stops of VMs and containers through this node so far.
+    func powerChangeCount() async -> Int {
+        await runtime.generation + containers.powerChanges.generation
+    }
+
+    func nodeFigures() async -> NodeFigures {
+        let usage = await cpu.usage
+        let memory = host.memory()
+        let root = host.fileSystem(at: paths.root) ?? FileSystemUsage(total: 0, free: 0, avail: 0)
+        var nics: [String: NICCounters] = [:]
+        for nic in interfaces.list() where nic.kind == .eth {
+            let counters = interfaces.counters(nic.name)
+            nics[nic.name] = NICCounters(received: counters.received, sent: counters.sent)
+        }
+        return NodeFigures(
+            time: clock(), cpu: usage.cpu, iowait: usage.wait, idle: usage.idle, cpus: host.cpuInfo().cpus,
+            loadAverage: host.loadAverage(), memoryTotal: memory.total, memoryUsed: memory.used, memoryFree: memory.free,
+            memoryAvailable: memory.available, swapTotal: memory.swapTotal, swapUsed: memory.swapTotal - memory.swapFree,
+            rootTotal: root.total, rootUsed: root.used, rootFree: root.free, rootAvailable: root.avail, uptime: host.uptime(),
+            nics: nics)
+    }
+
+    func setConfigs(_ entries: [GuestConfigEntry], revision: Int64) {
+        configs = entries
+        configRevision = revision
+    }
+}
