@@ -19,6 +19,8 @@ packages+=(novnc)
 # The container console and node shell in the browser: Debian's xterm.js. Bookworm's libjs-xterm
 # has the stylesheet and addons but only a stub of the library, whose modules come from node-xterm.
 packages+=(libjs-xterm node-xterm)
+# The Summary panels' metrics graphs: Debian's Chart.js, served by the daemon below /chartjs/.
+packages+=(libjs-chart.js)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()
