@@ -94,7 +94,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "FaroMetrics", dependencies: ["FaroModel", "FaroSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "FaroMetrics",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),

@@ -21,6 +21,9 @@ packages+=(novnc)
 packages+=(libjs-xterm node-xterm)
 # The Summary panels' metrics graphs: Debian's Chart.js, served by the daemon below /chartjs/.
 packages+=(libjs-chart.js)
+# Metric server tests: a real InfluxDB and Graphite receiver (started by the tests on loopback
+# ports; the packages' own services stay off) and whisper-fetch to read what carbon stored.
+packages+=(influxdb graphite-carbon python3-whisper)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()

@@ -31,6 +31,7 @@ public enum Handlers {
         registerQemuDisks(&table, services)
         registerLXC(&table, services)
         registerMetrics(&table, services)
+        registerMetricServers(&table, services)
         return table
     }
 

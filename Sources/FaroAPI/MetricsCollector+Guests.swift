@@ -86,10 +86,11 @@ extension MetricsCollector {
         var result: [StorageFigures] = []
         for definition in definitions where definition.isAvailable(on: nodeName) && !definition.isDisabled {
             let status = try? await storage.plugin(for: definition).status()
-            result.append(
-                StorageFigures(
-                    id: definition.id, time: clock(), active: status?.active ?? false, total: Int(clamping: status?.total ?? 0),
-                    used: Int(clamping: status?.used ?? 0), available: Int(clamping: status?.available ?? 0)))
+            var figures = StorageFigures(
+                id: definition.id, time: clock(), active: status?.active ?? false, total: Int(clamping: status?.total ?? 0),
+                used: Int(clamping: status?.used ?? 0), available: Int(clamping: status?.available ?? 0))
+            figures.type = definition.type
+            result.append(figures)
         }
         return result
     }

@@ -10,7 +10,8 @@ import Logging
 /// Samples the node, every guest of this node and every storage it can use, as Proxmox's
 /// pvestatd does every 10 s: the daemon's status loop calls `collect()`. Each round is
 /// published on the `StatusBoard` (what `/cluster/resources` and `status/current` show) and
-/// recorded in the `MetricsHistory` (what `rrddata` reads), so both show the same figures.
+/// recorded in the `MetricsHistory` (what `rrddata` reads), so both show the same figures,
+/// and handed to the `MetricExporter` for the external metric servers.
 public actor MetricsCollector {
     let nodeName: String
     let paths: NodePaths
@@ -23,6 +24,9 @@ public actor MetricsCollector {
     let interfaces: HostInterfaces
     public nonisolated let board: StatusBoard
     public nonisolated let history: MetricsHistory
+    /// The metric servers of `status.cfg` and the sender of each round to them.
+    public nonisolated let metricServers: MetricServers
+    public nonisolated let exporter: MetricExporter
     let clock: @Sendable () -> Double
     let logger: Logger
     /// This node's guest configs as of `configRevision`, parsed once per store change.
@@ -45,6 +49,8 @@ public actor MetricsCollector {
         self.interfaces = interfaces
         self.board = StatusBoard()
         self.history = MetricsHistory(directory: paths.metricsDirectory)
+        self.metricServers = MetricServers(store: store)
+        self.exporter = MetricExporter(servers: metricServers, logger: logger)
         self.clock = clock
         self.logger = logger
     }
@@ -64,6 +70,8 @@ public actor MetricsCollector {
         let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(guests.map(\.vmid))
         await board.publish(node: node, guests: guests, storages: storages, powerChanges: powerChanges)
         await record(node: node, guests: guests, storages: storages, vanished: vanished)
+        await exporter.send(
+            MetricsRound(node: nodeName, time: Int(node.time), figures: node, guests: guests, storages: storages))
         return (node, guests, storages)
     }
 

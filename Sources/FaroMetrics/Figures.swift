@@ -131,6 +131,8 @@ public struct GuestFigures: Sendable, Equatable {
 /// One sample of a storage on this node.
 public struct StorageFigures: Sendable, Equatable {
     public var id: String
+    /// The storage type (`dir`, `lvmthin`, ...).
+    public var type: String = ""
     public var time: Double
     public var active: Bool
     public var total: Int

@@ -35,7 +35,7 @@ import Testing
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["nextid", "options", "resources", "status", "tasks"])
+                #expect(names == ["metrics", "nextid", "options", "resources", "status", "tasks"])
             }
         }
     }
