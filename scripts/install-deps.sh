@@ -24,6 +24,8 @@ packages+=(libjs-chart.js)
 # Metric server tests: a real InfluxDB and Graphite receiver (started by the tests on loopback
 # ports; the packages' own services stay off) and whisper-fetch to read what carbon stored.
 packages+=(influxdb graphite-carbon python3-whisper)
+# Prometheus scraping Faro's /metrics in tests/test_prometheus.py (its service stays off).
+packages+=(prometheus)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()

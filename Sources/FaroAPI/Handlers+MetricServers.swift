@@ -5,7 +5,24 @@ import FaroSchema
 extension Handlers {
     static func registerMetricServers(_ table: inout HandlerTable, _ services: NodeServices) {
         let servers = services.metrics.metricServers
-        table.on(.get, "/cluster/metrics") { _ in .json([["name": "server"]]) }
+        table.on(.get, "/cluster/metrics") { _ in .json([["name": "export"], ["name": "server"]]) }
+        table.on(.get, "/cluster/metrics/export") { request in
+            // One node: only this node's metrics exist, whatever `local-only` says.
+            if let list = request.string("node-list"), !Formats.splitList(list).contains(services.nodeName) {
+                return .json(["data": []])
+            }
+            let start = request.int("start-time") ?? 0
+            let rounds = request.bool("history") == true ? await services.metrics.recentRounds : [await services.metrics.latestRound()]
+            let metrics = rounds.filter { $0.time > start }.flatMap(MetricsExport.metrics)
+            return .json([
+                "data": .array(metrics.map { metric in
+                    .object([
+                        "id": .string(metric.id), "metric": .string(metric.metric), "timestamp": .int(metric.timestamp),
+                        "type": .string(metric.type), "value": .double(metric.value),
+                    ])
+                })
+            ])
+        }
         table.on(.get, "/cluster/metrics/server") { _ in
             .json(.array(try await servers.list().servers.map { server in
                 .object([
@@ -38,5 +55,12 @@ extension Handlers {
             try await servers.remove(id: request.required("id"))
             return .null
         }
+    }
+}
+
+extension Handlers {
+    /// The body of `GET /metrics`: the newest round in Prometheus' text format.
+    public static func prometheusText(_ services: NodeServices) -> @Sendable () async -> String {
+        { MetricsExport.prometheusText(await services.metrics.latestRound()) }
     }
 }

@@ -30,6 +30,10 @@ public actor MetricsCollector {
     let clock: @Sendable () -> Double
     let logger: Logger
     /// This node's guest configs as of `configRevision`, parsed once per store change.
+    /// The newest rounds, oldest first, for `/cluster/metrics/export?history=1` (Proxmox keeps
+    /// about ten minutes of samples for it).
+    private(set) var recentRounds: [MetricsRound] = []
+    static let keptRounds = 60
     private(set) var configs: [GuestConfigEntry] = []
     private(set) var configRevision: Int64 = -1
 
@@ -57,7 +61,7 @@ public actor MetricsCollector {
 
     /// One round: sample everything, publish it, record it. Returns what was published.
     @discardableResult
-    public func collect() async -> (node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures]) {
+    public func collect() async -> (node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures], round: MetricsRound) {
         await cpu.sample()
         let powerChanges = await powerChangeCount()
         let node = await nodeFigures()
@@ -70,9 +74,11 @@ public actor MetricsCollector {
         let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(guests.map(\.vmid))
         await board.publish(node: node, guests: guests, storages: storages, powerChanges: powerChanges)
         await record(node: node, guests: guests, storages: storages, vanished: vanished)
-        await exporter.send(
-            MetricsRound(node: nodeName, time: Int(node.time), figures: node, guests: guests, storages: storages))
-        return (node, guests, storages)
+        let round = MetricsRound(node: nodeName, time: Int(node.time), figures: node, guests: guests, storages: storages)
+        recentRounds.append(round)
+        if recentRounds.count > Self.keptRounds { recentRounds.removeFirst(recentRounds.count - Self.keptRounds) }
+        await exporter.send(round)
+        return (node, guests, storages, round)
     }
 
     private func record(node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures], vanished: Set<Int>) async {
@@ -123,6 +129,12 @@ public actor MetricsCollector {
     /// The points of a series' time frame up to now.
     public func history(_ key: SeriesKey, frame: TimeFrame, consolidation: Consolidation) async throws -> [MetricsPoint] {
         try await history.read(key, frame: frame, consolidation: consolidation, now: Int(clock()))
+    }
+
+    /// The last round (a round taken now before the first), for `/metrics`.
+    public func latestRound() async -> MetricsRound {
+        if let round = recentRounds.last { return round }
+        return await collect().round
     }
 
     /// Starts and stops of VMs and containers through this node so far.

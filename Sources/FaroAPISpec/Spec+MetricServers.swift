@@ -44,6 +44,26 @@ extension APISpec {
             APIMethod(.get, "/cluster/metrics", name: "index", description: "Metrics index.", returns: .index(link: "{name}"),
                 permissions: .anyUser(filter: nil)),
             APIMethod(
+                .get, "/cluster/metrics/export", name: "export",
+                description: "Retrieve metrics of the cluster: the newest collection round, or with `history` the rounds of the last ten minutes.",
+                parameters: .object([
+                    "history": Schema.boolean("Also return historic values.").defaulting(0).optional(),
+                    "local-only": Schema.boolean("Only return metrics for the current node instead of the whole cluster")
+                        .defaulting(0).optional(),
+                    "node-list": Schema.string("Only return metrics from nodes passed as comma-separated list").optional(),
+                    "start-time": Schema.integer("Only include metrics with a timestamp > start-time.").defaulting(0).optional(),
+                ]),
+                returns: .object([
+                    "data": .array(of: .object([
+                        "id": .string("Unique identifier for this metric object, for instance 'node/<nodename>' or 'qemu/<vmid>'."),
+                        "metric": .string("Name of the metric."),
+                        "timestamp": .integer("Time at which this metric was observed"),
+                        "type": .enumeration(["gauge", "counter", "derive"], "Type of the metric."),
+                        "value": .number("Metric value."),
+                    ])).describe("Array of system metrics. Metrics are sorted by their timestamp.")
+                ]),
+                permissions: audit),
+            APIMethod(
                 .get, "/cluster/metrics/server", name: "server_index", description: "List configured metric servers.",
                 returns: .array(of: .object([
                     "id": .string("The ID of the entry."), "type": .string("Plugin type."),

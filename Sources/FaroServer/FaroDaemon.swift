@@ -90,6 +90,7 @@ public enum FaroDaemon {
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
+        settings.prometheusText = Handlers.prometheusText(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
         let openAPI = OpenAPIDocumentCache(spec: .faro)
         func responder(_ authenticator: any Authenticator) -> APIResponder {

@@ -50,6 +50,7 @@ struct TestNode {
         settings.authFailureDelay = .milliseconds(1)
         settings.maxBodySize = maxBody
         settings.uploadDirectory = Handlers.uploadDirectory(services)
+        settings.prometheusText = Handlers.prometheusText(services)
         return APIResponder(
             spec: spec, handlers: handlers ?? Handlers.table(services, spec: spec), authenticator: authenticator,
             authorizer: services.authorizer, settings: settings)
