@@ -48,6 +48,8 @@ python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(opena
 python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
 python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
+# prometheus-pve-exporter scraping Faro (tests/test_prometheus.py).
+command -v pve_exporter >/dev/null || python_missing+=(prometheus-pve-exporter==3.10.2)
 python3 -c "import websocket" 2>/dev/null || python_missing+=(websocket-client)
 # The API fuzzer of tests/test_fuzz.py (and of `make bench`, with a larger budget).
 python3 -c "import schemathesis, sys; sys.exit(not schemathesis.__version__.startswith('4.'))" 2>/dev/null \

@@ -32,6 +32,7 @@ public enum Handlers {
         registerLXC(&table, services)
         registerMetrics(&table, services)
         registerMetricServers(&table, services)
+        registerNodeSubscription(&table, services)
         return table
     }
 

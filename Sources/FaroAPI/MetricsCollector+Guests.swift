@@ -46,6 +46,7 @@ extension MetricsCollector {
                 kind: .qemu, vmid: entry.vmid.rawValue, name: config.name(vmid: entry.vmid), time: time, running: status.running,
                 cpus: config.vcpus, maxMemory: maxMemory, maxDisk: Handlers.bootDiskBytes(config))
             figures.template = config.isTemplate
+            figures.tags = config["tags"] ?? ""
             if status.running {
                 figures.pid = status.pid.map(Int.init)
                 figures.cpuSeconds = status.cpuSeconds
@@ -64,6 +65,7 @@ extension MetricsCollector {
                 running: status?.running ?? false, cpus: status?.cpus ?? cpus, maxMemory: config.memoryMiB << 20,
                 maxDisk: Int(clamping: status?.maxDisk ?? 0))
             figures.template = config.isTemplate
+            figures.tags = config["tags"] ?? ""
             if let status, status.running {
                 figures.pid = status.pid
                 figures.cpuSeconds = status.cpuSeconds
@@ -90,6 +92,8 @@ extension MetricsCollector {
                 id: definition.id, time: clock(), active: status?.active ?? false, total: Int(clamping: status?.total ?? 0),
                 used: Int(clamping: status?.used ?? 0), available: Int(clamping: status?.available ?? 0))
             figures.type = definition.type
+            figures.content = ContentType.listText(storage.content(of: definition))
+            figures.shared = definition.isShared
             result.append(figures)
         }
         return result

@@ -99,6 +99,8 @@ public struct GuestFigures: Sendable, Equatable {
     public var diskWrite: Int = 0
     public var uptime: Int = 0
     public var template: Bool = false
+    /// The config's `tags`, `;`-separated.
+    public var tags: String = ""
 
     public init(kind: Kind, vmid: Int, name: String, time: Double, running: Bool, cpus: Int, maxMemory: Int, maxDisk: Int) {
         self.kind = kind
@@ -131,8 +133,11 @@ public struct GuestFigures: Sendable, Equatable {
 /// One sample of a storage on this node.
 public struct StorageFigures: Sendable, Equatable {
     public var id: String
-    /// The storage type (`dir`, `lvmthin`, ...).
+    /// The storage type (`dir`, `lvmthin`, ...), its content types (`images,iso`) and whether
+    /// every node sees the same storage.
     public var type: String = ""
+    public var content: String = ""
+    public var shared = false
     public var time: Double
     public var active: Bool
     public var total: Int

@@ -58,13 +58,13 @@ public enum MetricsExport {
         return result
     }
 
-    /// The Prometheus text format with the metric names of prometheus-pve-exporter
-    /// (`pve_up`, `pve_cpu_usage_ratio`, ... labelled by `id`), so its dashboards and alerts
-    /// work against Faro without the exporter.
+    /// The Prometheus text format with the metric names, labels and meanings of
+    /// prometheus-pve-exporter's resource collector (`pve_up`, `pve_cpu_usage_ratio`, ...
+    /// labelled by `id`), so its dashboards and alerts work against Faro without the exporter.
     public static func prometheusText(_ round: MetricsRound) -> String {
-        var families: [(name: String, help: String, samples: [(labels: [(String, String)], value: Double)])] = []
-        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
-            families.append((name, help, samples))
+        var families: [(name: String, help: String, type: String, samples: [(labels: [(String, String)], value: Double)])] = []
+        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)], type: String = "gauge") {
+            families.append((name, help, type, samples))
         }
         let node = round.figures
         let nodeID = "node/\(round.node)"
@@ -89,21 +89,32 @@ public enum MetricsExport {
         family("pve_network_receive_bytes", "Number of bytes received over the network", byID(Double(node.netIn), { Double($0.netIn) }))
         family("pve_disk_write_bytes", "Number of bytes written to storage", byID(nil, { Double($0.diskWrite) }))
         family("pve_disk_read_bytes", "Number of bytes read from storage", byID(nil, { Double($0.diskRead) }))
-        family("pve_cpu_usage_ratio", "CPU usage (value between 0.0 and pve_cpu_usage_limit)",
-            byID(node.cpu * Double(node.cpus), { $0.cpu * Double($0.cpus) }))
-        family("pve_cpu_usage_limit", "Maximum allowed CPU usage", byID(Double(node.cpus), { Double($0.cpus) }))
+        family("pve_cpu_usage_ratio", "CPU utilization (for types 'node', 'qemu' and 'lxc').", byID(node.cpu, { $0.cpu }))
+        family("pve_cpu_usage_limit", "Number of available CPUs (for types 'node', 'qemu' and 'lxc').",
+            byID(Double(node.cpus), { Double($0.cpus) }))
         family("pve_uptime_seconds", "Number of seconds since the last boot", byID(Double(node.uptime), { Double($0.uptime) }))
+        family("pve_storage_shared", "Whether or not the storage is shared among cluster nodes",
+            storages.map { ([("id", "storage/\(round.node)/\($0.id)")], $0.shared ? 1 : 0) })
+        family("pve_network_transmit_bytes_total", "Bytes the guest sent over the network since it started",
+            byID(nil, { Double($0.netOut) }), type: "counter")
+        family("pve_network_receive_bytes_total", "Bytes the guest received over the network since it started",
+            byID(nil, { Double($0.netIn) }), type: "counter")
+        family("pve_disk_written_bytes_total", "Bytes the guest wrote to its block devices since it started",
+            byID(nil, { Double($0.diskWrite) }), type: "counter")
+        family("pve_disk_read_bytes_total", "Bytes the guest read from its block devices since it started",
+            byID(nil, { Double($0.diskRead) }), type: "counter")
         family("pve_guest_info", "VM/CT info", guests.map { guest in
             ([("id", "\(guest.kind.rawValue)/\(guest.vmid)"), ("node", round.node), ("name", guest.name), ("type", guest.kind.rawValue),
-              ("template", guest.template ? "1" : "0")], 1)
+              ("template", guest.template ? "1" : "0"), ("tags", guest.tags)], 1)
         })
         family("pve_storage_info", "Storage info", storages.map { storage in
-            ([("id", "storage/\(round.node)/\(storage.id)"), ("node", round.node), ("storage", storage.id), ("plugintype", storage.type)], 1)
+            ([("id", "storage/\(round.node)/\(storage.id)"), ("node", round.node), ("storage", storage.id),
+              ("plugintype", storage.type), ("content", storage.content.split(separator: ",").sorted().joined(separator: ","))], 1)
         })
         family("pve_node_info", "Node info", [([("id", nodeID), ("level", ""), ("name", round.node), ("nodeid", "0")], 1)])
         var text = ""
-        for (name, help, samples) in families {
-            text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+        for (name, help, type, samples) in families {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for (labels, value) in samples {
                 let rendered = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
                 text += "\(name){\(rendered)} \(MetricsPayload.number(value))\n"

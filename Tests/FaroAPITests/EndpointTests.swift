@@ -31,7 +31,7 @@ import Testing
             }
             try await client.execute(uri: "/api2/json/nodes/testnode", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["config", "dns", "hosts", "lxc", "network", "qemu", "rrddata", "scan", "status", "storage", "syslog", "tasks", "termproxy", "time", "version", "vncwebsocket"])
+                #expect(names == ["config", "dns", "hosts", "lxc", "network", "qemu", "replication", "rrddata", "scan", "status", "storage", "subscription", "syslog", "tasks", "termproxy", "time", "version", "vncwebsocket"])
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
