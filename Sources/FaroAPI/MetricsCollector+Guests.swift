@@ -5,7 +5,8 @@ import FaroQemu
 import FaroStorage
 import FaroStore
 
-/// A guest config of this node, parsed once per store change.
+/// A guest config of this node, parsed once per store change, with the figures a sample
+/// takes from it.
 struct GuestConfigEntry: Sendable {
     enum Config: Sendable {
         case vm(VMConfig)
@@ -14,6 +15,25 @@ struct GuestConfigEntry: Sendable {
 
     let vmid: VMID
     let config: Config
+    let name: String
+    let maxMemory: Int
+    /// A VM's boot disk size (a container's comes with its status).
+    let maxDisk: Int
+    let template: Bool
+    let tags: String
+
+    init(vmid: VMID, config: Config) {
+        self.vmid = vmid
+        self.config = config
+        switch config {
+        case .vm(let vm):
+            (name, maxMemory, maxDisk) = (vm.name(vmid: vmid), vm.memoryMiB << 20, Handlers.bootDiskBytes(vm))
+            (template, tags) = (vm.isTemplate, vm["tags"] ?? "")
+        case .container(let ct):
+            (name, maxMemory, maxDisk) = (ct.hostname(vmid: vmid), ct.memoryMiB << 20, 0)
+            (template, tags) = (ct.isTemplate, ct["tags"] ?? "")
+        }
+    }
 }
 
 extension MetricsCollector {
@@ -35,18 +55,16 @@ extension MetricsCollector {
     }
 
     /// One guest's figures now; the CPU share is taken against `previous` (the last round).
-    func sample(_ entry: GuestConfigEntry, previous: GuestFigures?) async -> GuestFigures {
+    /// `hostCPUs` is a container's CPU count without `cores` (asked once per round).
+    func sample(_ entry: GuestConfigEntry, previous: GuestFigures?, hostCPUs: Int) async -> GuestFigures {
         let time = clock()
         var figures: GuestFigures
         switch entry.config {
         case .vm(let config):
-            let maxMemory = config.memoryMiB << 20
-            let status = await runtime.status(vmid: entry.vmid, maxMemory: maxMemory)
+            let status = await runtime.status(vmid: entry.vmid, maxMemory: entry.maxMemory)
             figures = GuestFigures(
-                kind: .qemu, vmid: entry.vmid.rawValue, name: config.name(vmid: entry.vmid), time: time, running: status.running,
-                cpus: config.vcpus, maxMemory: maxMemory, maxDisk: Handlers.bootDiskBytes(config))
-            figures.template = config.isTemplate
-            figures.tags = config["tags"] ?? ""
+                kind: .qemu, vmid: entry.vmid.rawValue, name: entry.name, time: time, running: status.running,
+                cpus: config.vcpus, maxMemory: entry.maxMemory, maxDisk: entry.maxDisk)
             if status.running {
                 figures.pid = status.pid.map(Int.init)
                 figures.cpuSeconds = status.cpuSeconds
@@ -58,14 +76,10 @@ extension MetricsCollector {
                 figures.uptime = status.uptime
             }
         case .container(let config):
-            let cpus = host.cpuInfo().cpus
-            let status = try? await containers.status(entry.vmid, config: config, hostCPUs: cpus)
+            let status = try? await containers.status(entry.vmid, config: config, hostCPUs: hostCPUs)
             figures = GuestFigures(
-                kind: .lxc, vmid: entry.vmid.rawValue, name: config.hostname(vmid: entry.vmid), time: time,
-                running: status?.running ?? false, cpus: status?.cpus ?? cpus, maxMemory: config.memoryMiB << 20,
-                maxDisk: Int(clamping: status?.maxDisk ?? 0))
-            figures.template = config.isTemplate
-            figures.tags = config["tags"] ?? ""
+                kind: .lxc, vmid: entry.vmid.rawValue, name: entry.name, time: time, running: status?.running ?? false,
+                cpus: status?.cpus ?? hostCPUs, maxMemory: entry.maxMemory, maxDisk: Int(clamping: status?.maxDisk ?? 0))
             if let status, status.running {
                 figures.pid = status.pid
                 figures.cpuSeconds = status.cpuSeconds
@@ -78,6 +92,8 @@ extension MetricsCollector {
                 figures.uptime = status.uptime
             }
         }
+        figures.template = entry.template
+        figures.tags = entry.tags
         figures.cpu = figures.cpuShare(since: previous)
         return figures
     }

@@ -67,8 +67,9 @@ public actor MetricsCollector {
         let node = await nodeFigures()
         var guests: [GuestFigures] = []
         let entries = (try? await guestConfigs()) ?? configs
+        let hostCPUs = node.cpus
         for entry in entries {
-            guests.append(await sample(entry, previous: await board.guest(entry.vmid.rawValue)))
+            guests.append(await sample(entry, previous: await board.guest(entry.vmid.rawValue), hostCPUs: hostCPUs))
         }
         let storages = await storageFigures()
         let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(guests.map(\.vmid))
@@ -107,7 +108,7 @@ public actor MetricsCollector {
         let powerChanges = await powerChangeCount()
         guard let entry = try await guestConfigs().first(where: { $0.vmid == vmid }) else { return nil }
         let previous = await board.guest(vmid.rawValue)
-        var figures = await sample(entry, previous: nil)
+        var figures = await sample(entry, previous: nil, hostCPUs: host.cpuInfo().cpus)
         if let previous, previous.running, previous.pid == figures.pid { figures.cpu = previous.cpu }
         await board.update(figures, powerChanges: powerChanges)
         return figures
