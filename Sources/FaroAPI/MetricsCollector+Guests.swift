@@ -42,15 +42,17 @@ extension MetricsCollector {
         let revision = try await store.currentRevision()
         if revision == configRevision { return configs }
         var entries: [GuestConfigEntry] = []
+        var configured: Set<Int> = []
         for file in try await store.readTree(prefix: "nodes/\(nodeName)/") {
             guard let number = StorePath.guestVMID(file.path), let vmid = VMID(number) else { continue }
+            configured.insert(number)
             if file.path.contains("/qemu-server/"), let config = try? VMConfig(parsing: file.text) {
                 entries.append(GuestConfigEntry(vmid: vmid, config: .vm(config)))
             } else if file.path.contains("/lxc/"), let config = try? ContainerConfig(parsing: file.text) {
                 entries.append(GuestConfigEntry(vmid: vmid, config: .container(config)))
             }
         }
-        setConfigs(entries.sorted { $0.vmid.rawValue < $1.vmid.rawValue }, revision: revision)
+        setConfigs(entries.sorted { $0.vmid.rawValue < $1.vmid.rawValue }, configured: configured, revision: revision)
         return configs
     }
 

@@ -36,6 +36,9 @@ public actor MetricsCollector {
     static let keptRounds = 60
     private(set) var configs: [GuestConfigEntry] = []
     private(set) var configRevision: Int64 = -1
+    /// The VMIDs with a config file on this node, parsable or not: a guest's history goes only
+    /// when its file does.
+    private(set) var configuredVMIDs: Set<Int> = []
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
@@ -72,7 +75,7 @@ public actor MetricsCollector {
             guests.append(await sample(entry, previous: await board.guest(entry.vmid.rawValue), hostCPUs: hostCPUs))
         }
         let storages = await storageFigures()
-        let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(guests.map(\.vmid))
+        let vanished = Set(await board.allGuests().map(\.vmid)).subtracting(configuredVMIDs)
         await board.publish(node: node, guests: guests, storages: storages, powerChanges: powerChanges)
         await record(node: node, guests: guests, storages: storages, vanished: vanished)
         let round = MetricsRound(node: nodeName, time: Int(node.time), figures: node, guests: guests, storages: storages)
@@ -82,16 +85,19 @@ public actor MetricsCollector {
         return (node, guests, storages, round)
     }
 
+    /// Writes the round into the history; a series that cannot be written is logged and the
+    /// others are still written.
     private func record(node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures], vanished: Set<Int>) async {
         let time = Int(node.time)
-        do {
-            try await history.record(.node(nodeName), at: time, values: node.seriesValues)
-            for guest in guests { try await history.record(.guest(guest.vmid), at: time, values: guest.seriesValues) }
-            for figures in storages where figures.active {
-                try await history.record(.storage(node: nodeName, id: figures.id), at: time, values: figures.seriesValues)
+        var samples: [(SeriesKey, [Double])] = [(.node(nodeName), node.seriesValues)]
+        samples += guests.map { (.guest($0.vmid), $0.seriesValues) }
+        samples += storages.filter(\.active).map { (.storage(node: nodeName, id: $0.id), $0.seriesValues) }
+        for (key, values) in samples {
+            do {
+                try await history.record(key, at: time, values: values)
+            } catch {
+                logger.warning("metrics history of \(key): \(error)")
             }
-        } catch {
-            logger.warning("metrics history: \(error)")
         }
         for vmid in vanished { await history.remove(.guest(vmid)) }
     }
@@ -160,8 +166,9 @@ public actor MetricsCollector {
             nics: nics)
     }
 
-    func setConfigs(_ entries: [GuestConfigEntry], revision: Int64) {
+    func setConfigs(_ entries: [GuestConfigEntry], configured: Set<Int>, revision: Int64) {
         configs = entries
+        configuredVMIDs = configured
         configRevision = revision
     }
 }

@@ -88,11 +88,6 @@ public actor MetricsHistory {
         FileIO.remove(path(key))
     }
 
-    /// The series of `kind` that have a file.
-    public func stored(_ kind: SeriesKind) -> [String] {
-        FileIO.listDirectory(directory + "/" + kind.rawValue).filter { !$0.hasSuffix(".new") }
-    }
-
     public nonisolated func path(_ key: SeriesKey) -> String {
         "\(directory)/\(key.kind.rawValue)/\(key.name.replacingSlashes)"
     }
