@@ -38,6 +38,10 @@ extension APISpec {
         // Proxmox's update requires `server` and `port` again.
         update["delete"] = Schema.string("A list of settings you want to delete.", format: "pve-configid-list").with { $0.maxLength = 4096 }.optional()
         update["digest"] = Schema.string("Prevent changes if current configuration file has a different digest.").with { $0.maxLength = 64 }.optional()
+        var read = options.filter { !$0.key.hasPrefix("otel-") && $0.key != "token" }.mapValues { $0.optional() }
+        read["id"] = .string("The ID of the entry.")
+        read["type"] = .enumeration(["graphite", "influxdb"], "Plugin type.")
+        read["digest"] = .string("SHA-1 digest of status.cfg.")
         let audit = Permissions.check(.privileges(path: "/", ["Sys.Audit"]))
         let modify = Permissions.check(.privileges(path: "/", ["Sys.Modify"]))
         return [
@@ -73,7 +77,7 @@ extension APISpec {
                 permissions: audit),
             APIMethod(
                 .get, "/cluster/metrics/server/{id}", name: "read", description: "Read metric server configuration (without its token).",
-                parameters: .object(["id": id]), returns: .object([:]), permissions: audit),
+                parameters: .object(["id": id]), returns: .object(read), permissions: audit),
             APIMethod(
                 .post, "/cluster/metrics/server/{id}", name: "create", description: "Create a new external metric server config",
                 parameters: .object(create), permissions: modify, protected: true

@@ -1,4 +1,5 @@
 import FaroAPI
+import FaroAPISpec
 import FaroMetrics
 import FaroModel
 import FaroSupport
@@ -72,6 +73,17 @@ final class ManualClock: Sendable {
             _ = try await api.runTask(node, client, .delete, "/nodes/testnode/qemu/100")
             await node.services.metrics.collect()
             #expect(!FileIO.exists(node.services.metrics.history.path(.guest(100))))
+        }
+    }
+
+    /// The method table declares each series' fields; they are the history's.
+    @Test func theDeclaredPointsAreTheSeriesFields() throws {
+        for (path, kind) in [("/nodes/{node}/rrddata", SeriesKind.node), ("/nodes/{node}/qemu/{vmid}/rrddata", .guest),
+            ("/nodes/{node}/lxc/{vmid}/rrddata", .guest), ("/nodes/{node}/storage/{storage}/rrddata", .storage)]
+        {
+            let method = try #require(APISpec.faro.methods.first { $0.path == path && $0.verb == .get })
+            let declared = Set(method.returns.items?.properties?.keys.map { $0 } ?? [])
+            #expect(declared == Set(kind.fields + ["time"]), "\(path)")
         }
     }
 
