@@ -10,7 +10,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${FARO_BUILD:-release}
 faro=$here/.build/$build/faro
-tool=$here/.build/$build/faro-store-tool
+# The seeding tool only fills the store; any build of it does.
+tool=${FARO_STORE_TOOL:-$here/.build/$build/faro-store-tool}
 root=$(mktemp -d /tmp/faro-bench-metrics-XXXXXX)
 daemon_pid=
 cleanup() {
