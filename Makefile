@@ -48,6 +48,7 @@ bench: deps
 	FARO_FUZZ_EXAMPLES=60 FARO_BIN=$(CURDIR)/.build/release/faro python3 -m pytest -q tests/test_fuzz.py
 	@scripts/bench-vm.sh
 	@scripts/bench-lxc.sh
+	@scripts/bench-metrics.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests

@@ -143,6 +143,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FaroMetrics",
+            dependencies: [
+                "FaroModel", "FaroSupport", "FaroConfig", "FaroSchema", "FaroStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FaroAPISpec", dependencies: ["FaroModel", "FaroSchema", "FaroConfig", "FaroGuestSchema"], swiftSettings: swiftSettings
         ),
         .target(
@@ -150,6 +161,7 @@ let package = Package(
             dependencies: [
                 "FaroModel", "FaroSupport", "FaroSchema", "FaroConfig", "FaroStore", "FaroTasks", "FaroAPISpec", "FaroAccess",
                 "FaroStorage", "FaroGuest", "FaroGuestSchema", "FaroQemu", "FaroQMP", "FaroLXC", "FaroCluster", "FaroVZDump", "FaroBackup",
+                "FaroMetrics",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -252,6 +264,9 @@ let package = Package(
         .testTarget(
             name: "FaroClusterTests", dependencies: ["FaroCluster", "FaroStore", "FaroSupport", "FaroTesting", "FaroModel"],
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FaroMetricsTests", dependencies: ["FaroMetrics", "FaroSupport", "FaroTesting"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "FaroConfigTests", dependencies: ["FaroConfig"], swiftSettings: swiftSettings),
         .testTarget(

@@ -25,6 +25,13 @@ packages+=(libjs-xterm node-xterm)
 # The cluster's store: Debian's etcd. Faro runs each node's member itself (EtcdMember, under the
 # node root); Debian's own etcd.service and init script must never start, see below.
 packages+=(etcd-server)
+# The Summary panels' metrics graphs: Debian's Chart.js, served by the daemon below /chartjs/.
+packages+=(libjs-chart.js)
+# Metric server tests: a real InfluxDB and Graphite receiver (started by the tests on loopback
+# ports; the packages' own services stay off) and whisper-fetch to read what carbon stored.
+packages+=(influxdb graphite-carbon python3-whisper)
+# Prometheus scraping Faro's /metrics in tests/test_prometheus.py (its service stays off).
+packages+=(prometheus)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 # Debian's etcd never runs on a Faro node: its unit stays masked (also at boot) and the init
@@ -70,6 +77,8 @@ python3 -c "import openapi_spec_validator" 2>/dev/null || python_missing+=(opena
 python3 -c "import pytest" 2>/dev/null || python_missing+=(pytest)
 python3 -c "import proxmoxer, requests" 2>/dev/null || python_missing+=(proxmoxer==2.3.0 requests)
 python3 -c "import selenium" 2>/dev/null || python_missing+=(selenium)
+# prometheus-pve-exporter scraping Faro (tests/test_prometheus.py).
+command -v pve_exporter >/dev/null || python_missing+=(prometheus-pve-exporter==3.10.2)
 python3 -c "import websocket" 2>/dev/null || python_missing+=(websocket-client)
 # The API fuzzer of tests/test_fuzz.py (and of `make bench`, with a larger budget).
 python3 -c "import schemathesis, sys; sys.exit(not schemathesis.__version__.startswith('4.'))" 2>/dev/null \

@@ -25,6 +25,8 @@ public struct APIResponder: HTTPResponder {
         public var uploadDirectory: (@Sendable ([String: String]) async throws -> String)?
         /// The other nodes, for methods whose `proxyTo` names one of them; nil: this node only.
         public var cluster: ClusterForwarding?
+        /// The body of `GET /metrics` (Prometheus' text format); nil: no such endpoint.
+        public var prometheusText: (@Sendable () async -> String)?
 
         public init(localNode: String) { self.localNode = localNode }
     }
@@ -78,6 +80,9 @@ public struct APIResponder: HTTPResponder {
                 status: .ok, headers: [.contentType: ResponseWriter.jsonType],
                 body: .init(byteBuffer: implementedMethods))
         }
+        if rawPath == "/metrics", let prometheusText = settings.prometheusText {
+            return try await metrics(request, context: context, text: prometheusText)
+        }
         let format: String
         if rawPath.hasPrefix("/api2/json/") || rawPath == "/api2/json" {
             format = "json"
@@ -111,6 +116,26 @@ public struct APIResponder: HTTPResponder {
     }
 
     struct AuthFailure: Error { let reason: String }
+
+    /// `GET /metrics` for Prometheus: an API token (`Authorization: Bearer user@realm!id=secret`
+    /// or Proxmox's `PVEAPIToken=`) or a ticket with `Sys.Audit` on `/`.
+    private func metrics(_ request: Request, context: Context, text: @Sendable () async -> String) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return ResponseWriter.failure(.notImplemented(request.method.rawValue, "/metrics"), extjs: false)
+        }
+        switch await authenticator.authenticate(request, channel: context.channel) {
+        case .rejected(let reason):
+            try await Task.sleep(for: settings.authFailureDelay)
+            return ResponseWriter.unauthorized(reason)
+        case .authenticated(let identity):
+            guard await authorizer.has(identity, "Sys.Audit", on: "/") else {
+                return ResponseWriter.failure(APIError(status: 403, "Permission check failed (/, Sys.Audit)"), extjs: false)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: await text())))
+        }
+    }
 
     private func handle(_ request: Request, context: Context, format: String) async throws -> APIResult {
         let prefixLength = "/api2/\(format)".utf8.count

@@ -29,7 +29,7 @@ extension Handlers {
             var entries: [JSONValue] = []
             for vmid in try await containers.list()
             where await services.authorizer.has(request.identity, "VM.Audit", on: "/vms/\(vmid)") {
-                entries.append(containerStatusJSON(try await containers.status(vmid, hostCPUs: services.host.cpuInfo().cpus)))
+                entries.append(await containerStatusJSON(try await containers.status(vmid, hostCPUs: services.host.cpuInfo().cpus), services))
             }
             return .json(.array(entries))
         }
@@ -122,10 +122,12 @@ extension Handlers {
         return .json(.string(upid.description))
     }
 
-    static func containerStatusJSON(_ status: ContainerStatus) -> JSONValue {
+    /// A container's list and status fields; the CPU share is the status loop's.
+    static func containerStatusJSON(_ status: ContainerStatus, _ services: NodeServices) async -> JSONValue {
+        let cpu = await services.metrics.cpuShare(status.vmid, pid: status.pid)
         var object: [String: JSONValue] = [
             "vmid": .int(status.vmid.rawValue), "name": .string(status.name), "type": "lxc",
-            "status": .string(status.running ? "running" : "stopped"), "cpus": .int(status.cpus), "cpu": .double(status.cpu),
+            "status": .string(status.running ? "running" : "stopped"), "cpus": .int(status.cpus), "cpu": .double(cpu),
             "mem": .int(Int(status.memory)), "maxmem": .int(Int(status.maxMemory)), "swap": .int(Int(status.swap)),
             "maxswap": .int(Int(status.maxSwap)), "disk": .int(Int(status.disk)), "maxdisk": .int(Int(status.maxDisk)),
             "uptime": .int(status.uptime), "netin": .int(Int(status.netIn)), "netout": .int(Int(status.netOut)),

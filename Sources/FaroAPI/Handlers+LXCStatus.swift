@@ -10,7 +10,7 @@ extension Handlers {
             return .json(.array(["current", "start", "stop", "shutdown", "reboot", "suspend", "resume"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.get, "/nodes/{node}/lxc/{vmid}/status/current") { request in
-            .json(containerStatusJSON(try await containers.status(try vmid(request), hostCPUs: services.host.cpuInfo().cpus)))
+            .json(await containerStatusJSON(try await containers.status(try vmid(request), hostCPUs: services.host.cpuInfo().cpus), services))
         }
         table.on(.post, "/nodes/{node}/lxc/{vmid}/status/start") { request in
             try await powerTask(services, "vzstart", request) { id, log in try await containers.start(id, log: log) }

@@ -10,15 +10,14 @@ extension Handlers {
                 "type": "node", "level": "", "ssl_fingerprint": .string(services.certificateFingerprint),
             ]
             if await services.authorizer.has(request.identity, "Sys.Audit", on: "/nodes/\(services.nodeName)") {
-                let memory = services.host.memory()
-                let rootfs = services.host.fileSystem(at: services.paths.root)
-                entry["cpu"] = .double(await services.cpu.usage.cpu)
-                entry["maxcpu"] = .int(services.host.cpuInfo().cpus)
-                entry["mem"] = .int(memory.used)
-                entry["maxmem"] = .int(memory.total)
-                entry["disk"] = .int(rootfs?.used ?? 0)
-                entry["maxdisk"] = .int(rootfs?.total ?? 0)
-                entry["uptime"] = .int(services.host.uptime())
+                let node = await services.metrics.latestNode()
+                entry["cpu"] = .double(node.cpu)
+                entry["maxcpu"] = .int(node.cpus)
+                entry["mem"] = .int(node.memoryUsed)
+                entry["maxmem"] = .int(node.memoryTotal)
+                entry["disk"] = .int(node.rootUsed)
+                entry["maxdisk"] = .int(node.rootTotal)
+                entry["uptime"] = .int(node.uptime)
             }
             return .json([.object(entry)])
         }
@@ -33,11 +32,9 @@ extension Handlers {
 
     static func nodeStatus(_ services: NodeServices) async -> JSONValue {
         let host = services.host
-        let usage = await services.cpu.usage
-        let memory = host.memory()
+        let node = await services.metrics.latestNode()
         let info = host.cpuInfo()
         let kernel = host.kernel()
-        let rootfs = host.fileSystem(at: services.paths.root) ?? FileSystemUsage(total: 0, free: 0, avail: 0)
         let kvm: JSONValue
         switch await services.vms.kvm.settled {
         case nil: kvm = ["available": 0, "state": "probing"]
@@ -45,27 +42,26 @@ extension Handlers {
         case .unavailable(let reason)?: kvm = ["available": 0, "state": "unavailable", "reason": .string(reason.description)]
         }
         var status: [String: JSONValue] = [
-            "cpu": .double(usage.cpu), "wait": .double(usage.wait),
+            "cpu": .double(node.cpu), "wait": .double(node.iowait),
             "cpuinfo": [
                 "model": .string(info.model), "cpus": .int(info.cpus), "cores": .int(info.cores),
                 "sockets": .int(info.sockets), "mhz": .string(info.mhz), "flags": .string(info.flags),
                 "hvm": .string(info.hvm ? "1" : "0"), "user_hz": .int(HostFacts.clockTicksPerSecond),
             ],
             "memory": [
-                "total": .int(memory.total), "used": .int(memory.used), "free": .int(memory.total - memory.used),
-                "available": .int(memory.available),
+                "total": .int(node.memoryTotal), "used": .int(node.memoryUsed), "free": .int(node.memoryTotal - node.memoryUsed),
+                "available": .int(node.memoryAvailable),
             ],
             "swap": [
-                "total": .int(memory.swapTotal), "used": .int(memory.swapTotal - memory.swapFree),
-                "free": .int(memory.swapFree),
+                "total": .int(node.swapTotal), "used": .int(node.swapUsed), "free": .int(node.swapTotal - node.swapUsed),
             ],
             "rootfs": [
-                "total": .int(rootfs.total), "used": .int(rootfs.used), "free": .int(rootfs.free),
-                "avail": .int(rootfs.avail),
+                "total": .int(node.rootTotal), "used": .int(node.rootUsed), "free": .int(node.rootFree),
+                "avail": .int(node.rootAvailable),
             ],
-            "loadavg": .array(host.loadAverage().map(JSONValue.string)),
-            "uptime": .int(host.uptime()),
-            "idle": .double(usage.idle),
+            "loadavg": .array(node.loadAverage.map(JSONValue.string)),
+            "uptime": .int(node.uptime),
+            "idle": .double(node.idle),
             "kversion": .string("\(kernel.sysname) \(kernel.release) \(kernel.version)"),
             "current-kernel": [
                 "sysname": .string(kernel.sysname), "release": .string(kernel.release),

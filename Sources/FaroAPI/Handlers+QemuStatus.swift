@@ -88,11 +88,12 @@ extension Handlers {
     /// The list and status fields of one VM, from its config and its process.
     static func vmStatusEntry(_ vmid: VMID, _ config: VMConfig, _ services: NodeServices, full: Bool) async -> [String: JSONValue] {
         let maxMemory = config.memoryMiB * 1_048_576
-        let status = await services.vms.runtime.status(vmid: vmid, vcpus: config.vcpus, maxMemory: maxMemory, detailed: full)
+        let status = await services.vms.runtime.status(vmid: vmid, maxMemory: maxMemory, detailed: full)
+        let cpu = await services.metrics.cpuShare(vmid, pid: status.pid.map(Int.init))
         var entry: [String: JSONValue] = [
             "vmid": .int(vmid.rawValue), "name": .string(config.name(vmid: vmid)), "status": .string(status.running ? "running" : "stopped"),
             "cpus": .int(config.vcpus), "maxmem": .int(maxMemory), "mem": .int(status.memoryBytes),
-            "cpu": .double(status.cpu), "uptime": .int(status.uptime), "disk": 0, "maxdisk": .int(bootDiskBytes(config)),
+            "cpu": .double(cpu), "uptime": .int(status.uptime), "disk": 0, "maxdisk": .int(bootDiskBytes(config)),
             "netin": .int(status.netIn), "netout": .int(status.netOut), "diskread": .int(status.diskRead),
             "diskwrite": .int(status.diskWrite),
         ]

@@ -33,6 +33,9 @@ public enum Handlers {
         registerQemuAgent(&table, services)
         registerQemuDisks(&table, services)
         registerLXC(&table, services)
+        registerMetrics(&table, services)
+        registerMetricServers(&table, services)
+        registerNodeSubscription(&table, services)
         return table
     }
 

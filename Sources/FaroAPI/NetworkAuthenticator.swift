@@ -33,6 +33,10 @@ public struct NetworkAuthenticator: Authenticator {
         if let authorization, let token = Self.value(of: "PVEAPIToken", in: authorization) {
             return await authenticateToken(token)
         }
+        // Prometheus sends a token as `Bearer`; only its endpoint takes that form.
+        if let authorization, request.uri.path == "/metrics", authorization.hasPrefix("Bearer ") {
+            return await authenticateToken(String(authorization.dropFirst(7)))
+        }
         return .rejected("No ticket")
     }
 

@@ -1,4 +1,5 @@
 import FaroAccess
+import Foundation
 import FaroQemu
 import FaroLXC
 import FaroStorage
@@ -19,6 +20,8 @@ public struct NodeServices: Sendable {
     public let authorizer: any Authorizer
     public let access: AccessService
     public let resources: ResourceIndex
+    /// The status loop's sampler, with the newest samples and the metrics history.
+    public let metrics: MetricsCollector
     public let runner: any CommandRunner
     public let storage: StorageService
     /// File work on the storages: uploads, downloads, backup attributes, copies.
@@ -50,7 +53,8 @@ public struct NodeServices: Sendable {
         kvm: KVMStatus = KVMStatus(fixed: .unavailable(.noDevice(path: "/dev/kvm"))),
         qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
         cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config",
-        zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net"
+        zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net",
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.nodeName = nodeName
         self.paths = paths
@@ -79,8 +83,11 @@ public struct NodeServices: Sendable {
         self.vzdump = VZDumpService(
             nodeName: nodeName, vms: vms, containers: containers, storage: storage, runner: runner, clock: clock)
         self.backupJobs = BackupJobs(store: store, stateDirectory: paths.stateDir + "/jobs")
+        self.metrics = MetricsCollector(
+            nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, storage: storage, runtime: vms.runtime,
+            containers: containers, interfaces: hostInterfaces, clock: metricsClock, logger: logger)
         self.resources = ResourceIndex(
-            nodeName: nodeName, paths: paths, store: store, host: host, cpu: cpu, access: access, storage: storage,
-            vms: vms, containers: containers)
+            nodeName: nodeName, paths: paths, store: store, host: host, access: access, storage: storage,
+            vms: vms, containers: containers, metrics: metrics)
     }
 }

@@ -1,6 +1,7 @@
 import FaroAccess
 import FaroGuest
 import FaroLXC
+import FaroMetrics
 import FaroModel
 import FaroQemu
 import FaroStorage
@@ -50,13 +51,14 @@ public actor ResourceIndex {
     let paths: NodePaths
     let store: any ConfigStore
     let host: HostFacts
-    let cpu: CPUUsageMonitor
     let access: AccessService
     let storage: StorageService
     /// The guest services: every node's configs through them, this node's live figures.
     let vms: VMService
     let containers: ContainerManager
     var runtime: QemuRuntime { vms.runtime }
+    /// The status loop's samples: the figures of the node and of each guest.
+    let metrics: MetricsCollector
     /// The version `entries` were built from; nil before the first build.
     private var built: Version?
     /// The build under way, which every caller wanting the same version waits for instead of
@@ -77,16 +79,17 @@ public actor ResourceIndex {
     private(set) var builds = 0
 
     init(
-        nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts, cpu: CPUUsageMonitor,
-        access: AccessService, storage: StorageService, vms: VMService, containers: ContainerManager
+        nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts,
+        access: AccessService, storage: StorageService, vms: VMService, containers: ContainerManager,
+        metrics: MetricsCollector
     ) {
         self.vms = vms
+        self.metrics = metrics
         self.containers = containers
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
         self.host = host
-        self.cpu = cpu
         self.access = access
         self.storage = storage
         self.watch = SharedWatch(store, matching: Self.isSource)
@@ -153,7 +156,7 @@ public actor ResourceIndex {
     /// The version the next list would be built from, without building it.
     func currentVersion() async throws -> Version {
         Version(
-            revision: try await scope.revision(in: store), generation: await cpu.generation,
+            revision: try await scope.revision(in: store), generation: await metrics.board.generation,
             runs: await runtime.generation + (await containers.powerChanges.generation))
     }
 
@@ -195,15 +198,12 @@ public actor ResourceIndex {
     }
 
     private func nodeEntry() async throws -> ResourceEntry {
-        let usage = await cpu.usage
-        let memory = host.memory()
-        let rootfs = host.fileSystem(at: paths.root)
+        let node = await metrics.latestNode()
         let value: JSONValue = [
             "id": .string("node/\(nodeName)"), "type": "node", "node": .string(nodeName), "status": "online",
-            "cpu": .double(usage.cpu), "maxcpu": .int(host.cpuInfo().cpus),
-            "mem": .int(memory.used), "maxmem": .int(memory.total),
-            "disk": .int(rootfs?.used ?? 0), "maxdisk": .int(rootfs?.total ?? 0),
-            "uptime": .int(host.uptime()), "level": "", "cgroup-mode": .int(host.cgroupMode()),
+            "cpu": .double(node.cpu), "maxcpu": .int(node.cpus), "mem": .int(node.memoryUsed), "maxmem": .int(node.memoryTotal),
+            "disk": .int(node.rootUsed), "maxdisk": .int(node.rootTotal),
+            "uptime": .int(node.uptime), "level": "", "cgroup-mode": .int(host.cgroupMode()),
         ]
         return ResourceEntry(
             value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit",
@@ -220,18 +220,25 @@ public actor ResourceIndex {
                 "content": .string(ContentType.listText(storage.content(of: definition))),
                 "shared": .int(definition.isShared ? 1 : 0), "status": "unknown",
             ]
-            if !definition.isDisabled, let plugin = try? storage.plugin(for: definition), let status = try? await plugin.status(),
-                status.active
-            {
+            if !definition.isDisabled, let figures = await storageFigures(definition), figures.active {
                 value["status"] = "available"
-                value["disk"] = .int(Int(status.used))
-                value["maxdisk"] = .int(Int(status.total))
+                value["disk"] = .int(figures.used)
+                value["maxdisk"] = .int(figures.total)
             }
             result.append(
                 ResourceEntry(
                     value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit"))
         }
         return result
+    }
+
+    /// The status loop's figures of a storage, or its status now before the first round.
+    private func storageFigures(_ definition: StorageDefinition) async -> StorageFigures? {
+        if let figures = await metrics.board.storage(definition.id) { return figures }
+        guard let status = try? await storage.plugin(for: definition).status() else { return nil }
+        return StorageFigures(
+            id: definition.id, time: 0, active: status.active, total: Int(clamping: status.total), used: Int(clamping: status.used),
+            available: Int(clamping: status.available))
     }
 
     /// Pools are listed as `/pool/<name>`, visible with `Pool.Audit` on them.
@@ -256,13 +263,13 @@ public actor ResourceIndex {
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {
                 parsed[guest.path] = cached
-                result.append(await withRuntimeStatus(cached.entry, vmid: guest.vmid, hostCPUs: hostCPUs))
+                result.append(await withRuntimeStatus(cached.entry, vmid: guest.vmid))
                 continue
             }
             guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
             let entry = guestEntry(guest, summary, pool: pool)
             parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: entry)
-            result.append(await withRuntimeStatus(entry, vmid: guest.vmid, hostCPUs: hostCPUs))
+            result.append(await withRuntimeStatus(entry, vmid: guest.vmid))
         }
         guestCache = parsed
         return result
@@ -278,40 +285,21 @@ public actor ResourceIndex {
         }
     }
 
-    /// A VM of this node that runs gets its live status; the cached entry stays as the config says.
-    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: VMID, hostCPUs: Int) async -> ResourceEntry {
-        if entry.kind == "lxc" { return await withContainerStatus(entry, vmid: vmid, hostCPUs: hostCPUs) }
-        guard entry.kind == "qemu", entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value else {
-            return entry
-        }
-        let status = await runtime.status(vmid: vmid, vcpus: value["maxcpu"]?.intValue ?? 1, maxMemory: value["maxmem"]?.intValue ?? 0)
-        guard status.running else { return entry }
-        value["status"] = "running"
-        value["mem"] = .int(status.memoryBytes)
-        value["cpu"] = .double(status.cpu)
-        value["uptime"] = .int(status.uptime)
-        value["netin"] = .int(status.netIn)
-        value["netout"] = .int(status.netOut)
-        value["diskread"] = .int(status.diskRead)
-        value["diskwrite"] = .int(status.diskWrite)
-        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
-    }
-
-    /// A container of this node that runs gets the figures of `status/current` (refreshed
-    /// with the status sample, as Proxmox's come from its 10 s statistics).
-    private func withContainerStatus(_ entry: ResourceEntry, vmid: VMID, hostCPUs: Int) async -> ResourceEntry {
-        guard entry.value["node"]?.stringValue == nodeName, case .object(var value) = entry.value,
-            let status = try? await containers.status(vmid, hostCPUs: hostCPUs), status.running
+    /// A guest of this node that runs gets the figures of the status loop's samples (one
+    /// source with `status/current` and the history); the cached entry stays as the config says.
+    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: VMID) async -> ResourceEntry {
+        guard entry.kind == "qemu" || entry.kind == "lxc", entry.value["node"]?.stringValue == nodeName,
+            case .object(var value) = entry.value, let figures = try? await metrics.current(vmid), figures.running
         else { return entry }
         value["status"] = "running"
-        value["cpu"] = .double(status.cpu)
-        value["mem"] = .int(Int(status.memory))
-        value["disk"] = .int(Int(status.disk))
-        value["uptime"] = .int(status.uptime)
-        value["netin"] = .int(Int(status.netIn))
-        value["netout"] = .int(Int(status.netOut))
-        value["diskread"] = .int(Int(clamping: status.diskRead))
-        value["diskwrite"] = .int(Int(clamping: status.diskWrite))
+        value["cpu"] = .double(figures.cpu)
+        value["mem"] = .int(figures.memory)
+        if entry.kind == "lxc" { value["disk"] = .int(figures.disk) }
+        value["uptime"] = .int(figures.uptime)
+        value["netin"] = .int(figures.netIn)
+        value["netout"] = .int(figures.netOut)
+        value["diskread"] = .int(figures.diskRead)
+        value["diskwrite"] = .int(figures.diskWrite)
         return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 

@@ -15,7 +15,7 @@ public struct APISpec: Sendable {
     public static let faro = APISpec(
         methods: rootMethods + clusterMethods + clusterOptionMethods + nodeMethods + nodeConfigMethods + nodeSystemMethods + networkMethods + taskMethods + accessMethods + poolMethods + storageMethods
             + nodeStorageMethods + vzdumpMethods + backupInfoMethods + backupJobMethods + qemuMethods + qemuStatusMethods + qemuSnapshotMethods + qemuConsoleMethods + termproxyMethods + qemuAgentMethods + qemuDiskMethods
-            + lxcMethods + lxcSnapshotMethods + lxcHostMethods)
+            + lxcMethods + lxcSnapshotMethods + lxcHostMethods + metricsMethods + metricServerMethods + nodeSubscriptionMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {
         tree.match(path)?.node.methods[verb]

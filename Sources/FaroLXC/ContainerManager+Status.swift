@@ -9,7 +9,9 @@ public struct ContainerStatus: Sendable, Equatable {
     public var running: Bool
     public var pid: Int?
     public var cpus: Int
-    public var cpu: Double = 0
+    /// CPU time the container's cgroup has used, in seconds; the metrics collector turns two
+    /// readings into the share `status/current` shows.
+    public var cpuSeconds: Double = 0
     public var memory: UInt64 = 0
     public var maxMemory: UInt64
     public var swap: UInt64 = 0
@@ -29,7 +31,11 @@ public struct ContainerStatus: Sendable, Equatable {
 
 extension ContainerManager {
     public func status(_ vmid: VMID, hostCPUs: Int) async throws -> ContainerStatus {
-        let (config, _) = try await read(vmid)
+        try await status(vmid, config: try await read(vmid).config, hostCPUs: hostCPUs)
+    }
+
+    /// The status of a container whose config the caller has already read.
+    public func status(_ vmid: VMID, config: ContainerConfig, hostCPUs: Int) async throws -> ContainerStatus {
         let state = try await state(vmid)
         let maxDisk = config.rootfs?["size"].flatMap { Self.bytes($0) } ?? 0
         var status = ContainerStatus(
@@ -41,7 +47,7 @@ extension ContainerManager {
         status.memory = counters.memory
         status.swap = counters.swap
         (status.diskRead, status.diskWrite) = blockIO(vmid)
-        status.cpu = await samples.fraction(vmid, nanoseconds: counters.cpuNanoseconds, cpus: status.cpus)
+        status.cpuSeconds = Double(counters.cpuNanoseconds) / 1e9
         if let pid = state.pid { status.uptime = uptime(pid: pid) }
         for (index, _) in config.networks {
             let statistics = "\(sysRoot)/class/net/veth\(vmid)i\(index)/statistics"

@@ -22,7 +22,6 @@ public struct ContainerManager: Sendable {
     public let clock: @Sendable () -> Int
     /// The CT configs of this node, under the lock containers share with VMs.
     public let configs: GuestConfigStore<ContainerConfig>
-    let samples = CPUSamples()
     /// Counts starts and stops, so cached status lists know when to look again.
     public let powerChanges = PowerChanges()
 
@@ -72,21 +71,6 @@ public struct ContainerManager: Sendable {
     /// Updates options under the VMID's lock; `change` may throw to abort.
     public func update(_ vmid: VMID, digest: String? = nil, _ change: (inout ContainerConfig) throws -> Void) async throws {
         try await configs.update(vmid, digest: digest) { config in try change(&config) }
-    }
-}
-
-/// The last CPU time seen per container, to turn cgroup counters into a usage fraction.
-actor CPUSamples {
-    var last: [VMID: (time: ContinuousClock.Instant, nanoseconds: UInt64)] = [:]
-
-    func fraction(_ vmid: VMID, nanoseconds: UInt64, cpus: Int) -> Double {
-        let now = ContinuousClock.now
-        defer { last[vmid] = (now, nanoseconds) }
-        guard let previous = last[vmid], nanoseconds >= previous.nanoseconds else { return 0 }
-        let elapsed = now - previous.time
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        guard seconds > 0 else { return 0 }
-        return min(1, Double(nanoseconds - previous.nanoseconds) / 1e9 / seconds / Double(max(cpus, 1)))
     }
 }
 

@@ -59,6 +59,12 @@ public enum Formats {
         "pve-ipv4-config": { ["dhcp", "manual"].contains($0) ? nil : cidr($0, v4: true, v6: false) },
         "pve-ipv6-config": { ["dhcp", "manual", "auto"].contains($0) ? nil : cidr($0, v4: false, v6: true) },
         "dns-name": { dnsName($0) ? nil : "value does not look like a valid DNS name" },
+        // A Graphite metric path prefix: dot-separated words of letters, digits, `-` and `_`.
+        "graphite-path": { path in
+            path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { word in
+                !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            } ? nil : "value does not look like a valid graphite path"
+        },
         "address": { IPAddress.parse($0) != nil || dnsName($0) ? nil : "value does not look like a valid address" },
         "email": { email($0) ? nil : "value does not look like a valid email address" },
         "urlencoded": { urlEncoded($0) ? nil : "value must be URL encoded" },

@@ -99,6 +99,7 @@ public enum FaroDaemon {
         let cluster = ClusterForwarding(
             directory: try StaticClusterDirectory.load(paths.clusterDirectory), forwarder: NodeForwarder())
         settings.cluster = cluster
+        settings.prometheusText = Handlers.prometheusText(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
         let openAPI = OpenAPIDocumentCache(spec: .faro)
         func responder(_ authenticator: any Authenticator) -> APIResponder {
@@ -140,7 +141,7 @@ public enum FaroDaemon {
             configuration: .init(
                 services: [
                     .init(service: network), .init(service: local),
-                    .init(service: StatusCollector(cpu: cpu, interval: configuration.statusInterval)),
+                    .init(service: StatusCollector(metrics: services.metrics, interval: configuration.statusInterval)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

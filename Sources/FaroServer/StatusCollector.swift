@@ -1,20 +1,20 @@
-import FaroSupport
+import FaroAPI
 import ServiceLifecycle
 
-/// Samples the node's figures every 10 s, as Proxmox's pvestatd does.
+/// Runs the metrics collector every 10 s, as Proxmox's pvestatd runs its update.
 struct StatusCollector: Service {
-    let cpu: CPUUsageMonitor
+    let metrics: MetricsCollector
     let interval: Duration
 
     func run() async throws {
-        await cpu.sample()
+        await metrics.collect()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }
-            await cpu.sample()
+            await metrics.collect()
         }
     }
 }

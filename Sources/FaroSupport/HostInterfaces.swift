@@ -32,6 +32,14 @@ public struct HostInterfaces: Sendable {
         FileIO.listDirectory(directory).sorted().compactMap(interface(named:))
     }
 
+    /// Bytes the interface received and sent (`statistics/rx_bytes`, `tx_bytes`).
+    public func counters(_ name: String) -> (received: Int, sent: Int) {
+        func read(_ file: String) -> Int {
+            (try? FileIO.readText("\(directory)/\(name)/statistics/\(file)")).flatMap { Int($0.trimmed) } ?? 0
+        }
+        return (read("rx_bytes"), read("tx_bytes"))
+    }
+
     func interface(named name: String) -> Interface? {
         let base = directory + "/" + name
         let flags = (try? FileIO.readText(base + "/flags")).flatMap { Int($0.trimmed.dropFirst(2), radix: 16) } ?? 0

@@ -23,7 +23,8 @@ public struct NodePaths: Sendable, Hashable {
     public var configDatabase: String { path("var/lib/faro/config.db") }
     /// The local copy of the cluster's store (etcd backend), kept by its watch.
     public var storeReplica: String { path("var/lib/faro/config-replica.db") }
-    public var metricsDatabase: String { path("var/lib/faro/metrics.db") }
+    /// The metrics history: one round-robin file per node, guest and storage series.
+    public var metricsDirectory: String { path("var/lib/faro/metrics") }
     public var localStorage: String { path("var/lib/vz") }
     public var lxcPath: String { path("var/lib/faro/lxc") }
     public var runDir: String { path("run/faro") }

@@ -31,11 +31,11 @@ import Testing
             }
             try await client.execute(uri: "/api2/json/nodes/testnode", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["config", "dns", "hosts", "lxc", "network", "qemu", "scan", "status", "storage", "syslog", "tasks", "termproxy", "time", "version", "vncwebsocket", "vzdump"])
+                #expect(names == ["config", "dns", "hosts", "lxc", "network", "qemu", "replication", "rrddata", "scan", "status", "storage", "subscription", "syslog", "tasks", "termproxy", "time", "version", "vncwebsocket", "vzdump"])
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["backup", "backup-info", "nextid", "options", "resources", "status", "tasks"])
+                #expect(names == ["backup", "backup-info", "metrics", "nextid", "options", "resources", "status", "tasks"])
             }
         }
     }

@@ -6,6 +6,7 @@ import FaroStore
 import FaroSupport
 import FaroTasks
 import FaroTesting
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -21,7 +22,8 @@ struct TestNode {
 
     init(
         runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net",
-        clock: @escaping @Sendable () -> Int = { 1_700_000_000 }
+        clock: @escaping @Sendable () -> Int = { 1_700_000_000 },
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
@@ -36,7 +38,7 @@ struct TestNode {
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
             logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: clock, runner: runner,
-            sysClassNet: sysClassNet)
+            sysClassNet: sysClassNet, metricsClock: metricsClock)
     }
 
     func remove() { directory.remove() }
@@ -49,6 +51,7 @@ struct TestNode {
         settings.authFailureDelay = .milliseconds(1)
         settings.maxBodySize = maxBody
         settings.uploadDirectory = Handlers.uploadDirectory(services)
+        settings.prometheusText = Handlers.prometheusText(services)
         return APIResponder(
             spec: spec, handlers: handlers ?? Handlers.table(services, spec: spec), authenticator: authenticator,
             authorizer: services.authorizer, settings: settings)

@@ -72,7 +72,7 @@ import Testing
         let server = try await FakeQMPServer(socketPath: runtime.qmpSocket(VMID(300)!), responder: Self.monitor)
         defer { Task { await server.shutdown() } }
 
-        let status = await runtime.status(vmid: VMID(300)!, vcpus: 2, maxMemory: 64 * 1_048_576, detailed: true)
+        let status = await runtime.status(vmid: VMID(300)!, maxMemory: 64 * 1_048_576, detailed: true)
         #expect(status.running)
         #expect(status.pid == Int32(Self.pid))
         #expect(status.uptime == 490, "500 s since boot, started 10 s after it")
@@ -87,7 +87,7 @@ import Testing
         #expect(status.machine == "pc-i440fx-7.2")
         #expect(await runtime.runningArgument(VMID(300)!, after: "-cpu") == "kvm64,+sep")
 
-        let brief = await runtime.status(vmid: VMID(300)!, vcpus: 2, maxMemory: 64 * 1_048_576)
+        let brief = await runtime.status(vmid: VMID(300)!, maxMemory: 64 * 1_048_576)
         #expect(brief.machine == nil, "the machine type is only asked for in a detailed status")
         #expect(!server.requests.suffix(3).contains { $0.arguments["property"]?.stringValue == "type" })
     }
@@ -96,7 +96,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "faro-st")
         defer { directory.remove() }
         let runtime = QemuRuntime(runDir: directory.file("run"), runner: RecordingCommandRunner(), proc: directory.file("proc"))
-        #expect(await runtime.status(vmid: VMID(300)!, vcpus: 1, maxMemory: 1 << 30, detailed: true) == .stopped)
+        #expect(await runtime.status(vmid: VMID(300)!, maxMemory: 1 << 30, detailed: true) == .stopped)
     }
 
     /// Once the guest's balloon driver reports, its own figures count (total less free), as
@@ -118,7 +118,7 @@ import Testing
             socketPath: runtime.qmpSocket(VMID(301)!), responder: Self.balloonMonitor(lastUpdate: lastUpdate, free: 12 * 1_048_576))
         defer { Task { await server.shutdown() } }
 
-        let status = await runtime.status(vmid: VMID(301)!, vcpus: 1, maxMemory: 64 * 1_048_576)
+        let status = await runtime.status(vmid: VMID(301)!, maxMemory: 64 * 1_048_576)
         #expect(status.memoryBytes == expected * 1_048_576)
         #expect(status.freeMemoryBytes == (lastUpdate > 0 ? 12 * 1_048_576 : nil))
         #expect(status.hostMemoryBytes == 9000 * 1024)

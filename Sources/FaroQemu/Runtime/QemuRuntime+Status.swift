@@ -11,8 +11,9 @@ public struct RuntimeStatus: Sendable, Equatable {
     public var qmpStatus: String
     public var pid: Int32?
     public var uptime: Int = 0
-    /// Share of the VM's vCPUs used since the previous sample (0 ... 1).
-    public var cpu: Double = 0
+    /// CPU time QEMU has used, in seconds; the metrics collector turns two readings into
+    /// the share `status/current` shows.
+    public var cpuSeconds: Double = 0
     /// Memory the guest uses, as Proxmox counts it: what the guest's balloon driver reports
     /// (total less free) when it reports, else the resident share of QEMU's address space
     /// applied to the VM's memory.
@@ -36,14 +37,14 @@ public struct RuntimeStatus: Sendable, Equatable {
 }
 
 extension QemuRuntime {
-    /// Status from `/proc`, the tap counters and one QMP connection. `vcpus` scales the CPU
-    /// share, `maxMemory` (bytes) the memory figure; `detailed` also asks QEMU for the concrete
+    /// Status from `/proc`, the tap counters and one QMP connection. `maxMemory` (bytes)
+    /// scales the memory figure; `detailed` also asks QEMU for the concrete
     /// machine type (a longer reply).
-    public func status(vmid: VMID, vcpus: Int, maxMemory: Int, detailed: Bool = false) async -> RuntimeStatus {
+    public func status(vmid: VMID, maxMemory: Int, detailed: Bool = false) async -> RuntimeStatus {
         guard let process = process(vmid) else { return .stopped }
         var status = RuntimeStatus(running: true, qmpStatus: "running", pid: process.pid)
         if let usage = process.usage(proc: proc) {
-            record(usage, vmid: vmid, vcpus: vcpus, into: &status)
+            record(usage, into: &status)
             if usage.virtualBytes > 0 {
                 status.memoryBytes = Int(Double(usage.residentBytes) / Double(usage.virtualBytes) * Double(maxMemory))
             }
@@ -66,18 +67,11 @@ extension QemuRuntime {
         return status
     }
 
-    private func record(_ usage: ProcessUsage, vmid: VMID, vcpus: Int, into status: inout RuntimeStatus) {
+    private func record(_ usage: ProcessUsage, into status: inout RuntimeStatus) {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         let bootUptime = Double((try? FileIO.readText("\(proc)/uptime"))?.split(separator: " ").first ?? "0") ?? 0
         status.uptime = max(0, Int(bootUptime - Double(usage.startTicks) / ticksPerSecond))
-        let now = ContinuousClock.now
-        if let previous = samples[vmid] {
-            let elapsed = Double((now - previous.at).components.seconds) + Double((now - previous.at).components.attoseconds) / 1e18
-            if elapsed > 0 {
-                status.cpu = min(1, Double(usage.ticks &- previous.ticks) / ticksPerSecond / elapsed / Double(max(1, vcpus)))
-            }
-        }
-        samples[vmid] = (usage.ticks, now)
+        status.cpuSeconds = Double(usage.ticks) / ticksPerSecond
     }
 
     /// `Pss:` of `/proc/<pid>/smaps_rollup` in bytes.

@@ -13,7 +13,6 @@ public actor QemuRuntime {
     let runner: any CommandRunner
     let taps: TapDevices
     let proc: String
-    var samples: [VMID: (ticks: UInt64, at: ContinuousClock.Instant)] = [:]
     /// Changes whenever this runtime starts or stops a VM, so caches of run states know.
     public private(set) var generation = 0
 
@@ -119,7 +118,6 @@ public actor QemuRuntime {
         await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
         removeRuntimeFiles(vmid)
         FileIO.remove(temporaryEFIVariables(vmid))
-        samples[vmid] = nil
         generation += 1
     }
 

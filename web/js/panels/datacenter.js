@@ -1,6 +1,7 @@
 // The Datacenter panel: Search, Summary, Options, Storage, Backup and the Permissions entries.
 import * as api from '../api.js';
 import { h, clear, formatBytes } from '../dom.js';
+import { metricGraphs, streamSamples } from '../graphs.js';
 import { t, tStatus } from '../i18n.js';
 import * as resources from '../resources.js';
 import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
@@ -42,7 +43,24 @@ function summary(host) {
         usageBar(t('Storage'), sum('disk'), sum('maxdisk'), formatBytes)));
   };
   paint();
-  return resources.subscribe(paint);
+  // Each node's graphs, as its own Summary shows them, added as the stream lists the nodes.
+  const graphs = new Map();
+  const nodeGraphs = h('div', { id: 'datacenter-graphs' });
+  host.append(nodeGraphs);
+  const addGraphs = () => {
+    const names = [...resources.all()].filter((entry) => entry.type === 'node' && entry.maxcpu !== undefined).map((entry) => entry.node).sort();
+    for (const node of names.filter((name) => !graphs.has(name))) {
+      const section = h('div', { class: 'node-graphs' }, h('h2', {}, t('Node {0}', `'${node}'`)));
+      nodeGraphs.append(section);
+      graphs.set(node, metricGraphs(section, {
+        path: `/nodes/${encodeURIComponent(node)}/rrddata`, kind: 'node', id: `rrd-${node}`, live: streamSamples(`node/${node}`, 'node'),
+      }));
+    }
+  };
+  addGraphs();
+  const stopAdding = resources.subscribe(addGraphs);
+  const unsubscribe = resources.subscribe(paint);
+  return () => { unsubscribe(); stopAdding(); for (const stop of graphs.values()) stop(); };
 }
 
 /**

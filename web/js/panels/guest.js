@@ -2,6 +2,7 @@
 // and carries the power buttons; the other entries live in their own modules.
 import * as api from '../api.js';
 import { h, clear, formatBytes, formatDuration, formatPercent, tagChips } from '../dom.js';
+import { metricGraphs, streamSamples } from '../graphs.js';
 import { consoleParams, guestActions, guestPath, openConsole } from '../guest-actions.js';
 import { t } from '../i18n.js';
 import { menuButton } from '../menu.js';
@@ -85,7 +86,8 @@ function summary(host, id) {
   load();
   // The stream reports a new state at once; the summary then fetches the details.
   const unsubscribe = resources.subscribe(() => { if (resources.find(id)?.status !== box.dataset.status) load(); });
-  return () => { closed = true; clearTimeout(timer); actions.stop(); unsubscribe(); };
+  const graphs = metricGraphs(host, { path: `${guestPath(entry)}/rrddata`, kind: 'guest', live: streamSamples(id, 'guest') });
+  return () => { closed = true; clearTimeout(timer); actions.stop(); unsubscribe(); graphs(); };
 }
 
 /**

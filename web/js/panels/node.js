@@ -6,6 +6,7 @@ import * as api from '../api.js';
 import { formDialog } from '../dialog.js';
 import { openConsoleWindow } from '../guest-actions.js';
 import { h, clear, formatBytes, formatPercent, formatDuration } from '../dom.js';
+import { metricGraphs, streamSamples } from '../graphs.js';
 import { t } from '../i18n.js';
 import { renderMarkdown } from '../markdown.js';
 import { renderPanel, infoBox, subItem, usageBar } from '../panel.js';
@@ -45,7 +46,8 @@ function summary(host, node) {
     if (!closed) timer = setTimeout(load, 3000);
   };
   load();
-  return () => { closed = true; clearTimeout(timer); };
+  const graphs = metricGraphs(host, { path: `${nodePath(node)}/rrddata`, kind: 'node', live: streamSamples(`node/${node}`, 'node') });
+  return () => { closed = true; clearTimeout(timer); graphs(); };
 }
 
 function notes(host, node) {

@@ -4,6 +4,7 @@
 import * as api from '../api.js';
 import { confirmDialog, formRows, openWindow, readValues, showError, showErrors } from '../dialog.js';
 import { h, clear, formatBytes, formatTime } from '../dom.js';
+import { metricGraphs, streamSamples } from '../graphs.js';
 import { Grid } from '../grid.js';
 import { t } from '../i18n.js';
 import { renderPanel, infoBox, usageBar } from '../panel.js';
@@ -16,7 +17,7 @@ const views = () => [
 ];
 const uploadable = new Set(['iso', 'vztmpl', 'import']);
 
-function summary(host, base) {
+function summary(host, base, id) {
   const box = h('div', { class: 'summary', id: 'storage-summary' });
   host.append(box);
   let timer = null;
@@ -40,7 +41,8 @@ function summary(host, base) {
     if (!closed) timer = setTimeout(load, 5000);
   };
   load();
-  return () => { closed = true; clearTimeout(timer); };
+  const graphs = metricGraphs(host, { path: `${base}/rrddata`, kind: 'storage', live: streamSamples(id, 'storage') });
+  return () => { closed = true; clearTimeout(timer); graphs(); };
 }
 
 function uploadDialog({ node, base }, content, reload) {
@@ -126,7 +128,7 @@ export function storagePanel(container, id, { tab, onTab }) {
     close = renderPanel(container, {
       title: t('Storage {0} on node {1}', `'${storage}'`, `'${node}'`), iconName: 'storage', selected: tab || 'summary', onTab,
       items: [
-        { id: 'summary', label: t('Summary'), render: (host) => summary(host, base) },
+        { id: 'summary', label: t('Summary'), render: (host) => summary(host, base, id) },
         ...views().filter(([key]) => contents.includes(key)).map(([key, label]) => ({
           id: `content-${key}`, label, render: (host) => contentView(host, { node, base }, key),
         })),
