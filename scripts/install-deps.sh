@@ -19,6 +19,9 @@ packages+=(novnc)
 # The container console and node shell in the browser: Debian's xterm.js. Bookworm's libjs-xterm
 # has the stylesheet and addons but only a stub of the library, whose modules come from node-xterm.
 packages+=(libjs-xterm node-xterm)
+# Two-factor login: oathtool computes TOTP codes in the tests; node-qrcode-generator draws the
+# QR code of a new TOTP secret in the browser (served below /qrcode/).
+packages+=(oathtool node-qrcode-generator)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 missing=()
