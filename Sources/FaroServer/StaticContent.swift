@@ -9,7 +9,8 @@ import NIOCore
 /// short page that points to the API and its OpenAPI document. The browser libraries of the
 /// consoles come from Debian packages, each below its own prefix: noVNC (`novnc`, the VM
 /// console) below `/novnc/`, xterm.js (the terminal consoles) below `/xterm/` (`libjs-xterm`:
-/// stylesheet and addons) and `/xterm-lib/` (`node-xterm`: the library's modules).
+/// stylesheet and addons) and `/xterm-lib/` (`node-xterm`: the library's modules), and the QR
+/// code of a new TOTP secret below `/qrcode/` (`node-qrcode-generator`).
 ///
 /// Files are served with validators (`ETag`, `Last-Modified`): the browser keeps them and asks
 /// again with `If-None-Match`, which costs a 304 without a body while the file is unchanged.
@@ -21,6 +22,7 @@ struct StaticContent: HTTPResponder {
     let webRoot: String?
     var libraries = [
         "novnc": "/usr/share/novnc", "xterm": "/usr/share/javascript/xterm", "xterm-lib": "/usr/share/nodejs/xterm/lib",
+        "qrcode": "/usr/share/javascript/qrcode-generator",
     ]
     let cache = StaticFileCache()
 
