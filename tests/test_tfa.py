@@ -76,6 +76,9 @@ def test_totp_login_in_two_steps(daemon):
     assert [(e["id"], e["type"], e["description"]) for e in listed] == [(entry, "totp", "phone")]
     assert SECRET not in json.dumps(listed)
     assert "x" == json.loads(daemon.cli("pvesh", "get", "/access/users/alice@pve", "--output-format", "json").stdout)["keys"]
+    # Deleting the user deletes their factors: a new alice@pve starts without any.
+    daemon.pveum(["user", "delete", "alice@pve"], ["user", "add", "alice@pve", "--password", "alice-password"])
+    assert "NeedTFA" not in login(daemon, "alice@pve", "alice-password")
 
 
 def test_recovery_keys_lock_and_unlock(daemon):
