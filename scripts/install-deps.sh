@@ -32,6 +32,9 @@ packages+=(libjs-chart.js)
 packages+=(influxdb graphite-carbon python3-whisper)
 # Prometheus scraping Faro's /metrics in tests/test_prometheus.py (its service stays off).
 packages+=(prometheus)
+# Two-factor login: oathtool computes TOTP codes in the tests; node-qrcode-generator draws the
+# QR code of a new TOTP secret in the browser (served below /qrcode/).
+packages+=(oathtool node-qrcode-generator)
 [[ "${1:-}" == "--bench" ]] && packages+=(wrk bc)
 
 # Debian's etcd never runs on a Faro node: its unit stays masked (also at boot) and the init

@@ -78,16 +78,3 @@ def test_pam_realm_with_a_system_user(daemon):
             ProxmoxAPI("127.0.0.1", port=daemon.port, user=f"{name}@pam", password="wrong", verify_ssl=False)
     finally:
         subprocess.run(["userdel", name], check=False)
-
-
-def test_a_one_time_password_is_refused_not_ignored(daemon):
-    # A client that sends `otp` with the password (the older one-step login) must not be told
-    # that a second factor was checked when nothing checks it.
-    import requests
-    make_user(daemon, "erin@pve", "second factor")
-    response = requests.post(f"{daemon.url}/api2/json/access/ticket", verify=False,
-                             data={"username": "erin@pve", "password": "second factor", "otp": "123456"})
-    assert response.status_code == 400
-    assert "otp" in response.json()["errors"]
-    prox = ProxmoxAPI("127.0.0.1", port=daemon.port, user="erin@pve", password="second factor", verify_ssl=False)
-    assert prox.version.get()["version"], "the password alone still logs in"

@@ -85,7 +85,7 @@ extension Handlers {
         }
         table.on(.put, "/access/domains/{realm}") { request in
             var set: [String: String] = [:]
-            for key in ["comment", "default", "case-sensitive"] {
+            for key in ["comment", "default", "case-sensitive", "tfa"] {
                 guard let value = request.parameters[key] else { continue }
                 set[key] = value.boolValue.map { $0 ? "1" : "0" } ?? value.displayText
             }

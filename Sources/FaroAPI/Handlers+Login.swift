@@ -46,10 +46,6 @@ extension Handlers {
     }
 
     static func createTicket(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
-        // A one-time password that nothing checks would pretend a second factor was asked for.
-        if request.parameters["otp"] != nil {
-            throw APIError.parameter("otp", "two-factor authentication is not supported by Faro yet")
-        }
         let username = request.required("username")
         do {
             if let path = request.string("path"), let privileges = request.string("privs") {
@@ -63,16 +59,33 @@ extension Handlers {
                 }
                 return .json(["username": .string(user.description)])
             }
-            let result = try await services.access.login(
-                username: username, password: request.required("password"), realm: request.string("realm"))
-            services.logger.info("successful auth for user '\(result.username)'")
-            return .json([
+            let result: LoginResult
+            if let challenge = request.string("tfa-challenge") {
+                result = try await services.access.completeLogin(
+                    username: username, realm: request.string("realm"), challengeTicket: challenge,
+                    response: request.required("password"))
+            } else {
+                result = try await services.access.login(
+                    username: username, password: request.required("password"), realm: request.string("realm"),
+                    otp: request.string("otp"))
+            }
+            var answer: [String: JSONValue] = [
                 "username": .string(result.username), "ticket": .string(result.ticket),
                 "CSRFPreventionToken": .string(result.csrfToken),
-                "cap": .object(result.capabilities.mapValues { .object($0.mapValues { .int($0 ? 1 : 0) }) }),
-            ])
-        } catch AccessError.authenticationFailure {
-            services.logger.warning("authentication failure; user=\(username)")
+            ]
+            if result.needTFA {
+                answer["NeedTFA"] = .int(1)
+            } else {
+                services.logger.info("successful auth for user '\(result.username)'")
+                answer["cap"] = .object(result.capabilities.mapValues { .object($0.mapValues { .int($0 ? 1 : 0) }) })
+            }
+            return .json(.object(answer))
+        } catch let error as AccessError {
+            switch error {
+            case .authenticationFailure: services.logger.warning("authentication failure; user=\(username)")
+            case .authenticationRefused(let reason): services.logger.warning("authentication failure; user=\(username) msg=\(reason)")
+            case .invalid: throw error
+            }
             try await Task.sleep(for: services.authFailureDelay)
             throw APIError(status: 401, "authentication failure")
         }

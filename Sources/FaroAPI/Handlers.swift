@@ -15,6 +15,7 @@ public enum Handlers {
         registerNetwork(&table, services)
         registerLogin(&table, services, spec: spec)
         registerUsers(&table, services)
+        registerTFA(&table, services)
         registerGroupsAndRoles(&table, services)
         registerACL(&table, services)
         registerPools(&table, services)

@@ -9,6 +9,11 @@ extension APISpec {
             "comment": Schema.string(maxLength: 4096).describe("Shown in the login form.").optional(),
             "default": Schema.boolean("Preselect this realm in the login form.").optional(),
             "case-sensitive": Schema.boolean("User names are case-sensitive.").defaulting(true).optional(),
+            "tfa": Schema.propertyString([
+                "type": Schema.enumeration(["oath"], "The second factor every user of the realm must have: `oath` (TOTP). Yubico OTP is not supported.").defaultKey(),
+                "digits": Schema.integer("TOTP digits (legacy per-realm keys).", minimum: 6, maximum: 8).defaulting(6).optional(),
+                "step": Schema.integer("TOTP time step in seconds (legacy per-realm keys).", minimum: 10).defaulting(30).optional(),
+            ], "Require a second factor for every login of the realm.").length(max: 128).optional(),
         ]
         return [
             APIMethod(.get, "/access/groups", name: "index", description: "List groups.",

@@ -29,9 +29,13 @@ extension AccessService {
         }
     }
 
-    /// Removes the secrets of a user and all its tokens.
+    /// Removes the secrets of a user and all its tokens, and the user's second factors.
     public func removeSecrets(of user: UserID) async throws {
         try await setPassword(user, nil)
+        try await updateTFA { config, attempts in
+            config[user.description] = .empty
+            attempts[user.description] = TFAAttemptsFile()[user.description]
+        }
         try await updateSecrets(StoreLayout.tokenSecrets, parse: SecretFiles.parseTokens, render: SecretFiles.renderTokens) { secrets in
             for key in secrets.keys where key.hasPrefix(user.description + "!") { secrets.removeValue(forKey: key) }
         }

@@ -5,7 +5,9 @@ extension AccessService {
     /// Checks credentials and issues a ticket. `password` may also be a valid ticket of the
     /// same user (or of root@pam), which renews it. Every failure is the same
     /// `authenticationFailure`, so a caller cannot tell a wrong password from a missing user.
-    public func login(username: String, password: String, realm: String?) async throws -> LoginResult {
+    /// A user with second factors gets a half ticket (`needTFA`) unless `otp` (the legacy
+    /// one-step form) already answers the challenge.
+    public func login(username: String, password: String, realm: String?, otp: String? = nil) async throws -> LoginResult {
         var name = username
         if let realm, !name.contains("@") { name += "@" + realm }
         guard let user = UserID(name), user.token == nil else { throw AccessError.authenticationFailure }
@@ -35,10 +37,14 @@ extension AccessService {
         default:
             throw AccessError.authenticationFailure
         }
+        if let challenge = try await secondFactorChallenge(for: user) {
+            guard let otp else { return try halfTicket(user, challenge, state) }
+            try await checkSecondFactor(user, TFAResponse(otp), challenge: challenge)
+        }
         return try issue(user, state)
     }
 
-    private func issue(_ user: UserID, _ state: State) throws -> LoginResult {
+    func issue(_ user: UserID, _ state: State) throws -> LoginResult {
         let now = clock()
         return LoginResult(
             username: user.description, ticket: try state.signer.ticket(for: user.description, at: now),

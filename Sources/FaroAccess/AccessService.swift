@@ -5,11 +5,14 @@ import FaroStore
 /// Why an access operation failed, in words the API can pass on.
 public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
     case authenticationFailure
+    /// A login refused for a reason the log may name but the client must not learn.
+    case authenticationRefused(String)
     case invalid(String)
 
     public var description: String {
         switch self {
         case .authenticationFailure: return "authentication failure"
+        case .authenticationRefused(let reason): return reason
         case .invalid(let message): return message
         }
     }
@@ -21,6 +24,8 @@ public struct LoginResult: Sendable {
     public let ticket: String
     public let csrfToken: String
     public let capabilities: [String: [String: Bool]]
+    /// The ticket is a half ticket: the second factor is still to come (Proxmox's `NeedTFA`).
+    public internal(set) var needTFA = false
 }
 
 /// Access control backed by the config store: `user.cfg`, `domains.cfg`, `priv/shadow.cfg`,

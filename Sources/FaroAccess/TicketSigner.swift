@@ -41,8 +41,20 @@ public struct TicketSigner: Sendable {
         return plain + "::" + signature.rawRepresentation.base64EncodedString()
     }
 
-    /// The user id of a valid ticket at time `now`, else nil.
-    public func verify(_ ticket: String, now: Int) -> String? {
+    /// A ticket whose signature also covers `additional` (`<plain>:<additional>`), which the
+    /// ticket does not carry: Proxmox's half ticket `PVE:!tfa!<challenge>:...` is bound so to
+    /// the user who passed the first factor.
+    public func ticket(data: String, additional: String, at time: Int) throws -> String {
+        guard let privateKey else { throw TicketError.cannotSign }
+        let plain = "PVE:\(data.replacingOccurrences(of: ":", with: "%3A")):\(Self.hexTime(time))"
+        let signed = plain + ":" + additional
+        let signature = try privateKey.signature(for: SHA256.hash(data: Data(signed.utf8)), padding: .insecurePKCS1v1_5)
+        return plain + "::" + signature.rawRepresentation.base64EncodedString()
+    }
+
+    /// The user id of a valid ticket at time `now`, else nil. With `additional`, the data of a
+    /// ticket made by `ticket(data:additional:at:)` with the same value.
+    public func verify(_ ticket: String, additional: String? = nil, now: Int) -> String? {
         guard let range = ticket.range(of: "::") else { return nil }
         let plain = String(ticket[..<range.lowerBound])
         guard let signatureData = Data(base64Encoded: String(ticket[range.upperBound...])) else { return nil }
@@ -53,7 +65,7 @@ public struct TicketSigner: Sendable {
         let age = now - time
         guard age > -Self.clockSkew, age < Self.lifetime else { return nil }
         let signature = _RSA.Signing.RSASignature(rawRepresentation: signatureData)
-        let digest = SHA256.hash(data: Data(plain.utf8))
+        let digest = SHA256.hash(data: Data((additional.map { plain + ":" + $0 } ?? plain).utf8))
         guard publicKeys.contains(where: { $0.isValidSignature(signature, for: digest, padding: .insecurePKCS1v1_5) }) else {
             return nil
         }

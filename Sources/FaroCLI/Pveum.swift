@@ -1,7 +1,7 @@
 import FaroAPISpec
 import FaroModel
 
-/// `pveum`: users, groups, roles, ACLs, pools, realms and API tokens, with Proxmox's
+/// `pveum`: users, groups, roles, ACLs, pools, realms, API tokens and second factors, with Proxmox's
 /// subcommands and argument shapes.
 public enum Pveum {
     /// `pveum user token permissions <userid> <tokenid>` asks for the token `userid!tokenid`.
@@ -26,6 +26,9 @@ public enum Pveum {
             output: .quiet),
         CLICommand("user token permissions", .get, "/access/permissions", positional: ["userid", "tokenid"],
             output: .formatted(PermissionText.render), prepare: tokenAsUser),
+        CLICommand("user tfa list", .get, "/access/tfa/{userid}", positional: ["userid"]),
+        CLICommand("user tfa delete", .delete, "/access/tfa/{userid}/{id}", positional: ["userid"], output: .quiet),
+        CLICommand("user tfa unlock", .put, "/access/users/{userid}/unlock-tfa", positional: ["userid"], output: .quiet),
         CLICommand("group add", .post, "/access/groups", positional: ["groupid"], output: .quiet),
         CLICommand("group modify", .put, "/access/groups/{groupid}", positional: ["groupid"], output: .quiet),
         CLICommand("group delete", .delete, "/access/groups/{groupid}", positional: ["groupid"], output: .quiet),

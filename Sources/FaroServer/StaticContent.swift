@@ -10,7 +10,8 @@ import NIOCore
 /// consoles come from Debian packages, each below its own prefix: noVNC (`novnc`, the VM
 /// console) below `/novnc/`, xterm.js (the terminal consoles) below `/xterm/` (`libjs-xterm`:
 /// stylesheet and addons) and `/xterm-lib/` (`node-xterm`: the library's modules); the
-/// Summary graphs' Chart.js (`libjs-chart.js`) below `/chartjs/`.
+/// Summary graphs' Chart.js (`libjs-chart.js`) below `/chartjs/`; the QR code of a new TOTP
+/// secret below `/qrcode/` (`node-qrcode-generator`).
 ///
 /// Files are served with validators (`ETag`, `Last-Modified`): the browser keeps them and asks
 /// again with `If-None-Match`, which costs a 304 without a body while the file is unchanged.
@@ -23,6 +24,7 @@ struct StaticContent: HTTPResponder {
     var libraries = [
         "novnc": "/usr/share/novnc", "xterm": "/usr/share/javascript/xterm", "xterm-lib": "/usr/share/nodejs/xterm/lib",
         "chartjs": "/usr/share/javascript/chart.js",
+        "qrcode": "/usr/share/javascript/qrcode-generator",
     ]
     let cache = StaticFileCache()
 

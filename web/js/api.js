@@ -122,9 +122,24 @@ function startSession(data) {
 /** Logs in; the realm is appended by the server when the name has no `@`. */
 export async function login(username, password, realm) {
   const data = await post('/access/ticket', { username, password, realm });
+  // A half ticket (NeedTFA) is no session: the second factor must follow (completeLogin).
+  if (data.NeedTFA) return data;
   startSession(data);
   localStorage.setItem('faro-session-user', data.username);
   return data;
+}
+
+/** The second login step: `response` is `totp:<code>`, `recovery:<key>` or `webauthn:<json>`. */
+export async function completeLogin(username, challengeTicket, response) {
+  const data = await post('/access/ticket', { username, 'tfa-challenge': challengeTicket, password: response });
+  startSession(data);
+  localStorage.setItem('faro-session-user', data.username);
+  return data;
+}
+
+/** The challenge a half ticket carries: `{totp, recovery: [indices], webauthn, yubico}`. */
+export function tfaChallenge(ticket) {
+  return JSON.parse(decodeURIComponent(ticket.split(':')[1].slice('!tfa!'.length)));
 }
 
 /** Exchanges the current ticket for a fresh one. */

@@ -7,6 +7,7 @@ import { h, clear, tagChips } from './dom.js';
 import { t, languages, language, setLanguage } from './i18n.js';
 import { createCT } from './wizards/create-ct.js';
 import { createVM } from './wizards/create-vm.js';
+import { addTOTP } from './panels/access-tfa.js';
 
 const maxResults = 100;
 
@@ -119,6 +120,7 @@ function userMenu(user) {
   const menu = h('div', { class: 'menu', role: 'menu', hidden: true },
     themeItems, h('hr'), languageItems, h('hr'),
     item(t('Password'), 'menu-password', () => changePassword(user)),
+    item(t('TFA'), 'menu-tfa', () => addTOTP(user)),
     item(t('Logout'), 'menu-logout', () => api.endSession()));
   function hide() { menu.hidden = true; button.setAttribute('aria-expanded', 'false'); }
   button.addEventListener('click', () => {

@@ -1,8 +1,10 @@
 // The login window: user name, password, realm (from GET /access/domains, which needs no
-// login), language and "remember user name". Errors stay in the window.
+// login), language and "remember user name". Errors stay in the window. A user with second
+// factors then answers the challenge of the half ticket (secondFactor).
 import * as api from './api.js';
 import { h } from './dom.js';
 import { t, languages, language, setLanguage } from './i18n.js';
+import { secondFactor } from './login-tfa.js';
 
 export async function showLogin(onLoggedIn) {
   const remembered = localStorage.getItem('faro-remembered-user') || '';
@@ -52,12 +54,17 @@ export async function showLogin(onLoggedIn) {
     }
     submit.disabled = true;
     try {
-      const data = await api.login(username.value.trim(), password.value, realm.value);
+      let data = await api.login(username.value.trim(), password.value, realm.value);
+      if (data.NeedTFA) {
+        form.hidden = true;
+        data = await secondFactor(form.parentElement, data);
+      }
       if (remember.checked) localStorage.setItem('faro-remembered-user', data.username);
       else localStorage.removeItem('faro-remembered-user');
       element.remove();
       onLoggedIn(data);
     } catch (failure) {
+      form.hidden = false;
       password.value = '';
       password.focus();
       showError(failure.status === 401 ? t('Login failed. Please try again') : failure.message);

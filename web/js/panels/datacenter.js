@@ -9,6 +9,7 @@ import { aclView, groupsView, rolesView, realmsView } from './access-acl.js';
 import { backupJobsView } from './backup-jobs.js';
 import { datacenterOptionsView } from './datacenter-options.js';
 import { usersView, tokensView } from './access-users.js';
+import { tfaView } from './access-tfa.js';
 import { poolsView } from './pools.js';
 import { searchView } from './search.js';
 import { storageConfigView } from './storage-config.js';
@@ -94,6 +95,7 @@ export function datacenterPanel(container, { tab, onTab, onOpen }) {
       { id: 'permissions', label: t('Permissions'), render: (host) => aclView(host) },
       subItem('users', t('Users'), usersView),
       subItem('tokens', t('API Tokens'), tokensView),
+      subItem('tfa', t('Two Factor'), tfaView),
       subItem('groups', t('Groups'), groupsView),
       subItem('pools', t('Pools'), poolsView),
       subItem('roles', t('Roles'), rolesView),
