@@ -6,8 +6,8 @@ import FaroStore
 /// second step remembers between attempts in `priv/tfa-attempts.json`. Both change only under
 /// the store lock `tfa.cfg`.
 extension AccessService {
-    static let tfaFile = "priv/tfa.cfg"
-    static let tfaAttemptsFile = "priv/tfa-attempts.json"
+    static let tfaFile = StoreLayout.tfa
+    static let tfaAttemptsFile = StoreLayout.tfaAttempts
     static let tfaLock = "tfa.cfg"
 
     public func tfaConfig() async throws -> TFAConfig {
@@ -68,7 +68,7 @@ extension AccessService {
 
     /// The WebAuthn relying party of `datacenter.cfg`, nil when WebAuthn is not configured.
     public func webauthnRelyingParty() async throws -> WebAuthnRelyingParty? {
-        let text = try await store.read(DatacenterConfig.storePath)?.text ?? ""
+        let text = try await store.read(StoreLayout.datacenterConfig)?.text ?? ""
         return WebAuthnRelyingParty(options: DatacenterConfig.reading(text).config.propertyValues("webauthn"))
     }
 }

@@ -9,8 +9,8 @@ import X509
 /// member can issue node certificates. It signs the certificates the etcd members use for
 /// their peer and client mutual TLS, and node certificates for HTTPS.
 public struct ClusterCA: Sendable {
-    public static let certificatePath = "pve-root-ca.pem"
-    public static let keyPath = "priv/pve-root-ca.key"
+    public static let certificatePath = StoreLayout.clusterCA
+    public static let keyPath = StoreLayout.clusterCAKey
 
     public let certificatePEM: String
     let certificate: Certificate

@@ -7,7 +7,7 @@ import Foundation
 /// each InfluxDB token apart in `priv/metricserver/<id>.pw` (as Proxmox keeps it), never listed.
 public struct MetricServers: Sendable {
     let store: any ConfigStore
-    static let configFile = "status.cfg"
+    static let configFile = StoreLayout.metricServers
 
     public init(store: any ConfigStore) { self.store = store }
 
@@ -28,7 +28,7 @@ public struct MetricServers: Sendable {
         try await store.read(Self.tokenFile(id))?.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func tokenFile(_ id: String) -> String { "priv/metricserver/\(id).pw" }
+    static func tokenFile(_ id: String) -> String { StoreLayout.metricServerSecret(id) }
 
     /// Adds a server; `options` are the API's text values (booleans `0`/`1`).
     public func create(id: String, type: String, options: [String: String]) async throws {

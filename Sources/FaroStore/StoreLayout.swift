@@ -20,6 +20,19 @@ public enum StoreLayout {
     public static let storageConfig = "storage.cfg"
     /// Datacenter options.
     public static let datacenterConfig = "datacenter.cfg"
+    /// Users' second factors (TOTP, WebAuthn, recovery keys), Proxmox's JSON format.
+    public static let tfa = "priv/tfa.cfg"
+    /// Failed second-factor attempts per user (lockout counters).
+    public static let tfaAttempts = "priv/tfa-attempts.json"
+    /// The cluster's CA certificate and its key.
+    public static let clusterCA = "pve-root-ca.pem"
+    public static let clusterCAKey = "priv/pve-root-ca.key"
+    /// Scheduled jobs (`vzdump` backup jobs).
+    public static let jobs = "jobs.cfg"
+    /// External metric servers.
+    public static let metricServers = "status.cfg"
+    /// A metric server's token or password.
+    public static func metricServerSecret(_ id: String) -> String { "priv/metricserver/\(id).pw" }
     /// The directory holding one subdirectory per node.
     public static let nodesDirectory = "nodes"
     /// Everything below the nodes directory, as a prefix.

@@ -7,7 +7,7 @@ import Foundation
 /// (`vzdump: <id>`, then TAB-indented `key value` lines), changed under the store lock
 /// `jobs.cfg`; and each job's node-local run state (`var/lib/faro/jobs/vzdump-<id>.json`).
 public struct BackupJobs: Sendable {
-    public static let path = "jobs.cfg"
+    public static let path = StoreLayout.jobs
     public let store: any ConfigStore
     /// Where run states live (`NodePaths.stateDir` + `/jobs`).
     public let stateDirectory: String

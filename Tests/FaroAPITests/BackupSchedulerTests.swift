@@ -8,15 +8,6 @@ import Logging
 import NIOCore
 import Testing
 
-/// A clock the test moves by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int
-    init(_ value: Int) { self.value = value }
-    var now: Int { lock.withLock { value } }
-    func set(_ time: Int) { lock.withLock { value = time } }
-}
-
 @Suite struct BackupSchedulerTests {
     static let tuesday = 1_700_000_000  // 2023-11-14 22:13:20 UTC
     static let saturdayTwo = 1_700_272_800  // 2023-11-18 02:00:00 UTC
@@ -29,8 +20,8 @@ final class ManualClock: @unchecked Sendable {
     }
 
     @Test func aJobRunsWhenItsTimeComesOnceAndMissedRunsAreDroppedAtStart() async throws {
-        let clock = ManualClock(Self.tuesday)
-        let node = try await TestNode(clock: { clock.now })
+        let clock = ManualClock(Double(Self.tuesday))
+        let node = try await TestNode(clock: { clock.wholeSeconds })
         defer { node.remove() }
         try await node.services.storage.bootstrap(hasDefaultThinPool: false)
         try await node.test { client in
@@ -39,25 +30,25 @@ final class ManualClock: @unchecked Sendable {
         }
         let scheduler = BackupScheduler(services: node.services, logger: Logger(label: "test"))
         #expect(await scheduler.pass().isEmpty, "not due on Tuesday")
-        clock.set(Self.saturdayTwo - 1)
+        clock.set(Double(Self.saturdayTwo - 1))
         #expect(await scheduler.pass().isEmpty, "one second early")
-        clock.set(Self.saturdayTwo + 30)
+        clock.set(Double(Self.saturdayTwo + 30))
         let started = await scheduler.pass()
         #expect(started.count == 1)
         #expect(node.services.backupJobs.state("weekly")?.upid == started.first)
         _ = await node.services.tasks.wait(UPID(started[0])!)
         #expect(await scheduler.pass().isEmpty, "not twice for one time")
         // Down for two weeks: without repeat-missed, the first pass after a start drops the missed runs.
-        clock.set(Self.saturdayTwo + 15 * 86400)
+        clock.set(Double(Self.saturdayTwo + 15 * 86400))
         #expect(await scheduler.pass(first: true).isEmpty)
         #expect(node.services.backupJobs.state("weekly")?.updated == Self.saturdayTwo + 15 * 86400)
-        clock.set(Self.saturdayTwo + 21 * 86400 + 10)
+        clock.set(Double(Self.saturdayTwo + 21 * 86400 + 10))
         #expect(await scheduler.pass().count == 1, "and runs at its next regular time")
     }
 
     @Test func repeatMissedCatchesUpOnceAndDisabledJobsWait() async throws {
-        let clock = ManualClock(Self.tuesday)
-        let node = try await TestNode(clock: { clock.now })
+        let clock = ManualClock(Double(Self.tuesday))
+        let node = try await TestNode(clock: { clock.wholeSeconds })
         defer { node.remove() }
         try await node.services.storage.bootstrap(hasDefaultThinPool: false)
         try await node.test { client in
@@ -67,7 +58,7 @@ final class ManualClock: @unchecked Sendable {
             }
         }
         let scheduler = BackupScheduler(services: node.services, logger: Logger(label: "test"))
-        clock.set(Self.tuesday + 10 * 86400)
+        clock.set(Double(Self.tuesday + 10 * 86400))
         #expect(await scheduler.pass(first: true).count == 1, "one catch-up run however many were missed")
         #expect(node.services.backupJobs.state("off")?.upid == nil, "a disabled job never runs")
     }

@@ -13,6 +13,8 @@ final class ManualClock: Sendable {
     private let seconds: Mutex<Double>
     init(_ start: Double) { seconds = Mutex(start) }
     var now: Double { seconds.withLock { $0 } }
+    var wholeSeconds: Int { Int(now) }
+    func set(_ time: Double) { seconds.withLock { $0 = time } }
     func advance(_ by: Double) { seconds.withLock { $0 += by } }
 }
 
