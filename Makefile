@@ -33,8 +33,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	# The integration tests drive real daemons, QEMU and lxc through blocking calls, which hold
 	# threads of Swift's cooperative pool (one per core); run apart, they cannot starve the
-	# timing-sensitive unit tests.
-	$(SWIFT) test --skip-build --skip FaroIntegrationTests
+	# timing-sensitive unit tests. The same goes for the tests that run real etcd members.
+	$(SWIFT) test --skip-build --skip FaroIntegrationTests --skip FaroEtcdTests --skip FaroClusterTests
+	$(SWIFT) test --skip-build --filter 'FaroEtcdTests|FaroClusterTests'
 	$(SWIFT) test --skip-build --filter FaroIntegrationTests
 	python3 tests/check_openapi.py .build/debug/faro
 	python3 -m pytest -q tests

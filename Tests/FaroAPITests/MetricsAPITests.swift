@@ -91,28 +91,28 @@ final class ManualClock: Sendable {
 
     @Test(.enabled(if: ContainerAPITests.missing == nil, "needs root, the lxc tools and a static busybox"))
     func aRunningContainersSamplesShowItsWorkAsRates() async throws {
-        try await ContainerChangeAPITests().withContainers([286]) { node, client in
+        try await ContainerChangeAPITests().withContainers([287]) { node, client in
             let template = "local:vztmpl/\(BusyboxTemplate.fileName)"
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
-                "vmid=286&ostemplate=\(template)&rootfs=local:0&hostname=metrics&memory=64") == "OK")
-            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/286/status/start") == "OK")
+                "vmid=287&ostemplate=\(template)&rootfs=local:0&hostname=metrics&memory=64") == "OK")
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/287/status/start") == "OK")
             await node.services.metrics.collect()
             try await Task.sleep(for: .seconds(1))
             _ = try await node.services.containers.execute(
-                VMID(286)!, ["/bin/busybox", "dd", "if=/dev/zero", "of=/root/io-test", "bs=1M", "count=8", "oflag=direct"])
+                VMID(287)!, ["/bin/busybox", "dd", "if=/dev/zero", "of=/root/io-test", "bs=1M", "count=8", "oflag=direct"])
             _ = try await node.services.containers.execute(
-                VMID(286)!, ["/bin/busybox", "sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"])
+                VMID(287)!, ["/bin/busybox", "sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"])
             let round = await node.services.metrics.collect()
-            let figures = try #require(round.guests.first { $0.vmid == 286 })
+            let figures = try #require(round.guests.first { $0.vmid == 287 })
             #expect(figures.running && figures.cpu > 0 && figures.memory > 0, "\(figures)")
-            let status = try await api.call(client, .get, "/nodes/testnode/lxc/286/status/current").data
+            let status = try await api.call(client, .get, "/nodes/testnode/lxc/287/status/current").data
             #expect(status["cpu"]?.doubleValue == figures.cpu, "status/current shows the round's CPU share")
-            let listed = try await api.call(client, .get, "/cluster/resources?type=vm").data.arrayValue?.first { $0["vmid"] == 286 }
+            let listed = try await api.call(client, .get, "/cluster/resources?type=vm").data.arrayValue?.first { $0["vmid"] == 287 }
             #expect(listed?["cpu"]?.doubleValue == figures.cpu)
-            let points = try await api.call(client, .get, "/nodes/testnode/lxc/286/rrddata?timeframe=hour").data.arrayValue ?? []
+            let points = try await api.call(client, .get, "/nodes/testnode/lxc/287/rrddata?timeframe=hour").data.arrayValue ?? []
             let written = points.compactMap { $0["diskwrite"]?.doubleValue }.max() ?? 0
             #expect(written > 1_000_000, "8 MiB written within a few seconds: \(points.suffix(2))")
-            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/286/status/stop") == "OK")
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/287/status/stop") == "OK")
         }
     }
 }
