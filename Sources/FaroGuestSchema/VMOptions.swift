@@ -12,18 +12,70 @@ public enum VMOptions {
     ]
     public static let driveBuses = ["ide", "sata", "scsi", "virtio"]
 
-    /// Options Faro declares but cannot honour yet.
+    /// Options Faro declares but cannot honour yet: the API refuses them, and a VM whose config
+    /// has one (from a restore, an imported file) does not start. Cloud-init, NUMA, CPU weights
+    /// and limits and auto-ballooning `shares` are among them until they are built (issue 21).
     public static let unsupported: Set<String> = [
         "affinity", "amd-sev", "intel-tdx", "audio0", "ivshmem", "hugepages", "keephugepages", "rng0", "watchdog",
         "spice_enhancements", "tpmstate0", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
+        "numa", "cpulimit", "cpuunits", "shares", "smp",
+        "cicustom", "cipassword", "citype", "ciupgrade", "ciuser", "nameserver", "searchdomain", "sshkeys",
     ]
     /// Indexed options Faro cannot honour yet.
-    public static let unsupportedIndexed: Set<String> = ["usb", "hostpci", "numa", "virtiofs", "parallel"]
+    public static let unsupportedIndexed: Set<String> = ["usb", "hostpci", "numa", "virtiofs", "parallel", "ipconfig"]
 
     public static func isSupported(_ key: String) -> Bool {
         if unsupported.contains(key) { return false }
         if let (bus, _) = splitIndexed(key), unsupportedIndexed.contains(bus) { return false }
         return true
+    }
+
+    /// Options that describe no virtual hardware: how Faro manages the VM (start order,
+    /// protection, locks, notes, migration and backup settings, detached disks). They never
+    /// change the command line; every other supported option does.
+    public static let management: Set<String> = [
+        "autostart", "description", "lock", "migrate_downtime", "migrate_speed", "onboot", "protection", "startup",
+        "tags", "template", "hotplug",
+    ]
+
+    public static func isManagement(_ key: String) -> Bool {
+        management.contains(key) || splitIndexed(key)?.0 == "unused"
+    }
+
+    /// Properties of device options that Faro cannot honour yet, by option family (the key
+    /// without its index: `net`, `scsi`, ...). The drive families share `drive`.
+    public static let unsupportedProperties: [String: Set<String>] = [
+        "drive": ["scsiblock", "wwn", "product", "vendor", "queues"],
+        "net": ["rate", "link_down"],
+        "cpu": ["hidden", "hv-vendor-id", "phys-bits", "reported-model"],
+        "machine": ["viommu"],
+        "vga": ["clipboard"],
+        "smbios1": ["base64", "manufacturer", "product", "version", "serial", "sku", "family"],
+    ]
+    /// `hotplug` items that change the virtual hardware (memory slots, vCPU sockets, a
+    /// cloud-init drive), which Faro does not build yet.
+    public static let unsupportedHotplug: Set<String> = ["memory", "cpu", "cloudinit"]
+
+    /// The family whose property table applies to `key`: `scsi3` → `drive`, `net0` → `net`.
+    public static func family(_ key: String) -> String {
+        guard let (bus, _) = splitIndexed(key) else { return key }
+        return driveBuses.contains(bus) ? "drive" : bus
+    }
+
+    /// The first thing in `value` of option `key` that Faro cannot honour: a property name
+    /// (`rate`), or a hotplug item; nil when everything is honoured. Property names are
+    /// compared as written in the value (`key=...`), so it needs no schema to parse.
+    public static func unsupportedPart(of key: String, value: String) -> String? {
+        if key == "hotplug" {
+            return value.split(separator: ",").map(String.init).first { unsupportedHotplug.contains($0) }
+        }
+        guard let refused = unsupportedProperties[family(key)] else { return nil }
+        for item in value.split(separator: ",") {
+            guard let equals = item.firstIndex(of: "=") else { continue }
+            let name = String(item[..<equals])
+            if refused.contains(name) { return name }
+        }
+        return nil
     }
 
     /// `scsi3` → (`scsi`, 3) for a known indexed option within its slot range.

@@ -66,6 +66,7 @@ public struct QemuCommand: Sendable {
     var machineType: String { config.machineType }
 
     mutating func assemble() throws {
+        try Self.refuseUnhonoured(config)
         let vmid = context.vmid
         add("-name", "\(config.name(vmid: vmid)),debug-threads=on")
         add("-chardev", "socket,id=qmp,path=\(context.qmpSocket),server=on,wait=off", "-mon", "chardev=qmp,mode=control")

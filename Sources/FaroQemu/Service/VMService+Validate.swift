@@ -14,6 +14,9 @@ extension VMService {
         guard VMOptions.isSupported(key) else { throw VMError.parameter(key, "option '\(key)' is not supported by Faro yet") }
         if VMOptions.internalKeys.contains(key) { throw VMError.parameter(key, "option '\(key)' is set by the system") }
         if key == "args", !isRoot { throw VMError.parameter(key, "only root can set 'args' config") }
+        if let part = VMOptions.unsupportedPart(of: key, value: value) {
+            throw VMError.parameter(key, "'\(part)' is not supported by Faro yet")
+        }
         if let (bus, _) = VMOptions.splitIndexed(key) {
             if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
             if bus == "net" { return try await validateNet(key, value, vmid: vmid) }

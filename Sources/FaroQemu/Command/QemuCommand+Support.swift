@@ -1,0 +1,23 @@
+import FaroGuestSchema
+
+/// No silent drops: a config the command line cannot honour in full does not start.
+extension QemuCommand {
+    /// Refuses, naming the option, a key Faro does not know, an option it declares but cannot
+    /// honour yet, and a property (or `hotplug` item) of an option that it cannot honour. The
+    /// API refuses the same when the option is set (`VMService.validate`); this catches configs
+    /// that arrive otherwise (a restore, a file written by hand or by Proxmox).
+    static func refuseUnhonoured(_ config: VMConfig) throws(VMConfigError) {
+        for (key, value) in config.options.sorted(by: { $0.key < $1.key }) {
+            if VMOptions.internalKeys.contains(key) { continue }
+            guard VMOptions.common[key] != nil else {
+                throw .invalidOption(key: key, message: "option '\(key)' is not a VM option Faro knows")
+            }
+            guard VMOptions.isSupported(key) else {
+                throw .invalidOption(key: key, message: "option '\(key)' is not supported by Faro yet")
+            }
+            if let part = VMOptions.unsupportedPart(of: key, value: value) {
+                throw .invalidOption(key: key, message: "'\(part)' is not supported by Faro yet")
+            }
+        }
+    }
+}
