@@ -87,7 +87,7 @@ let package = Package(
         // The VM and CT option schemas, below the method table and both guest drivers.
         .target(name: "FaroGuestSchema", dependencies: ["FaroModel", "FaroSchema"], swiftSettings: swiftSettings),
         // The core VMs and containers share: config store, the VMID's lock, volume ledger.
-        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroConfig", "FaroStore"], swiftSettings: swiftSettings),
+        .target(name: "FaroGuest", dependencies: ["FaroModel", "FaroSupport", "FaroConfig", "FaroStore"], swiftSettings: swiftSettings),
         .target(
             name: "FaroQMP",
             dependencies: [

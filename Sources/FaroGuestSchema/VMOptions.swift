@@ -45,35 +45,60 @@ public enum VMOptions {
     /// Properties of device options that Faro cannot honour yet, by option family (the key
     /// without its index: `net`, `scsi`, ...). The drive families share `drive`.
     public static let unsupportedProperties: [String: Set<String>] = [
-        "drive": ["scsiblock", "wwn", "product", "vendor", "queues"],
-        "net": ["rate", "link_down"],
+        "drive": ["scsiblock", "wwn", "product", "vendor", "queues", "import-from"],
+        "efidisk": ["import-from"],
         "cpu": ["hidden", "hv-vendor-id", "phys-bits", "reported-model"],
         "machine": ["viommu"],
         "vga": ["clipboard"],
         "smbios1": ["base64", "manufacturer", "product", "version", "serial", "sku", "family"],
     ]
+    /// Properties that describe no virtual hardware: what backups, replication and clones
+    /// include or do, what a new EFI disk is made from, and figures kept for information. They never change the command line.
+    public static let managementProperties: [String: Set<String>] = [
+        "drive": ["backup", "replicate", "size", "shared"],
+        "efidisk": ["size", "ms-cert", "pre-enrolled-keys"],
+        "agent": ["freeze-fs-on-backup", "fstrim_cloned_disks"],
+        "unused": ["file"],
+        "startup": ["order", "up", "down"],
+    ]
+    /// Properties honoured on the host rather than on the command line: the NIC's bridge port
+    /// (`BridgePort`: VLANs, firewall bridge, rate limit) and its link state (QMP `set_link`
+    /// right after the start).
+    public static let hostSideProperties: [String: Set<String>] = [
+        "net": ["bridge", "firewall", "link_down", "rate", "tag", "trunks"],
+    ]
+    /// Options honoured through the monitor right after the start rather than on the command
+    /// line: `balloon` (a target below `memory`; 0 leaves the device out, which is the command line's).
+    public static let appliedAfterStart: Set<String> = ["balloon"]
     /// `hotplug` items that change the virtual hardware (memory slots, vCPU sockets, a
     /// cloud-init drive), which Faro does not build yet.
     public static let unsupportedHotplug: Set<String> = ["memory", "cpu", "cloudinit"]
 
     /// The family whose property table applies to `key`: `scsi3` → `drive`, `net0` → `net`.
     public static func family(_ key: String) -> String {
+        if key == "efidisk0" { return "efidisk" }
         guard let (bus, _) = splitIndexed(key) else { return key }
         return driveBuses.contains(bus) ? "drive" : bus
     }
 
-    /// The first thing in `value` of option `key` that Faro cannot honour: a property name
-    /// (`rate`), or a hotplug item; nil when everything is honoured. Property names are
-    /// compared as written in the value (`key=...`), so it needs no schema to parse.
-    public static func unsupportedPart(of key: String, value: String) -> String? {
+    /// Drive properties a bus does not have, as in Proxmox's per-bus drive formats.
+    public static let propertiesNotOnBus: [String: Set<String>] = ["ide": ["iothread"], "sata": ["iothread"], "virtio": ["ssd"]]
+
+    /// Why `value` of option `key` cannot be honoured, naming the property (or `hotplug`
+    /// item); nil when everything is. Property names are compared as written in the value
+    /// (`key=...`), so it needs no schema to parse.
+    public static func refusal(of key: String, value: String) -> String? {
         if key == "hotplug" {
             return value.split(separator: ",").map(String.init).first { unsupportedHotplug.contains($0) }
+                .map { "hotplug '\($0)' is not supported by Faro yet" }
         }
-        guard let refused = unsupportedProperties[family(key)] else { return nil }
+        let refused = unsupportedProperties[family(key)] ?? []
+        let notOnBus = splitIndexed(key).flatMap { propertiesNotOnBus[$0.0] } ?? []
         for item in value.split(separator: ",") {
             guard let equals = item.firstIndex(of: "=") else { continue }
             let name = String(item[..<equals])
-            if refused.contains(name) { return name }
+            if refused.contains(name) { return "'\(name)' is not supported by Faro yet" }
+            if notOnBus.contains(name), let (bus, _) = splitIndexed(key) { return "'\(name)' is not available on \(bus) drives" }
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroGuestSchema
 import FaroModel
 import FaroSupport
@@ -11,20 +12,20 @@ extension ContainerManager {
         let hostSide = "veth\(vmid)i\(index)"
         guard let new else {
             if FileIO.exists("\(sysRoot)/class/net/\(hostSide)") { try await runner.checked(["ip", "link", "del", hostSide]) }
-            await unplugFirewallBridge(vmid, index: index)
+            await ports.unplugFirewallBridge(vmid: vmid, index: index)
             return
         }
         guard let old, ["name", "hwaddr", "mtu", "type", "firewall", "tag", "trunks"].allSatisfy({ old[$0] == new[$0] }) else {
             if old != nil { try await runner.checked(["ip", "link", "del", hostSide]) }
-            await unplugFirewallBridge(vmid, index: index)
+            await ports.unplugFirewallBridge(vmid: vmid, index: index)
             try await addNetwork(vmid, index: index, new, pid: pid)
             return
         }
-        if old["rate"] != new["rate"] { try await shape(hostSide, rate: new["rate"]) }
+        if old["rate"] != new["rate"] { try await ports.shape(hostSide, rate: new["rate"]) }
         if old["bridge"] != new["bridge"] {
             if new["firewall"] == "1" {
-                await unplugFirewallBridge(vmid, index: index)
-                if let bridge = new["bridge"] { try await plugFirewallBridge(vmid, index: index, new, bridge: bridge) }
+                await ports.unplugFirewallBridge(vmid: vmid, index: index)
+                if let bridge = new["bridge"] { try await ports.plugFirewallBridge(vmid: vmid, index: index, new, bridge: bridge) }
             } else if let bridge = new["bridge"] {
                 try await runner.checked(["ip", "link", "set", "dev", hostSide, "master", bridge])
             } else {
@@ -53,18 +54,15 @@ extension ContainerManager {
             try await inside(pid, rename)
             try await inside(pid, ["ip", "link", "set", "dev", name, "up"])
             if let bridge = net["bridge"] {
-                let config = ContainerConfig(options: ["net\(index)": ContainerSchema.print("net\(index)", net)])
-                try await plugNetworks(vmid, config: config)
-                let master = net["firewall"] == "1" ? LXCConfig.firewallBridge(vmid: vmid, index: index) : bridge
-                try await runner.checked(["ip", "link", "set", "dev", hostSide, "master", master])
-                if net["firewall"] != "1" { try await setVLANs(hostSide, net) }
+                if let problem = ports.vlanProblem(bridge: bridge, net) { throw LXCError.invalidOption("net\(index)", problem) }
+                try await ports.attach(hostSide, vmid: vmid, index: index, net, bridge: bridge)
             }
-            try await shape(hostSide, rate: net["rate"])
+            try await ports.shape(hostSide, rate: net["rate"])
             if net["link_down"] != "1" { try await runner.checked(["ip", "link", "set", "dev", hostSide, "up"]) }
             try await configureAddresses(net, pid: pid)
         } catch {
             _ = try? await runner.run(["ip", "link", "del", hostSide])
-            await unplugFirewallBridge(vmid, index: index)
+            await ports.unplugFirewallBridge(vmid: vmid, index: index)
             throw error
         }
     }

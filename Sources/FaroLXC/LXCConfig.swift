@@ -1,3 +1,4 @@
+import FaroGuest
 import FaroModel
 import FaroSupport
 import Foundation
@@ -146,7 +147,7 @@ public enum LXCConfig {
 
     /// A veth NIC: the host side is `veth<vmid>i<N>`, joined to the bridge by lxc itself. With
     /// `firewall=1` it joins the NIC's own firewall bridge `fwbr<vmid>i<N>` instead, which the
-    /// start links to the real bridge (`ContainerManager.plugFirewallBridges`); the VLAN
+    /// start links to the real bridge (`BridgePort.plugFirewallBridge`); the VLAN
     /// membership then sits on that link, else lxc gives the veth its `tag` (untagged, as the
     /// port's PVID) and `trunks` (tagged) on the VLAN-aware bridge.
     static func network(index: Int, _ net: [String: String], vmid: VMID) -> [(String, String)] {
@@ -157,27 +158,14 @@ public enum LXCConfig {
         if let mtu = net["mtu"] { lines.append(("\(prefix).mtu", mtu)) }
         if let bridge = net["bridge"] {
             let firewall = net["firewall"] == "1"
-            lines.append(("\(prefix).link", firewall ? firewallBridge(vmid: vmid, index: index) : bridge))
+            lines.append(("\(prefix).link", firewall ? BridgePort.firewallBridge(vmid: vmid, index: index) : bridge))
             if !firewall {
                 if let tag = net["tag"] { lines.append(("\(prefix).veth.vlan.id", tag)) }
-                lines += trunkIDs(net["trunks"]).map { ("\(prefix).veth.vlan.tagged.id", String($0)) }
+                lines += BridgePort.trunkIDs(net["trunks"]).map { ("\(prefix).veth.vlan.tagged.id", String($0)) }
             }
         }
         lines.append(("\(prefix).flags", net["link_down"] == "1" ? "down" : "up"))
         return lines
-    }
-
-    /// The firewall bridge of NIC `index`, Proxmox's `fwbr<vmid>i<N>`.
-    public static func firewallBridge(vmid: VMID, index: Int) -> String { "fwbr\(vmid)i\(index)" }
-
-    /// `trunks=10;20-22` as single VLAN ids (10, 20, 21, 22).
-    static func trunkIDs(_ trunks: String?) -> [Int] {
-        (trunks ?? "").split(separator: ";").flatMap { part -> [Int] in
-            let bounds = part.split(separator: "-").compactMap { Int($0) }
-            guard let low = bounds.first, (1...4094).contains(low) else { return [] }
-            let high = bounds.count == 2 ? min(bounds[1], 4094) : low
-            return low <= high ? Array(low...high) : []
-        }
     }
 }
 

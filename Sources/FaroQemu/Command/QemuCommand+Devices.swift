@@ -111,7 +111,8 @@ extension QemuCommand {
         if let cache = drive.values["cache"] { parts.append("cache=\(cache)") }
         if let aio = drive.values["aio"] { parts.append("aio=\(aio)") }
         if drive.values["discard"] == "on" { parts.append("discard=unmap") }
-        if drive.values["detect_zeroes"] == "1" {
+        // Proxmox detects zero writes unless told not to (CD-ROMs are read-only).
+        if drive.values["detect_zeroes"] != "0", !drive.isCDROM {
             parts.append("detect-zeroes=\(drive.values["discard"] == "on" ? "unmap" : "on")")
         }
         if drive.values["ro"] == "1" || drive.isCDROM { parts.append("readonly=on") }

@@ -15,8 +15,12 @@ extension QemuCommand {
             guard VMOptions.isSupported(key) else {
                 throw .invalidOption(key: key, message: "option '\(key)' is not supported by Faro yet")
             }
-            if let part = VMOptions.unsupportedPart(of: key, value: value) {
-                throw .invalidOption(key: key, message: "'\(part)' is not supported by Faro yet")
+            if let refusal = VMOptions.refusal(of: key, value: value) { throw .invalidOption(key: key, message: refusal) }
+            // Proxmox starts such a VM without the I/O thread (a warning); Faro refuses it.
+            if key.hasPrefix("scsi"), key != "scsihw", value.split(separator: ",").contains("iothread=1"),
+                config["scsihw"] != "virtio-scsi-single"
+            {
+                throw .invalidOption(key: key, message: "iothread is only valid with virtio disk or virtio-scsi-single controller")
             }
         }
     }

@@ -73,7 +73,10 @@ public struct QemuCommand: Sendable {
         add("-pidfile", context.pidFile, "-daemonize")
         if let uuid = smbiosUUID { add("-smbios", "type=1,uuid=\(uuid)") }
         let sockets = config.sockets, cores = config.cores, maximum = sockets * cores
-        add("-smp", "\(min(config.vcpus, maximum)),sockets=\(sockets),cores=\(cores),maxcpus=\(maximum)")
+        guard config.vcpus <= maximum else {
+            throw VMConfigError.invalidOption(key: "vcpus", message: "MAX \(maximum) vcpus allowed per VM (sockets \(sockets) x cores \(cores))")
+        }
+        add("-smp", "\(config.vcpus),sockets=\(sockets),cores=\(cores),maxcpus=\(maximum)")
         add("-nodefaults")
         add("-boot", "menu=on,strict=on,reboot-timeout=1000")
         add("-vnc", "unix:\(context.vncSocket),password=on")

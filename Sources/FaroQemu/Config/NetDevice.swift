@@ -30,6 +30,9 @@ public struct NetDevice: Sendable, Equatable {
                 throw .invalidOption(key: key, message: "conflicting models '\(model!)' and '\(candidate)'")
             }
             model = candidate
+            if let mac, mac.uppercased() != address.uppercased() {
+                throw .invalidOption(key: key, message: "conflicting MAC addresses '\(mac)' (macaddr) and '\(address)' (\(candidate))")
+            }
             mac = address
         }
         guard let model else { throw .invalidOption(key: key, message: "\(key).model: property is missing and it is not optional") }

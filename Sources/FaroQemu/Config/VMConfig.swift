@@ -89,6 +89,11 @@ public struct VMConfig: GuestConfig, Equatable {
             guard let (bus, _) = VMOptions.splitIndexed(key), VMOptions.driveBuses.contains(bus) else { continue }
             result.append(try Drive(key: key, text: options[key]!))
         }
+        // `cdrom` is the API's alias of ide2 as a CD-ROM; a file written elsewhere may hold it.
+        if let cdrom = options["cdrom"] {
+            guard options["ide2"] == nil else { throw .invalidOption(key: "cdrom", message: "conflicts with ide2") }
+            result.append(try Drive(key: "ide2", text: cdrom.contains("media=") ? cdrom : cdrom + ",media=cdrom"))
+        }
         return result.sorted { ($0.busOrder, $0.index) < ($1.busOrder, $1.index) }
     }
 

@@ -116,6 +116,7 @@ public actor QemuRuntime {
         guard process(vmid) == nil else { return }
         let configured = nets.filter { $0.bridge != nil }.map { $0.tapName(vmid: vmid) }
         await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
+        for index in taps.firewallBridges(vmid: vmid) { await taps.ports.unplugFirewallBridge(vmid: vmid, index: index) }
         removeRuntimeFiles(vmid)
         FileIO.remove(temporaryEFIVariables(vmid))
         generation += 1

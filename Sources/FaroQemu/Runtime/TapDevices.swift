@@ -1,13 +1,16 @@
+import FaroGuest
 import Foundation
 import FaroModel
 import FaroSupport
 
-/// The host side of a VM's bridged NICs: a persistent tap `tap<vmid>i<n>` per NIC, enslaved
-/// to the NIC's bridge before QEMU opens it, and deleted when the VM has stopped.
+/// The host side of a VM's bridged NICs: a persistent tap `tap<vmid>i<n>` per NIC, put on the
+/// NIC's bridge (or behind its firewall bridge, with its VLANs and `rate` limit: `BridgePort`)
+/// before QEMU opens it, and deleted with what belongs to it when the VM has stopped.
 public struct TapDevices: Sendable {
     public let runner: any CommandRunner
     /// `/sys/class/net`, where bridges show up with a `bridge` directory.
     public let netClass: String
+    var ports: BridgePort { BridgePort(runner: runner, netClass: netClass) }
 
     public init(runner: any CommandRunner, netClass: String = "/sys/class/net") {
         self.runner = runner
@@ -16,34 +19,55 @@ public struct TapDevices: Sendable {
 
     /// Creates and attaches the taps of every bridged NIC; on failure removes what it made.
     public func create(vmid: VMID, nets: [NetDevice]) async throws(QemuRuntimeError) {
-        var made: [String] = []
+        var made: [NetDevice] = []
         for net in nets {
             guard let bridge = net.bridge else { continue }
-            guard FileIO.isDirectory("\(netClass)/\(bridge)/bridge") else {
-                await remove(made)
+            guard ports.isBridge(bridge) else {
+                await remove(vmid: vmid, made)
                 throw .missingBridge(vmid: vmid, nic: net.key, bridge: bridge)
             }
+            if let problem = ports.vlanProblem(bridge: bridge, net.values) {
+                await remove(vmid: vmid, made)
+                throw .networkSetup(vmid: vmid, nic: net.key, reason: problem)
+            }
             let tap = net.tapName(vmid: vmid)
-            await remove([tap])
-            var steps = [["tuntap", "add", "dev", tap, "mode", "tap"], ["link", "set", tap, "master", bridge], ["link", "set", tap, "up"]]
-            if let mtu = net.values["mtu"], mtu != "1" { steps.insert(["link", "set", tap, "mtu", mtu], at: 1) }
-            for (number, step) in steps.enumerated() {
-                do {
-                    try await runner.run(Command("ip", step, timeout: .seconds(10))).checked()
-                } catch {
-                    await remove(made + (number > 0 ? [tap] : []))
-                    throw .networkSetup(vmid: vmid, nic: net.key, reason: error.description)
+            await remove(vmid: vmid, [net])
+            made.append(net)
+            do {
+                try await runner.checked(["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
+                // `mtu=1`: the bridge's MTU.
+                let bridgeMTU = ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil)?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if let mtu = net.values["mtu"] == "1" ? bridgeMTU : net.values["mtu"] {
+                    try await runner.checked(["ip", "link", "set", tap, "mtu", mtu])
                 }
-                if number == 0 { made.append(tap) }
+                try await ports.attach(tap, vmid: vmid, index: net.index, net.values, bridge: bridge)
+                try await runner.checked(["ip", "link", "set", tap, "up"])
+                try await ports.shape(tap, rate: net.values["rate"])
+            } catch {
+                await remove(vmid: vmid, made)
+                throw .networkSetup(vmid: vmid, nic: net.key, reason: error.description)
             }
         }
     }
 
-    /// Deletes taps that exist; missing ones are fine.
+    /// Deletes the NICs' taps, firewall bridges and IFB devices that exist; missing ones are fine.
+    func remove(vmid: VMID, _ nets: [NetDevice]) async {
+        await remove(nets.map { $0.tapName(vmid: vmid) })
+        for net in nets { await ports.unplugFirewallBridge(vmid: vmid, index: net.index) }
+    }
+
+    /// Deletes taps that exist, with their IFB devices; missing ones are fine.
     public func remove(_ names: [String]) async {
-        for name in names where FileIO.exists("\(netClass)/\(name)") {
-            _ = try? await runner.run(Command("ip", ["link", "delete", name], timeout: .seconds(10)))
+        for name in names {
+            if ports.exists(name) { _ = try? await runner.run(Command("ip", ["link", "delete", name], timeout: .seconds(10))) }
+            await ports.removeIngressMirror(of: name)
         }
+    }
+
+    /// The firewall bridges of `vmid` that exist now (`fwbr<vmid>i<n>`), whatever the config says.
+    public func firewallBridges(vmid: VMID) -> [Int] {
+        let prefix = "fwbr\(vmid)i"
+        return FileIO.listDirectory(netClass).compactMap { name in name.hasPrefix(prefix) ? Int(name.dropFirst(prefix.count)) : nil }
     }
 
     /// The taps of `vmid` that exist now (`tap<vmid>i<n>`), whatever the config says today.

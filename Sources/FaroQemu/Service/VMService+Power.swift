@@ -40,6 +40,14 @@ extension VMService {
                 throw error
             }
         }
+        // `balloon` below `memory`: the balloon driver gives the difference back to the host.
+        if let balloon = config["balloon"].flatMap(Int.init), balloon > 0, balloon < config.memoryMiB {
+            do {
+                _ = try await runtime.withMonitor(vmid) { try await $0.execute("balloon", arguments: ["value": .int(balloon << 20)]) }
+            } catch {
+                log("WARN: could not set the balloon target to \(balloon) MiB: \(error)")
+            }
+        }
     }
 
     /// Checks the OVMF images are there; without `efidisk0` the VM gets fresh variables from

@@ -14,9 +14,7 @@ extension VMService {
         guard VMOptions.isSupported(key) else { throw VMError.parameter(key, "option '\(key)' is not supported by Faro yet") }
         if VMOptions.internalKeys.contains(key) { throw VMError.parameter(key, "option '\(key)' is set by the system") }
         if key == "args", !isRoot { throw VMError.parameter(key, "only root can set 'args' config") }
-        if let part = VMOptions.unsupportedPart(of: key, value: value) {
-            throw VMError.parameter(key, "'\(part)' is not supported by Faro yet")
-        }
+        if let refusal = VMOptions.refusal(of: key, value: value) { throw VMError.parameter(key, refusal) }
         if let (bus, _) = VMOptions.splitIndexed(key) {
             if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
             if bus == "net" { return try await validateNet(key, value, vmid: vmid) }
@@ -56,7 +54,6 @@ extension VMService {
         } catch {
             throw VMError.parameter(key, Self.message(error))
         }
-        if drive.values["import-from"] != nil { throw VMError.parameter(key, "import-from is not supported by Faro yet") }
         if drive.isNone {
             guard drive.isCDROM, !drive.isEFIDisk else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
             return drive.text

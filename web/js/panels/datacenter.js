@@ -76,6 +76,8 @@ const needs = {
   permissions: ['/access', ['Sys.Audit', 'Permissions.Modify']],
   users: ['/access', ['Sys.Audit', 'User.Modify']],
   tokens: ['/access', ['Sys.Audit', 'User.Modify']],
+  // Everyone manages their own second factors from the user menu; the list of all users' is here.
+  tfa: ['/access', ['Sys.Audit', 'User.Modify']],
   groups: ['/access', ['Sys.Audit', 'Group.Allocate']],
   pools: ['/pool', ['Pool.Audit', 'Pool.Allocate']],
   roles: ['/access', ['Sys.Audit', 'Permissions.Modify']],
