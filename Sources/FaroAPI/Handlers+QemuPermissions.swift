@@ -1,5 +1,7 @@
 import FaroGuestSchema
+import FaroModel
 import FaroQemu
+import FaroStorage
 
 /// Proxmox's per-option privileges for VM config changes: the method lets anyone with one
 /// `VM.Config.*` privilege in, then each changed option needs its own.
@@ -38,10 +40,35 @@ extension Handlers {
         let path = try "/vms/\(vmid(request))"
         for (key, value) in set {
             try await requirePrivilege(services, request.identity, configPrivilege(key, value: value), on: path)
-            if let allocation = (try? Drive(key: key, text: value))?.allocationRequest {
+            let drive = try? Drive(key: key, text: value)
+            if let allocation = drive?.allocationRequest {
                 try await requirePrivilege(services, request.identity, "Datastore.AllocateSpace", on: "/storage/\(allocation.storage)")
+            }
+            if let source = drive?.values["import-from"] {
+                try await requireVolumeAccess(services, request.identity, source, vmid: try vmid(request))
             }
         }
         for key in deleted { try await requirePrivilege(services, request.identity, configPrivilege(key, value: nil), on: path) }
+    }
+
+    /// Who may read a volume to copy it (Proxmox's rules): an absolute path only root; an
+    /// `import` volume (or ISO, template) who may see or fill its storage; the VM's own disks
+    /// whoever configures the VM; anything else a storage administrator.
+    static func requireVolumeAccess(_ services: NodeServices, _ identity: Identity, _ source: String, vmid: VMID) async throws {
+        if identity.user.isRoot { return }
+        guard !source.hasPrefix("/"), let id = try? VolumeID(parsing: source) else {
+            throw APIError.permission("/", ["only root can pass arbitrary filesystem paths"])
+        }
+        let parsed = try? VolumeName.parseFileVolume(id.name)
+        let storagePath = "/storage/\(id.storage)"
+        switch parsed?.content {
+        case .import?, .iso?, .vztmpl?:
+            for privilege in ["Datastore.AllocateSpace", "Datastore.Audit"]
+            where await services.authorizer.has(identity, privilege, on: storagePath) { return }
+            throw APIError.permission(storagePath, ["Datastore.AllocateSpace", "Datastore.Audit"])
+        default:
+            if let owner = parsed?.vmid, owner == vmid { return }
+            try await requirePrivilege(services, identity, "Datastore.Allocate", on: storagePath)
+        }
     }
 }

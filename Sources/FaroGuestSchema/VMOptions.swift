@@ -45,7 +45,7 @@ public enum VMOptions {
     /// Properties of device options that Faro cannot honour yet, by option family (the key
     /// without its index: `net`, `scsi`, ...). The drive families share `drive`.
     public static let unsupportedProperties: [String: Set<String>] = [
-        "drive": ["scsiblock", "wwn", "product", "vendor", "queues", "import-from"],
+        "drive": ["scsiblock", "wwn", "product", "vendor", "queues"],
         "efidisk": ["import-from"],
         "cpu": ["hidden", "hv-vendor-id", "phys-bits", "reported-model"],
         "machine": ["viommu"],

@@ -16,6 +16,10 @@ extension QemuCommand {
                 throw .invalidOption(key: key, message: "option '\(key)' is not supported by Faro yet")
             }
             if let refusal = VMOptions.refusal(of: key, value: value) { throw .invalidOption(key: key, message: refusal) }
+            // `import-from` is an instruction to create, never part of a stored disk.
+            if VMOptions.family(key) == "drive", value.split(separator: ",").contains(where: { $0.hasPrefix("import-from=") }) {
+                throw .invalidOption(key: key, message: "'import-from' is only valid when the disk is created")
+            }
             // Proxmox starts such a VM without the I/O thread (a warning); Faro refuses it.
             if key.hasPrefix("scsi"), key != "scsihw", value.split(separator: ",").contains("iothread=1"),
                 config["scsihw"] != "virtio-scsi-single"

@@ -58,6 +58,14 @@ extension VMService {
             guard drive.isCDROM, !drive.isEFIDisk else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
             return drive.text
         }
+        if let source = drive.values["import-from"] {
+            guard drive.allocationRequest != nil, !drive.isEFIDisk else {
+                throw VMError.parameter(key, "'import-from' requires special syntax - use <storage ID>:0,import-from=<source>")
+            }
+            _ = try await imagesStorage(drive.allocationRequest!.storage, key: key)
+            _ = try await importSource(key, source, isRoot: isRoot)
+            return drive.text
+        }
         if let request = drive.allocationRequest {
             _ = try await imagesStorage(request.storage, key: key)
             if drive.isEFIDisk {
@@ -110,6 +118,41 @@ extension VMService {
         return stored.text
     }
 
+    /// The image `import-from` names: a disk image or `import` volume of a storage, or (root
+    /// only) an absolute path; with its path and what `qemu-img` says it is.
+    func importSource(_ key: String, _ source: String, isRoot: Bool) async throws -> (path: String, info: QemuImage.Info) {
+        let path: String
+        if source.hasPrefix("/") {
+            guard isRoot else { throw VMError.parameter(key, "import-from: only root may import from the path '\(source)'") }
+            path = source
+        } else {
+            let id: VolumeID
+            do { id = try VolumeID(parsing: source) } catch { throw VMError.parameter(key, "import-from: \(error.description)") }
+            let plugin: any StoragePlugin
+            do { plugin = try await storage.plugin(id.storage) } catch { throw VMError.parameter(key, "import-from: \(error)") }
+            let content = (try? VolumeName.parseFileVolume(id.name))?.content
+            guard content == .images || content == .import || content == nil else {
+                throw VMError.parameter(key, "import-from: '\(source)' is not a disk image")
+            }
+            do { path = try plugin.path(id.name) } catch { throw VMError.parameter(key, "import-from: \(error)") }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw VMError.parameter(key, "import-from: '\(source)' does not exist")
+        }
+        let info: QemuImage.Info
+        do { info = try await QemuImage(runner: runtime.runner).info(path) } catch {
+            throw VMError.parameter(key, "import-from: '\(source)' is not a disk image qemu-img can read")
+        }
+        guard Self.importFormats.contains(info.format) else {
+            throw VMError.parameter(key, "import-from: unsupported format '\(info.format)' of '\(source)' (raw, qcow2 or vmdk)")
+        }
+        guard info.backingFile == nil else { throw VMError.parameter(key, "import-from: '\(source)' has a backing file") }
+        return (path, info)
+    }
+
+    static let importFormats: Set<String> = ["raw", "qcow2", "vmdk"]
+
     /// A storage that may hold disk images.
     func imagesStorage(_ id: String, key: String) async throws -> any StoragePlugin {
         let plugin: any StoragePlugin
@@ -137,7 +180,13 @@ extension VMService {
         guard var drive = try? Drive(key: key, text: value), let request = drive.allocationRequest else { return nil }
         let plugin = try await imagesStorage(request.storage, key: key)
         let firmware = drive.isEFIDisk ? OVMFFirmware(drive, q35: false) : nil
-        let kib = firmware.map { UInt64($0.variablesSize / 1024) } ?? UInt64((request.sizeGiB * 1_048_576).rounded(.up))
+        // An imported disk is as large as its source (the size in the request is ignored).
+        // (`validate` already checked who may import from where.)
+        var source: (path: String, info: QemuImage.Info)?
+        if let from = drive.values["import-from"] { source = try await importSource(key, from, isRoot: true) }
+        let kib = firmware.map { UInt64($0.variablesSize / 1024) }
+            ?? source.map { ($0.info.virtualSize + 1023) / 1024 }
+            ?? UInt64((request.sizeGiB * 1_048_576).rounded(.up))
         let formatName = drive.values["format"] ?? plugin.definition["format"]
             ?? storage.types[plugin.definition.type]?.defaultFormat.rawValue ?? "raw"
         guard let format = VolumeFormat(rawValue: formatName), format != .subvol else {
@@ -145,6 +194,16 @@ extension VMService {
         }
         let volname = try await plugin.allocate(vmid: vmid, name: nil, format: format, sizeKiB: kib)
         let volume = VolumeID(storage: request.storage, name: volname).description
+        if let source {
+            do {
+                try await QemuImage(runner: runtime.runner).convert(
+                    from: source.path, sourceFormat: source.info.format, to: try plugin.path(volname), targetFormat: format.rawValue)
+            } catch {
+                try? await plugin.free(volname)
+                throw VMError.failed("\(key): unable to import '\(drive.values["import-from"]!)' - \(error)")
+            }
+            drive.values["import-from"] = nil
+        }
         if let firmware {
             do {
                 try await QemuImage(runner: runtime.runner).convert(
