@@ -1,4 +1,5 @@
 import FaroModel
+import FaroStore
 import FaroVZDump
 
 extension Handlers {
@@ -14,7 +15,7 @@ extension Handlers {
                 let name = try? await services.containers.read(vmid).config["hostname"]
                 guests.append(.init(vmid: vmid, type: "lxc", name: name ?? nil, node: services.nodeName))
             }
-            let jobs = try await services.store.read("jobs.cfg").map { String(decoding: $0.data, as: UTF8.self) } ?? ""
+            let jobs = try await services.store.read(StoreLayout.jobs).map { String(decoding: $0.data, as: UTF8.self) } ?? ""
             let pools = try await services.access.configuration().pools.mapValues(\.vms)
             var result: [JSONValue] = []
             for guest in BackupJobCoverage.uncovered(guests, jobs: jobs, pools: pools) {

@@ -115,7 +115,7 @@ extension Handlers {
             }
             try await containers.destroy(id, unreferencedDisks: unreferenced) { log.log($0) }
             try await services.access.updateConfig { access in
-                for name in access.pools.keys { access.pools[name]?.vms.remove(id.rawValue) }
+                for name in access.pools.keys { access.pools[name]?.vms.remove(id) }
                 if purge { access.acl.removeValue(forKey: "/vms/\(id)") }
             }
         }

@@ -60,7 +60,7 @@ extension Handlers {
         let upid = try await services.tasks.start(type: "vzclone", id: "\(clone.source)", user: request.identity.user.description) { log in
             try await containers.clone(clone) { log.log($0) }
             if let pool {
-                try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(clone.target.rawValue) }
+                try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(clone.target) }
             }
         }
         return .json(.string(upid.description))

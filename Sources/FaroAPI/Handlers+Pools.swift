@@ -62,8 +62,8 @@ extension Handlers {
 
     static func updatePool(_ request: APIRequest, _ services: NodeServices) async throws -> APIResult {
         let id = request.required("poolid")
-        let vms = try (request.string("vms").map(Formats.splitList) ?? []).map { text -> Int in
-            guard let vmid = Int(text) else { throw APIError.parameter("vms", "invalid VMID '\(text)'") }
+        let vms = try (request.string("vms").map(Formats.splitList) ?? []).map { text -> VMID in
+            guard let vmid = VMID(text) else { throw APIError.parameter("vms", "invalid VMID '\(text)'") }
             return vmid
         }
         let storages = request.string("storage").map(Formats.splitList) ?? []
@@ -97,10 +97,10 @@ extension Handlers {
     }
 
     /// VMID → config path of every guest in the store.
-    static func guestPaths(_ store: any ConfigStore) async throws -> [Int: String] {
-        var result: [Int: String] = [:]
+    static func guestPaths(_ store: any ConfigStore) async throws -> [VMID: String] {
+        var result: [VMID: String] = [:]
         for entry in try await store.keys(prefix: StoreLayout.nodesPrefix) {
-            if let vmid = StorePath.guestVMID(entry.path) { result[vmid] = entry.path }
+            if let guest = StoreLayout.guestConfig(entry.path) { result[guest.vmid] = entry.path }
         }
         return result
     }
@@ -119,7 +119,7 @@ extension Handlers {
             if let type, type != kind { continue }
             wanted.append((
                 "\(kind)/\(vmid)",
-                ["id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid), "node": .string(guest.node)]
+                ["id": .string("\(kind)/\(vmid)"), "type": .string(kind), "vmid": .int(vmid.rawValue), "node": .string(guest.node)]
             ))
         }
         if type == nil || type == "storage" {

@@ -19,7 +19,7 @@ extension Handlers {
             let upid = try await services.tasks.start(type: "qmcreate", id: "\(vmid)", user: request.identity.user.description) { log in
                 try await vms.finishCreate(vmid: vmid, config: config) { log.log($0) }
                 if let pool {
-                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid.rawValue) }
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid) }
                 }
                 if start { try await vms.start(vmid, skiplock: false) { log.log($0) } }
             }
@@ -41,7 +41,7 @@ extension Handlers {
         let upid = try await services.tasks.start(type: "qmdestroy", id: "\(vmid)", user: request.identity.user.description) { log in
             try await vms.destroy(vmid, skiplock: skiplock, unreferencedDisks: unreferenced) { log.log($0) }
             try await services.access.updateConfig { access in
-                for name in access.pools.keys { access.pools[name]?.vms.remove(vmid.rawValue) }
+                for name in access.pools.keys { access.pools[name]?.vms.remove(vmid) }
                 if purge { access.acl.removeValue(forKey: "/vms/\(vmid)") }
             }
         }

@@ -74,7 +74,7 @@ extension Handlers {
             let upid = try await services.tasks.start(type: "qmclone", id: "\(id)", user: request.identity.user.description) { log in
                 try await vms.runClone(plan) { log.log($0) }
                 if let pool {
-                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(plan.newid.rawValue) }
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(plan.newid) }
                 }
             }
             return .json(.string(upid.description))

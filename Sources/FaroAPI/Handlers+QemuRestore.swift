@@ -40,7 +40,7 @@ extension Handlers {
         let vms = services.vms, prepared = restore
         let upid = try await services.tasks.start(type: "qmrestore", id: "\(vmid)", user: request.identity.user.description) { log in
             try await restorer.restore(prepared, header: header, mappings: mappings) { log.log($0) }
-            if let pool { try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid.rawValue) } }
+            if let pool { try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(vmid) } }
             if start { try await vms.start(vmid, skiplock: false) { log.log($0) } }
         }
         return .json(.string(upid.description))

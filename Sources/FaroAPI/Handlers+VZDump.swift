@@ -53,7 +53,7 @@ extension Handlers {
             guard let members = try await services.access.configuration().pools[pool]?.vms else {
                 throw APIError.parameter("pool", "pool '\(pool)' does not exist")
             }
-            return members.compactMap { VMID($0) }.filter { local.contains($0) && !excluded.contains($0) }.sorted()
+            return members.filter { local.contains($0) && !excluded.contains($0) }.sorted()
         }
         guard all || !excluded.isEmpty else { throw APIError.parameter("vmid", "one of 'vmid', 'all' or 'pool' is required") }
         return local.subtracting(excluded).sorted()

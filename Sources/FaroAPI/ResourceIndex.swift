@@ -258,7 +258,7 @@ public actor ResourceIndex {
             users.pools.flatMap { pool in pool.value.vms.map { ($0, pool.key) } }, uniquingKeysWith: min)
         // A keys-only listing: only configs that changed since the last build are read.
         for guest in try await GuestInventory.guests(in: store) {
-            let pool = poolOfVM[guest.vmid.rawValue]
+            let pool = poolOfVM[guest.vmid]
             // Unchanged files in an unchanged pool keep their entry: a change to one guest
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {

@@ -45,7 +45,7 @@ public struct PermissionEvaluator: Sendable {
         if roles["NoAccess"] != nil { return roles }
         let parts = path.split(separator: "/")
         var pools: [String] = []
-        if parts.count == 2, parts[0] == "vms", let vmid = Int(parts[1]) {
+        if parts.count == 2, parts[0] == "vms", let vmid = VMID(String(parts[1])) {
             pools = config.pool(ofVM: vmid).map { [$0] } ?? []
         } else if parts.count == 2, parts[0] == "storage" {
             pools = config.pools.keys.filter { config.pools[$0]!.storages.contains(String(parts[1])) }.sorted()

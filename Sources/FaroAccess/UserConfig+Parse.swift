@@ -79,7 +79,7 @@ extension UserConfig {
         let id = fields[1]
         var pool = Pool(comment: fields.count > 2 ? PercentText.decode(fields[2]) : "")
         for vm in (fields.count > 3 ? fields[3] : "").split(separator: ",") {
-            guard let vmid = Int(vm) else { continue }
+            guard let vmid = VMID(String(vm)) else { continue }
             if let other = self.pool(ofVM: vmid) {
                 warnings.append("VM \(vmid) is already in pool '\(other)', not added to '\(id)'")
                 continue

@@ -21,7 +21,7 @@ extension UserConfig {
         out += "\n"
         for id in pools.keys.sorted() {
             let pool = pools[id]!
-            out += "pool:\(id):\(PercentText.encode(pool.comment)):\(pool.vms.sorted().map(String.init).joined(separator: ",")):"
+            out += "pool:\(id):\(PercentText.encode(pool.comment)):\(pool.vms.sorted().map(\.description).joined(separator: ",")):"
                 + "\(pool.storages.sorted().joined(separator: ",")):\n"
         }
         out += "\n"

@@ -40,7 +40,7 @@ public struct UserConfig: Sendable, Equatable {
 
     public struct Pool: Sendable, Equatable {
         public var comment = ""
-        public var vms: Set<Int> = []
+        public var vms: Set<VMID> = []
         public var storages: Set<String> = []
         public init(comment: String = "") { self.comment = comment }
     }
@@ -103,7 +103,7 @@ public struct UserConfig: Sendable, Equatable {
     }
 
     /// The pool a guest belongs to.
-    public func pool(ofVM vmid: Int) -> String? {
+    public func pool(ofVM vmid: VMID) -> String? {
         pools.first { $0.value.vms.contains(vmid) }?.key
     }
 

@@ -20,19 +20,19 @@ public enum BackupJobCoverage {
     }
 
     /// The guests no vzdump job selects.
-    public static func uncovered(_ guests: [Guest], jobs: String, pools: [String: Set<Int>]) -> [Guest] {
+    public static func uncovered(_ guests: [Guest], jobs: String, pools: [String: Set<VMID>]) -> [Guest] {
         let sections = SectionConfig.parse(jobs).config.sections.filter { $0.type == "vzdump" }
         return guests.filter { guest in !sections.contains { covers($0, guest, pools: pools) } }
     }
 
-    static func covers(_ job: SectionConfig.Section, _ guest: Guest, pools: [String: Set<Int>]) -> Bool {
+    static func covers(_ job: SectionConfig.Section, _ guest: Guest, pools: [String: Set<VMID>]) -> Bool {
         if let node = job["node"], node != guest.node { return false }
-        func list(_ key: String) -> Set<Int> {
-            Set((job[key] ?? "").split(whereSeparator: { ",; ".contains($0) }).compactMap { Int($0) })
+        func list(_ key: String) -> Set<VMID> {
+            Set((job[key] ?? "").split(whereSeparator: { ",; ".contains($0) }).compactMap { VMID(String($0)) })
         }
-        if job["vmid"] != nil { return list("vmid").contains(guest.vmid.rawValue) }
-        if let pool = job["pool"] { return pools[pool]?.contains(guest.vmid.rawValue) == true }
-        if job["all"] == "1" || job["exclude"] != nil { return !list("exclude").contains(guest.vmid.rawValue) }
+        if job["vmid"] != nil { return list("vmid").contains(guest.vmid) }
+        if let pool = job["pool"] { return pools[pool]?.contains(guest.vmid) == true }
+        if job["all"] == "1" || job["exclude"] != nil { return !list("exclude").contains(guest.vmid) }
         return false
     }
 }

@@ -132,7 +132,7 @@ import Testing
             #expect(response.data["hostname"] == "origin", "the clone has the snapshot's config")
             #expect(response.data["rootfs"] == "btr:263/subvol-263-disk-0.subvol", "\(response.data)")
             #expect(response.data["parent"] == nil && response.data["snaptime"] == nil)
-            #expect(try await node.access.configuration().pools["lab"]?.vms == [263])
+            #expect(try await node.access.configuration().pools["lab"]?.vms == [VMID(263)!])
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc/263/status/start") == "OK")
             #expect(try await changes.inside(node, 263, ["/bin/cat", "/root/state"]) == "one\n", "the clone has the snapshot's files")
             #expect(try await changes.inside(node, 262, ["/bin/cat", "/root/state"]) == "two\n")

@@ -100,7 +100,7 @@ struct QemuCloneAPITests {
             #expect(clone["unused0"] == nil, "detached disks are not cloned")
             #expect(Self.files(store2 + "/images/102") == ["vm-102-disk-0.qcow2"])
             #expect(try await Self.backingFile(store2 + "/images/102/vm-102-disk-0.qcow2") == nil)
-            #expect(try await node.access.configuration().pools["team"]?.vms == [102])
+            #expect(try await node.access.configuration().pools["team"]?.vms == [VMID(102)!])
 
             #expect(try await API.task(node, client, .post, "/100/clone", ["newid": "103", "full": "1"]) == "OK")
             #expect(try await API.call(client, .get, "/103/config").data["scsi0"] == "local:103/vm-103-disk-0.raw,size=1G")

@@ -78,7 +78,7 @@ import Testing
 
         try await node.access.updateConfig { config in
             config.pools["web"] = UserConfig.Pool()
-            config.pools["web"]?.vms = [101]
+            config.pools["web"]?.vms = [VMID(101)!]
             config.setACL(path: "/pool/web", members: [.user("alice@pve")], roles: ["PVEAuditor"], propagate: true, delete: false)
         }
         let granted = await subscriber.next { Self.ids($0, "updated").contains("qemu/101") }

@@ -1,4 +1,5 @@
 import FaroAccess
+import FaroModel
 import Testing
 
 @Suite struct UserConfigTests {
@@ -32,8 +33,8 @@ import Testing
         #expect(config.users["alice@pve"]?.tokens["full"]?.privsep == false)
         #expect(config.users["bob@pam"]?.enable == false)
         #expect(config.groups["admins"]?.users == ["alice@pve", "bob@pam"])
-        #expect(config.pools["dev"]?.vms == [100, 101])
-        #expect(config.pools["dev/web"]?.vms == [102])
+        #expect(config.pools["dev"]?.vms == [VMID(100)!, VMID(101)!])
+        #expect(config.pools["dev/web"]?.vms == [VMID(102)!])
         #expect(config.customRoles["Backup"] == ["VM.Backup", "VM.Audit", "Datastore.AllocateSpace"])
         #expect(config.acl["/"]?[.group("admins")] == ["PVEAuditor": true])
         #expect(config.acl["/vms/100"]?[.user("alice@pve")] == ["PVEVMAdmin": false])

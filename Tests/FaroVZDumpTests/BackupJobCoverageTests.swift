@@ -6,7 +6,7 @@ import Testing
     let guests = [100, 101, 102, 200].map { BackupJobCoverage.Guest(vmid: VMID($0)!, type: $0 < 200 ? "qemu" : "lxc", name: nil, node: "n1") }
 
     func uncovered(_ jobs: String, pools: [String: Set<Int>] = [:]) -> [Int] {
-        BackupJobCoverage.uncovered(guests, jobs: jobs, pools: pools).map(\.vmid.rawValue)
+        BackupJobCoverage.uncovered(guests, jobs: jobs, pools: pools.mapValues { Set($0.compactMap(VMID.init)) }).map(\.vmid.rawValue)
     }
 
     @Test func withoutJobsNothingIsCovered() { #expect(uncovered("") == [100, 101, 102, 200]) }
