@@ -10,6 +10,8 @@ packages+=(qemu-utils btrfs-progs)
 # Real-VM tests: QEMU, a static busybox for the test guest's initramfs, cpio to check the
 # archives; the guest kernel itself is fetched by the tests with `apt-get download` into a cache.
 packages+=(qemu-system-x86 ovmf busybox-static cpio)
+# Cloud-init drives: genisoimage writes the image (isoinfo, in the same package, reads it back in tests).
+packages+=(genisoimage)
 # Containers: the lxc tools (lxc-start, lxc-attach, ...); the tests' template is busybox-static.
 packages+=(lxc)
 # Backups: the compressors vzdump pipes through (zstd, lzop; gzip is essential), and the acl

@@ -1,4 +1,5 @@
 import FaroAPISpec
+import FaroAccess
 import FaroGuestSchema
 import FaroModel
 import FaroQemu
@@ -20,7 +21,7 @@ extension Handlers {
         table.on(.post, "/nodes/{node}/qemu") { request in try await createVM(request, services) }
         table.on(.get, "/nodes/{node}/qemu/{vmid}") { request in
             _ = try await vms.read(vmid(request))
-            return .json(.array(["config", "pending", "showcmd", "snapshot", "status"].map { .object(["subdir": .string($0)]) }))
+            return .json(.array(["cloudinit", "config", "pending", "showcmd", "snapshot", "status"].map { .object(["subdir": .string($0)]) }))
         }
         table.on(.delete, "/nodes/{node}/qemu/{vmid}") { request in try await destroyVM(request, services) }
         table.on(.get, "/nodes/{node}/qemu/{vmid}/config") { request in
@@ -36,6 +37,7 @@ extension Handlers {
             }
             var result: [String: JSONValue] = [:]
             for (key, value) in shown.options { result[key] = typedValue(key, value) }
+            if result["cipassword"] != nil { result["cipassword"] = "**********" }
             if let description = shown.description { result["description"] = .string(description) }
             result["digest"] = .string(file.digest)
             return .json(.object(result))
@@ -89,7 +91,10 @@ extension Handlers {
     /// The config options a create or update request sets (the method table names them), as
     /// config text.
     static func configOptions(_ request: APIRequest) -> [String: String] {
-        request.parameters.filter { request.method.configOptions.contains($0.key) }.mapValues(\.displayText)
+        var options = request.parameters.filter { request.method.configOptions.contains($0.key) }.mapValues(\.displayText)
+        // The cloud-init password is stored as a crypt hash, as Proxmox stores it.
+        if let password = options["cipassword"], !password.hasPrefix("$") { options["cipassword"] = PasswordHash.make(password) }
+        return options
     }
 
     static func configChange(_ request: APIRequest, _ services: NodeServices) throws -> VMConfigChange {

@@ -30,6 +30,7 @@ public enum Handlers {
         registerBackupJobs(&table, services)
         registerQemuSnapshots(&table, services)
         registerQemuConsole(&table, services)
+        registerQemuCloudInit(&table, services)
         registerTermproxy(&table, services)
         registerQemuAgent(&table, services)
         registerQemuDisks(&table, services)

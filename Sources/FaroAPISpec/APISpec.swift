@@ -14,7 +14,7 @@ public struct APISpec: Sendable {
     /// Faro's API.
     public static let faro = APISpec(
         methods: rootMethods + clusterMethods + clusterOptionMethods + nodeMethods + nodeConfigMethods + nodeSystemMethods + networkMethods + taskMethods + accessMethods + accessTFAMethods + poolMethods + storageMethods
-            + nodeStorageMethods + vzdumpMethods + backupInfoMethods + backupJobMethods + qemuMethods + qemuStatusMethods + qemuSnapshotMethods + qemuConsoleMethods + termproxyMethods + qemuAgentMethods + qemuDiskMethods
+            + nodeStorageMethods + vzdumpMethods + backupInfoMethods + backupJobMethods + qemuMethods + qemuStatusMethods + qemuSnapshotMethods + qemuConsoleMethods + termproxyMethods + qemuAgentMethods + qemuDiskMethods + qemuCloudInitMethods
             + lxcMethods + lxcSnapshotMethods + lxcHostMethods + metricsMethods + metricServerMethods + nodeSubscriptionMethods)
 
     public func method(_ verb: HTTPVerb, _ path: String) -> APIMethod? {

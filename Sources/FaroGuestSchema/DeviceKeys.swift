@@ -90,6 +90,22 @@ public enum DeviceKeys {
         "current": Schema.integer("Memory in MiB.", minimum: 16).defaultKey()
     ]
 
+    /// `ipconfigN`: the cloud-init addresses of NIC N.
+    public static let ipconfig: [String: Schema] = [
+        "ip": Schema.string("IPv4 address in CIDR format, or dhcp.", format: "pve-ipv4-config").optional(),
+        "gw": Schema.string("IPv4 gateway.", format: "ipv4").optional(),
+        "ip6": Schema.string("IPv6 address in CIDR format, dhcp or auto.", format: "pve-ipv6-config").optional(),
+        "gw6": Schema.string("IPv6 gateway.", format: "ipv6").optional(),
+    ]
+
+    /// `cicustom`: snippets volumes used instead of the generated files.
+    public static let cicustom: [String: Schema] = [
+        "meta": Schema.string("Meta data (the instance id) file.", format: "pve-volume-id").optional(),
+        "network": Schema.string("Network configuration file.", format: "pve-volume-id").optional(),
+        "user": Schema.string("User data file.", format: "pve-volume-id").optional(),
+        "vendor": Schema.string("Vendor data file.", format: "pve-volume-id").optional(),
+    ]
+
     public static let agent: [String: Schema] = [
         "enabled": Schema.boolean("Enable the QEMU guest agent device.").defaultKey(),
         "freeze-fs-on-backup": flag("Freeze file systems for backups."),

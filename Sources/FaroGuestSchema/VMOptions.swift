@@ -19,10 +19,9 @@ public enum VMOptions {
         "affinity", "amd-sev", "intel-tdx", "audio0", "ivshmem", "hugepages", "keephugepages", "rng0", "watchdog",
         "spice_enhancements", "tpmstate0", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
         "numa", "cpulimit", "cpuunits", "shares", "smp",
-        "cicustom", "cipassword", "citype", "ciupgrade", "ciuser", "nameserver", "searchdomain", "sshkeys",
     ]
     /// Indexed options Faro cannot honour yet.
-    public static let unsupportedIndexed: Set<String> = ["usb", "hostpci", "numa", "virtiofs", "parallel", "ipconfig"]
+    public static let unsupportedIndexed: Set<String> = ["usb", "hostpci", "numa", "virtiofs", "parallel"]
 
     public static func isSupported(_ key: String) -> Bool {
         if unsupported.contains(key) { return false }
@@ -92,6 +91,7 @@ public enum VMOptions {
             return value.split(separator: ",").map(String.init).first { unsupportedHotplug.contains($0) }
                 .map { "hotplug '\($0)' is not supported by Faro yet" }
         }
+        if key == "citype", value == "opennebula" { return "citype 'opennebula' is not supported by Faro yet" }
         let refused = unsupportedProperties[family(key)] ?? []
         let notOnBus = splitIndexed(key).flatMap { propertiesNotOnBus[$0.0] } ?? []
         for item in value.split(separator: ",") {
@@ -134,7 +134,7 @@ public enum VMOptions {
             "boot": Schema.propertyString(DeviceKeys.boot, "Boot order.").optional(),
             "bootdisk": text("Boot disk (deprecated, use `boot`).").with { $0.pattern = "(ide|sata|scsi|virtio)\\d+" },
             "cdrom": text("Alias of `ide2` with media=cdrom."),
-            "cicustom": text("Cloud-init custom files."),
+            "cicustom": Schema.propertyString(DeviceKeys.cicustom, "Cloud-init: snippets that replace the generated files.").optional(),
             "cipassword": text("Cloud-init password."),
             "citype": Schema.enumeration(["configdrive2", "nocloud", "opennebula"], "Cloud-init format.").optional(),
             "ciupgrade": bool("Cloud-init: upgrade packages on first boot."),
@@ -207,7 +207,7 @@ public enum VMOptions {
         let network = Schema.propertyString(DeviceKeys.net, "A network device.").optional()
         let unused = Schema.propertyString(DeviceKeys.unused, "A detached disk.").optional()
         let serial = text("Serial port: `socket` or a host device `/dev/...`.").with { $0.pattern = "(/dev/.+|socket)" }
-        let ipconfig = text("Cloud-init IP configuration.")
+        let ipconfig = Schema.propertyString(DeviceKeys.ipconfig, "Cloud-init: addresses and gateways of the NIC of the same number.").optional()
         for index in 0..<slots["net"]! { options["net\(index)"] = network }
         for index in 0..<slots["unused"]! { options["unused\(index)"] = unused }
         for index in 0..<slots["serial"]! { options["serial\(index)"] = serial }

@@ -19,7 +19,7 @@ import Testing
         "drive": "local:8006/vm-8006-disk-1.raw", "net": "virtio=BC:24:11:00:00:02,bridge=vmbr0",
         "efidisk0": "local:8006/vm-8006-disk-2.raw", "unused": "local:8006/vm-8006-disk-3.raw",
         "agent": "1", "boot": "order=scsi0", "cpu": "qemu64", "machine": "q35", "memory": "1024", "smbios1": "uuid=00000000-0000-4000-8000-000000000001",
-        "startup": "order=1", "vga": "std",
+        "startup": "order=1", "vga": "std", "ipconfig0": "ip=192.0.2.10/24,ip6=2001:db8::10/64", "cicustom": "user=local:snippets/u.yaml",
     ]
 
     /// Samples for strings the schema alone cannot give a valid value for, by `key` or
@@ -32,6 +32,9 @@ import Testing
         "spice_enhancements": "foldersharing=1", "sshkeys": "ssh-ed25519%20AAAA", "startdate": "2020-01-01", "tags": "a;b",
         "tpmstate0": "local:8006/vm-8006-disk-4.raw,version=v2.0", "vmgenid": "00000000-0000-4000-8000-000000000002",
         "vmstatestorage": "local", "watchdog": "model=i6300esb", "serial0": "socket", "ipconfig0": "ip=dhcp",
+        "ipconfig.ip": "192.0.2.20/24", "ipconfig.gw": "192.0.2.1", "ipconfig.ip6": "2001:db8::20/64", "ipconfig.gw6": "2001:db8::1",
+        "cicustom.meta": "local:snippets/m.yaml", "cicustom.network": "local:snippets/n.yaml", "cicustom.user": "local:snippets/u2.yaml",
+        "cicustom.vendor": "local:snippets/v.yaml",
         "usb0": "host=1234:5678", "hostpci0": "0000:01:00.0", "numa0": "cpus=0,memory=512", "virtiofs0": "dirid=share",
         "parallel0": "/dev/parport0",
         "drive.file": "local:8006/vm-8006-disk-5.raw", "drive.size": "8G", "drive.serial": "WALKER1", "drive.wwn": "0x5000c500a1b2c3d4",
@@ -58,6 +61,8 @@ import Testing
         "drive.detect_zeroes": ["1"], "drive.discard": ["ignore"], "drive.format": ["raw"], "drive.iothread": ["0"],
         "drive.media": ["disk"], "drive.ro": ["0"], "drive.snapshot": ["0"], "drive.ssd": ["0"],
         "efidisk.format": ["raw"], "efidisk.efitype": ["2m"],
+        // Cloud-init: a Linux guest's format, the default upgrade, DHCP when nothing is said.
+        "citype": ["nocloud"], "ciupgrade": ["1"], "ipconfig0": ["ip=dhcp"],
         "net.model": ["virtio"], "net.queues": ["0", "1"],
         // 1 is "the bridge's MTU": the tap gets the bridge's (TapDevices); the guest's default stays.
         "net.mtu": ["1"],
@@ -151,6 +156,11 @@ import Testing
         }.joined(separator: ",")
     }
 
+    /// The cloud-init files of a config (a snippet's text names the snippet).
+    static func cloudInit(_ text: String) throws -> CloudInitData {
+        try CloudInitData.build(try VMConfig(parsing: text), vmid: VMID(8006)!) { "# snippet \($0)\n" }
+    }
+
     /// What is wrong with one value of a case; nil when it is honoured or refused by name.
     static func problem(_ testCase: Case, _ value: String) -> String? {
         let (with, without) = configs(testCase, value)
@@ -163,6 +173,16 @@ import Testing
             let message = "\(error)"
             let named = [testCase.key, testCase.property].compactMap { $0 }.contains { message.contains("'\($0)") || message.contains("\($0):") || message.contains("\($0) ") }
             return named ? nil : "refused without naming it: \(message)"
+        }
+        // Cloud-init options go into the cloud-init drive, not onto the command line.
+        if CloudInitData.isCloudInitKey(testCase.key) {
+            do {
+                let (changed, unchanged) = (try cloudInit(with), try cloudInit(without))
+                if changed != unchanged || sameAsLeftOut[testCase.name]?.contains(value) == true { return nil }
+                return "accepted but the cloud-init data did not change"
+            } catch {
+                return "\(error)".contains(testCase.key) ? nil : "refused without naming it: \(error)"
+            }
         }
         let family = family(testCase.key)
         let management = testCase.property.map { VMOptions.managementProperties[family]?.contains($0) == true } ?? false

@@ -44,6 +44,19 @@ public struct Drive: Sendable, Equatable {
     public var isCDROM: Bool { values["media"] == "cdrom" }
     public var isNone: Bool { file == "none" }
 
+    /// `STORAGE:cloudinit`: a cloud-init drive to allocate on create or update; the storage.
+    public var cloudInitRequest: String? {
+        guard bus != "efidisk", let colon = file.firstIndex(of: ":"), file[file.index(after: colon)...] == "cloudinit" else { return nil }
+        return String(file[..<colon])
+    }
+
+    /// A made cloud-init drive: its volume is `vm-<vmid>-cloudinit[.fmt]`.
+    public var isCloudInit: Bool {
+        guard let volume = volumeID else { return false }
+        let name = volume.split(separator: "/").last.map(String.init) ?? volume
+        return name.hasSuffix("-cloudinit") || name.split(separator: ".").first?.hasSuffix("-cloudinit") == true
+    }
+
     /// `STORAGE:SIZE_GiB` (e.g. `local:4`, `local:0.5`): a disk to allocate on create or update.
     public var allocationRequest: (storage: String, sizeGiB: Double)? {
         guard !isCDROM, let request = AllocationRequest.parse(file) else { return nil }
@@ -52,7 +65,7 @@ public struct Drive: Sendable, Equatable {
 
     /// A storage volume (`local:iso/x.iso`, `local:100/vm-100-disk-0.qcow2`), not a path or `none`.
     public var volumeID: String? {
-        guard !isNone, !file.hasPrefix("/"), file.contains(":"), allocationRequest == nil else { return nil }
+        guard !isNone, !file.hasPrefix("/"), file.contains(":"), allocationRequest == nil, cloudInitRequest == nil else { return nil }
         return file
     }
 

@@ -78,6 +78,11 @@ public struct VMConfig: GuestConfig, Equatable {
     }
 
     /// Every drive that may hold a volume: the bus drives, then `efidisk0`.
+    /// The VM's cloud-init drive, made or asked for.
+    public func cloudInitDrive() throws(VMConfigError) -> Drive? {
+        try drives().first { $0.isCloudInit || $0.cloudInitRequest != nil }
+    }
+
     public func volumeDrives() throws(VMConfigError) -> [Drive] {
         try drives() + [try efiDisk()].compactMap { $0 }
     }

@@ -28,6 +28,7 @@ extension VMService {
             config = try await read(vmid).config
         }
         if config.usesOVMF { try prepareFirmware(vmid, config, log: log) }
+        try await regenerateCloudInit(vmid, log: log)
         let argv = try await command(vmid, restoring: restore)
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
         let nets = try config.nets()

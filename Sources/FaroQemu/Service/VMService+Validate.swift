@@ -58,6 +58,15 @@ extension VMService {
             guard drive.isCDROM, !drive.isEFIDisk else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
             return drive.text
         }
+        if let storageID = drive.cloudInitRequest {
+            guard ["ide", "sata", "scsi"].contains(drive.bus) else {
+                throw VMError.parameter(key, "a cloud-init drive must be on an ide, sata or scsi bus")
+            }
+            _ = try await imagesStorage(storageID, key: key)
+            var stored = drive
+            stored.values["media"] = "cdrom"
+            return stored.text
+        }
         if let source = drive.values["import-from"] {
             guard drive.allocationRequest != nil, !drive.isEFIDisk else {
                 throw VMError.parameter(key, "'import-from' requires special syntax - use <storage ID>:0,import-from=<source>")
@@ -177,7 +186,9 @@ extension VMService {
     /// new volume and its size, and the volume id. An EFI disk gets the size of the firmware's
     /// variables template, and the template is copied into it.
     func allocateDisk(_ key: String, _ value: String, vmid: VMID) async throws -> (text: String, volume: String)? {
-        guard var drive = try? Drive(key: key, text: value), let request = drive.allocationRequest else { return nil }
+        guard var drive = try? Drive(key: key, text: value) else { return nil }
+        if let storageID = drive.cloudInitRequest { return try await allocateCloudInitDrive(drive, storage: storageID, vmid: vmid) }
+        guard let request = drive.allocationRequest else { return nil }
         let plugin = try await imagesStorage(request.storage, key: key)
         let firmware = drive.isEFIDisk ? OVMFFirmware(drive, q35: false) : nil
         // An imported disk is as large as its source (the size in the request is ignored).
