@@ -58,7 +58,7 @@ import Testing
         // An `order` wins over the legacy letters (the whole-key case `boot: nc` proves them).
         "boot.legacy": ["nc"],
         "agent.enabled": ["1"], "agent.type": ["virtio"],
-        "drive.detect_zeroes": ["1"], "drive.discard": ["ignore"], "drive.format": ["raw"], "drive.iothread": ["0"],
+        "drive.detect_zeroes": ["1"], "drive.cache": ["none"], "drive.aio": ["io_uring"], "drive.discard": ["ignore"], "drive.format": ["raw"], "drive.iothread": ["0"],
         "drive.media": ["disk"], "drive.ro": ["0"], "drive.snapshot": ["0"], "drive.ssd": ["0"],
         "efidisk.format": ["raw"], "efidisk.efitype": ["2m"],
         // Cloud-init: a Linux guest's format, the default upgrade, DHCP when nothing is said.

@@ -105,13 +105,20 @@ extension QemuCommand {
             path = drive.file
         }
         var parts = ["file=\(path.replacingOccurrences(of: ",", with: ",,"))", "if=none", "id=drive-\(drive.key)"]
-        parts.append("media=\(drive.isCDROM ? "cdrom" : "disk")")
+        if drive.isCDROM { parts.append("media=cdrom") }
+        if drive.values["discard"] == "on" { parts.append("discard=on") }
         let format = drive.values["format"] ?? Self.format(ofPath: path, cdrom: drive.isCDROM)
         parts.append("format=\(format)")
-        if let cache = drive.values["cache"] { parts.append("cache=\(cache)") }
-        if let aio = drive.values["aio"] { parts.append("aio=\(aio)") }
-        if drive.values["discard"] == "on" { parts.append("discard=unmap") }
-        // Proxmox detects zero writes unless told not to (CD-ROMs are read-only).
+        // Proxmox's defaults: no host cache for disks, io_uring (native AIO on block devices
+        // opened directly), zero detection unless told not to.
+        let cache = drive.values["cache"] ?? (drive.isCDROM ? nil : "none")
+        if let cache { parts.append("cache=\(cache)") }
+        let direct = cache == "none" || cache == "directsync"
+        let aio = drive.values["aio"] ?? (direct && path.hasPrefix("/dev/") ? "native" : "io_uring")
+        guard aio != "native" || direct else {
+            throw VMConfigError.invalidOption(key: drive.key, message: "aio=native needs cache=none or cache=directsync")
+        }
+        parts.append("aio=\(aio)")
         if drive.values["detect_zeroes"] != "0", !drive.isCDROM {
             parts.append("detect-zeroes=\(drive.values["discard"] == "on" ? "unmap" : "on")")
         }

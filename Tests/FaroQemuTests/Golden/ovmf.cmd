@@ -18,7 +18,7 @@
   -device pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f \
   -device VGA,id=vga,bus=pci.0,addr=0x2 \
   -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3,free-page-reporting=on \
-  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.raw,if=none,id=drive-scsi0,media=disk,format=raw,detect-zeroes=on \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.raw,if=none,id=drive-scsi0,format=raw,cache=none,aio=io_uring,detect-zeroes=on \
   -device virtio-scsi-pci,id=scsihw0,bus=pci.0,addr=0x5 \
   -device scsi-hd,bus=scsihw0.0,channel=0,scsi-id=0,lun=0,drive=drive-scsi0,id=scsi0,bootindex=100 \
   -machine type=pc \

@@ -21,7 +21,7 @@
   -device VGA,id=vga,bus=pci.0,addr=0x2 \
   -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x3,free-page-reporting=on \
   -device ide-cd,bus=ide.1,unit=0,id=ide2,bootindex=101 \
-  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-scsi0,media=disk,format=qcow2,discard=unmap,detect-zeroes=unmap \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-scsi0,discard=on,format=qcow2,cache=none,aio=io_uring,detect-zeroes=unmap \
   -device virtio-scsi-pci,id=scsihw0,bus=pci.0,addr=0x5 \
   -device scsi-hd,bus=scsihw0.0,channel=0,scsi-id=0,lun=0,drive=drive-scsi0,id=scsi0,bootindex=100 \
   -netdev type=tap,id=net0,ifname=tap8006i0,script=no,downscript=no,vhost=on \

@@ -18,11 +18,11 @@
   -device virtio-serial,id=qga0,bus=pcie.0,addr=0x8 \
   -device virtserialport,chardev=qga0,name=org.qemu.guest_agent.0 \
   -device ahci,id=ahci0,multifunction=on,bus=pcie.0,addr=0x7 \
-  -drive file=/var/lib/vz/template/iso/debian.iso,if=none,id=drive-ide0,media=cdrom,format=raw,readonly=on \
+  -drive file=/var/lib/vz/template/iso/debian.iso,if=none,id=drive-ide0,media=cdrom,format=raw,aio=io_uring,readonly=on \
   -device ide-cd,bus=ide.0,unit=0,drive=drive-ide0,id=ide0,bootindex=200 \
-  -drive file=/var/lib/vz/images/8006/vm-8006-disk-1.raw,if=none,id=drive-sata1,media=disk,format=raw,cache=writeback,detect-zeroes=on \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-1.raw,if=none,id=drive-sata1,format=raw,cache=writeback,aio=io_uring,detect-zeroes=on \
   -device ide-hd,bus=ahci0.1,drive=drive-sata1,id=sata1,rotation_rate=1 \
-  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-virtio0,media=disk,format=qcow2,detect-zeroes=on,iops=500 \
+  -drive file=/var/lib/vz/images/8006/vm-8006-disk-0.qcow2,if=none,id=drive-virtio0,format=qcow2,cache=none,aio=io_uring,detect-zeroes=on,iops=500 \
   -object iothread,id=iothread-virtio0 \
   -device virtio-blk-pci,drive=drive-virtio0,id=virtio0,bus=pcie.0,addr=0xa,iothread=iothread-virtio0,bootindex=100 \
   -netdev type=user,id=net0 \
