@@ -69,4 +69,15 @@ import Testing
         #expect(argv.contains { $0.hasPrefix("virtio-net-pci,") && $0.hasSuffix("bootindex=100") })
         #expect(argv.contains { $0.hasPrefix("virtio-blk-pci,") && $0.contains("bootindex=101") })
     }
+
+    @Test func multiQueueNICsGetVectorsAndTheBridgesMTUReachesTheGuest() throws {
+        var context = Self.context()
+        context.bridgeMTU = { $0 == "vmbr0" ? 9000 : nil }
+        let config = try VMConfig(parsing: "net0: virtio=BC:24:11:00:00:09,bridge=vmbr0,queues=4\nnet1: virtio=BC:24:11:00:00:0A,bridge=vmbr0,mtu=1400\n")
+        let argv = try QemuCommand.build(config, context: context)
+        let nic0 = try #require(argv.first { $0.hasPrefix("virtio-net-pci,mac=BC:24:11:00:00:09") })
+        #expect(nic0.contains(",id=net0,mq=on,vectors=10,rx_queue_size=1024,tx_queue_size=256") && nic0.hasSuffix(",host_mtu=9000"))
+        #expect(argv.contains { $0.hasPrefix("type=tap,id=net0,") && $0.hasSuffix(",queues=4") })
+        #expect(argv.contains { $0.hasPrefix("virtio-net-pci,mac=BC:24:11:00:00:0A") && $0.hasSuffix(",host_mtu=1400") })
+    }
 }

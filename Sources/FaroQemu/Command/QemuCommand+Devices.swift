@@ -173,8 +173,17 @@ extension QemuCommand {
         var device = "\(Self.nicDevices[net.model] ?? net.model)"
         if let mac = net.macAddress { device += ",mac=\(mac)" }
         device += ",netdev=\(net.key),\(pciAddress(net: net.index)),id=\(net.key)"
+        if net.model == "virtio" {
+            // Multi-queue: one MSI-X vector per queue and direction, plus config and control.
+            if let queues = net.values["queues"].flatMap(Int.init), queues > 1 { device += ",mq=on,vectors=\(2 * queues + 2)" }
+            device += ",rx_queue_size=1024,tx_queue_size=256"
+        }
         if let index = boot[net.key] { device += ",bootindex=\(index)" }
-        if net.model == "virtio", let mtu = net.values["mtu"], mtu != "1" { device += ",host_mtu=\(mtu)" }
+        if net.model == "virtio", let bridge = net.bridge {
+            // The guest learns the MTU: the NIC's own, else (and for `mtu=1`) its bridge's.
+            let own = net.values["mtu"].flatMap(Int.init).flatMap { $0 == 1 ? nil : $0 }
+            if let mtu = own ?? context.bridgeMTU(bridge) { device += ",host_mtu=\(mtu)" }
+        }
         return device
     }
 }

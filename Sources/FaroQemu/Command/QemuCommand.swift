@@ -14,6 +14,8 @@ public struct QemuCommandContext: Sendable {
     /// A saved RAM state to continue from: its machine and CPU replace the config's, and
     /// QEMU reads it through `-incoming`.
     public var restore: SavedVMState?
+    /// A bridge's MTU on this host, for `host_mtu` of virtio NICs (nil: unknown).
+    public var bridgeMTU: @Sendable (String) -> Int? = { _ in nil }
 
     public init(
         vmid: VMID, executable: String = "/usr/bin/qemu-system-x86_64", runDir: String,

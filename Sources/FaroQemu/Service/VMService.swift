@@ -95,6 +95,10 @@ public struct VMService: Sendable {
             return path
         }
         context.restore = restore
+        let netClass = runtime.taps.netClass
+        context.bridgeMTU = { bridge in
+            ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
         return try QemuCommand.build(config, context: context)
     }
 }

@@ -25,6 +25,6 @@
   -device virtio-scsi-pci,id=scsihw0,bus=pci.0,addr=0x5 \
   -device scsi-hd,bus=scsihw0.0,channel=0,scsi-id=0,lun=0,drive=drive-scsi0,id=scsi0,bootindex=100 \
   -netdev type=tap,id=net0,ifname=tap8006i0,script=no,downscript=no,vhost=on \
-  -device virtio-net-pci,mac=A2:C0:43:77:08:A0,netdev=net0,bus=pci.0,addr=0x12,id=net0,bootindex=102 \
+  -device virtio-net-pci,mac=A2:C0:43:77:08:A0,netdev=net0,bus=pci.0,addr=0x12,id=net0,rx_queue_size=1024,tx_queue_size=256,bootindex=102 \
   -machine type=pc \
   -accel kvm

@@ -28,6 +28,6 @@
   -netdev type=user,id=net0 \
   -device e1000,mac=BC:24:11:00:00:01,netdev=net0,bus=pcie.0,addr=0x12,id=net0,bootindex=300 \
   -netdev type=tap,id=net1,ifname=tap8006i1,script=no,downscript=no \
-  -device virtio-net-pci,mac=BC:24:11:00:00:02,netdev=net1,bus=pcie.0,addr=0x13,id=net1,host_mtu=9000 \
+  -device virtio-net-pci,mac=BC:24:11:00:00:02,netdev=net1,bus=pcie.0,addr=0x13,id=net1,rx_queue_size=1024,tx_queue_size=256,host_mtu=9000 \
   -machine type=q35 \
   -accel tcg
