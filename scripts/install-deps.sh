@@ -12,6 +12,8 @@ packages+=(qemu-utils btrfs-progs)
 packages+=(qemu-system-x86 ovmf busybox-static cpio)
 # Cloud-init drives: genisoimage writes the image (isoinfo, in the same package, reads it back in tests).
 packages+=(genisoimage)
+# A VM's TPM (tpmstate0): swtpm, and swtpm_setup from swtpm-tools to manufacture a new state.
+packages+=(swtpm swtpm-tools)
 # Containers: the lxc tools (lxc-start, lxc-attach, ...); the tests' template is busybox-static.
 packages+=(lxc)
 # Backups: the compressors vzdump pipes through (zstd, lzop; gzip is essential), and the acl

@@ -90,6 +90,16 @@ public enum DeviceKeys {
         "current": Schema.integer("Memory in MiB.", minimum: 16).defaultKey()
     ]
 
+    /// `tpmstate0`: the state of the VM's TPM (swtpm), a raw volume; `STORAGE:SIZE` allocates
+    /// one (the size is ignored).
+    public static let tpmstate: [String: Schema] = [
+        "file": Schema.string("The volume (`STORAGE:VOLUME`) or `STORAGE:SIZE_GiB` to allocate.").defaultKey(),
+        "volume": Schema.string("Alias of `file`.").optional().with { $0.alias = "file" },
+        "size": Schema.string("Disk size, informational.", format: "disk-size").optional(),
+        "version": Schema.enumeration(["v1.2", "v2.0"], "The TPM interface version (v2.0 for Windows 11).").optional()
+            .defaulting("v1.2"),
+    ]
+
     /// `ipconfigN`: the cloud-init addresses of NIC N.
     public static let ipconfig: [String: Schema] = [
         "ip": Schema.string("IPv4 address in CIDR format, or dhcp.", format: "pve-ipv4-config").optional(),

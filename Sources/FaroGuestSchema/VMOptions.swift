@@ -17,7 +17,7 @@ public enum VMOptions {
     /// and limits and auto-ballooning `shares` are among them until they are built (issue 21).
     public static let unsupported: Set<String> = [
         "affinity", "amd-sev", "intel-tdx", "audio0", "ivshmem", "hugepages", "keephugepages", "rng0", "watchdog",
-        "spice_enhancements", "tpmstate0", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
+        "spice_enhancements", "hookscript", "arch", "vmstatestorage", "allow-ksm", "tdf",
         "numa", "cpulimit", "cpuunits", "shares", "smp",
     ]
     /// Indexed options Faro cannot honour yet.
@@ -56,15 +56,18 @@ public enum VMOptions {
     public static let managementProperties: [String: Set<String>] = [
         "drive": ["backup", "replicate", "size", "shared"],
         "efidisk": ["size", "ms-cert", "pre-enrolled-keys"],
+        "tpmstate": ["size"],
         "agent": ["freeze-fs-on-backup", "fstrim_cloned_disks"],
         "unused": ["file"],
         "startup": ["order", "up", "down"],
     ]
     /// Properties honoured on the host rather than on the command line: the NIC's bridge port
-    /// (`BridgePort`: VLANs, firewall bridge, rate limit) and its link state (QMP `set_link`
-    /// right after the start).
+    /// (`BridgePort`: VLANs, firewall bridge, rate limit), its link state (QMP `set_link`
+    /// right after the start) and the TPM's state and version (swtpm).
     public static let hostSideProperties: [String: Set<String>] = [
         "net": ["bridge", "firewall", "link_down", "rate", "tag", "trunks"],
+        // The TPM's state volume and version are swtpm's (`TPMEmulator`); QEMU only sees its socket.
+        "tpmstate": ["file", "version"],
     ]
     /// Options honoured through the monitor right after the start rather than on the command
     /// line: `balloon` (a target below `memory`; 0 leaves the device out, which is the command line's).
@@ -76,6 +79,7 @@ public enum VMOptions {
     /// The family whose property table applies to `key`: `scsi3` → `drive`, `net0` → `net`.
     public static func family(_ key: String) -> String {
         if key == "efidisk0" { return "efidisk" }
+        if key == "tpmstate0" { return "tpmstate" }
         guard let (bus, _) = splitIndexed(key) else { return key }
         return driveBuses.contains(bus) ? "drive" : bus
     }
@@ -190,7 +194,7 @@ public enum VMOptions {
             "tags": text("Tags, `;`-separated.", format: "pve-tag-list"),
             "tdf": bool("Time drift fix."),
             "template": bool("The VM is a template."),
-            "tpmstate0": text("TPM state disk."),
+            "tpmstate0": Schema.propertyString(DeviceKeys.tpmstate, "TPM state volume (swtpm).").optional(),
             "vcpus": Schema.integer("Hotplugged vCPUs.", minimum: 1).optional(),
             "vga": Schema.propertyString(DeviceKeys.vga, "Display.").optional(),
             "vmgenid": text("VM generation id (UUID); 1 generates one, 0 disables it.")

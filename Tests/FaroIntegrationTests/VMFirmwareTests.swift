@@ -52,4 +52,54 @@ import Testing
         #expect(destroy.status == 0, "\(destroy.error)")
         #expect(!FileIO.exists(efiDisk))
     }
+
+    /// A TPM 2.0 for real: `tpmstate0` gives a raw volume, swtpm runs beside QEMU while the
+    /// guest runs and ends with it, the state is manufactured once and kept across restarts,
+    /// and destroying the VM frees the volume.
+    @Test(.enabled(if: missing.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/swtpm_setup"), "needs swtpm and the test guest"))
+    func aTPMRunsBesideTheGuestAndKeepsItsState() async throws {
+        let guest = try await TestGuest.shared()
+        let directory = try TemporaryDirectory(prefix: "faro-tpm")
+        defer { directory.remove() }
+        let root = directory.path
+        let run = root + "/run/faro/qemu"
+        defer {
+            for file in ["3302.pid", "3302.swtpm.pid"] {
+                if let text = try? FileIO.readText(run + "/" + file), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
+        let daemon = try DaemonProcess(root: root)
+        try daemon.start()
+        defer { daemon.kill() }
+
+        func qm(_ arguments: String...) throws -> Shell.Result { try Shell.faro(root, ["qm"] + arguments) }
+        let args = "-kernel \(guest.kernel) -initrd \(guest.initramfs) -append '\(TestGuest.kernelCommandLine)'"
+        let create = try qm(
+            "create", "3302", "--name", "tpm", "--memory", "256", "--kvm", "0", "--machine", "q35",
+            "--tpmstate0", "local:1,version=v2.0", "--serial0", "socket", "--vga", "none", "--args", args)
+        #expect(create.status == 0, "\(create.error)")
+        let config = try qm("config", "3302").output
+        #expect(config.contains("tpmstate0: local:3302/vm-3302-disk-0.raw,size=4M,version=v2.0"), "\(config)")
+        #expect(try qm("showcmd", "3302").output.contains("tpm-tis,tpmdev=tpmdev"))
+
+        let state = root + "/var/lib/vz/images/3302/vm-3302-disk-0.raw"
+        var made: [UInt8] = []
+        for round in 1...2 {
+            let start = try qm("start", "3302")
+            #expect(start.status == 0, "round \(round): \(start.error)")
+            let console = try SerialConsole(path: run + "/3302.serial0")
+            #expect(console.wait(for: TestGuest.readyMarker, timeout: 150), "serial so far: \(console.text.suffix(500))")
+            let swtpm = try FileIO.readText(run + "/3302.swtpm.pid").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(FileIO.exists("/proc/\(swtpm)"), "swtpm runs beside the guest")
+            #expect(try qm("stop", "3302").status == 0)
+            #expect(!FileIO.exists(run + "/3302.swtpm"), "swtpm's socket is gone with the VM")
+            if round == 1 { made = try FileIO.read(state) } else { #expect(try FileIO.read(state).count == made.count) }
+        }
+        #expect(made.contains { $0 != 0 }, "the TPM state was manufactured")
+        let destroy = try qm("destroy", "3302")
+        #expect(destroy.status == 0, "\(destroy.error)")
+        #expect(!FileIO.exists(state))
+    }
 }

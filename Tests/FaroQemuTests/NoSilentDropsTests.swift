@@ -18,6 +18,7 @@ import Testing
     static let familyBase: [String: String] = [
         "drive": "local:8006/vm-8006-disk-1.raw", "net": "virtio=BC:24:11:00:00:02,bridge=vmbr0",
         "efidisk0": "local:8006/vm-8006-disk-2.raw", "unused": "local:8006/vm-8006-disk-3.raw",
+        "tpmstate0": "local:8006/vm-8006-disk-11.raw",
         "agent": "1", "boot": "order=scsi0", "cpu": "qemu64", "machine": "q35", "memory": "1024", "smbios1": "uuid=00000000-0000-4000-8000-000000000001",
         "startup": "order=1", "vga": "std", "ipconfig0": "ip=192.0.2.10/24,ip6=2001:db8::10/64", "cicustom": "user=local:snippets/u.yaml",
     ]
@@ -46,6 +47,7 @@ import Testing
         "smbios1.uuid": "00000000-0000-4000-8000-000000000003", "smbios1.manufacturer": "Faro", "smbios1.product": "Walker",
         "smbios1.version": "1", "smbios1.serial": "S1", "smbios1.sku": "K1", "smbios1.family": "F1",
         "unused.file": "local:8006/vm-8006-disk-8.raw",
+        "tpmstate.file": "local:8006/vm-8006-disk-12.raw", "tpmstate.size": "4M",
     ]
 
     /// Values that give the guest the same hardware as leaving the option out: the defaults

@@ -32,6 +32,7 @@ public struct QemuCommandContext: Sendable {
     public var vncSocket: String { "\(runDir)/\(vmid).vnc" }
     public func serialSocket(_ index: Int) -> String { "\(runDir)/\(vmid).serial\(index)" }
     public var agentSocket: String { "\(runDir)/\(vmid).qga" }
+    public var tpmSocket: String { "\(runDir)/\(vmid).swtpm" }
     /// UEFI variables of a `bios: ovmf` VM without `efidisk0`, copied from the template at
     /// each start (changes are lost at power-off, as Proxmox warns).
     public var temporaryEFIVariables: String { "\(runDir)/\(vmid).efivars" }
@@ -85,7 +86,7 @@ public struct QemuCommand: Sendable {
         add("-cpu", context.restore?.cpu ?? cpuModel)
         add("-m", "\(config.memoryMiB)")
         try addFirmware()
-        addPlatform()
+        try addPlatform()
         try addDisplayAndBalloon()
         addSerialPorts()
         addAgent()
@@ -144,7 +145,7 @@ public struct QemuCommand: Sendable {
         add("-drive", "if=pflash,unit=1,id=drive-efidisk0,format=\(format)\(size),file=\(path.replacingOccurrences(of: ",", with: ",,"))")
     }
 
-    mutating func addPlatform() {
+    mutating func addPlatform() throws {
         if !VMConfig.flag(config["acpi"], default: true) { add("-no-acpi") }
         if VMConfig.flag(config["freeze"], default: false) { add("-S") }
         if !VMConfig.flag(config["reboot"], default: true) { add("-no-reboot") }
@@ -159,6 +160,12 @@ public struct QemuCommand: Sendable {
         add("-global", "\(power).disable_s3=1", "-global", "\(power).disable_s4=1")
         if !isQ35 { add("-device", "pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x1e") }
         if !isQ35 { add("-device", "pci-bridge,id=pci.2,chassis_nr=2,bus=pci.0,addr=0x1f") }
+        if try config.tpmState() != nil {
+            // swtpm (started before QEMU, `TPMEmulator`) behind a TIS interface, as Proxmox on x86.
+            add("-chardev", "socket,id=tpmchar,path=\(context.tpmSocket)")
+            add("-tpmdev", "emulator,id=tpmdev,chardev=tpmchar")
+            add("-device", "tpm-tis,tpmdev=tpmdev")
+        }
         if let guid = config["vmgenid"], guid != "0" { add("-device", "vmgenid,guid=\(guid)") }
         if VMConfig.flag(config["tablet"], default: true) {
             if isQ35 {

@@ -7,6 +7,7 @@ import FaroStorage
 /// in the order-free property form.
 public struct Drive: Sendable, Equatable {
     public static let efiDiskKey = "efidisk0"
+    public static let tpmStateKey = "tpmstate0"
 
     /// The config key, e.g. `scsi0`.
     public var key: String
@@ -18,13 +19,15 @@ public struct Drive: Sendable, Equatable {
         let bus: String, index: Int
         if key == Self.efiDiskKey {
             (bus, index) = ("efidisk", 0)
+        } else if key == Self.tpmStateKey {
+            (bus, index) = ("tpmstate", 0)
         } else if let (indexedBus, slot) = VMOptions.splitIndexed(key), VMOptions.driveBuses.contains(indexedBus) {
             (bus, index) = (indexedBus, slot)
         } else {
             throw .invalidOption(key: key, message: "not a drive slot")
         }
         do {
-            values = try PropertyString.parse(text, keys: bus == "efidisk" ? DeviceKeys.efidisk : DeviceKeys.drive)
+            values = try PropertyString.parse(text, keys: Self.keys(bus: bus))
         } catch {
             throw .invalidOption(key: key, message: Self.describe(error, key: key))
         }
@@ -41,12 +44,17 @@ public struct Drive: Sendable, Equatable {
 
     public var file: String { values["file"] ?? "none" }
     public var isEFIDisk: Bool { bus == "efidisk" }
+    public var isTPMState: Bool { bus == "tpmstate" }
+
+    static func keys(bus: String) -> [String: Schema] {
+        bus == "efidisk" ? DeviceKeys.efidisk : bus == "tpmstate" ? DeviceKeys.tpmstate : DeviceKeys.drive
+    }
     public var isCDROM: Bool { values["media"] == "cdrom" }
     public var isNone: Bool { file == "none" }
 
     /// `STORAGE:cloudinit`: a cloud-init drive to allocate on create or update; the storage.
     public var cloudInitRequest: String? {
-        guard bus != "efidisk", let colon = file.firstIndex(of: ":"), file[file.index(after: colon)...] == "cloudinit" else { return nil }
+        guard bus != "efidisk", bus != "tpmstate", let colon = file.firstIndex(of: ":"), file[file.index(after: colon)...] == "cloudinit" else { return nil }
         return String(file[..<colon])
     }
 
@@ -69,5 +77,5 @@ public struct Drive: Sendable, Equatable {
         return file
     }
 
-    public var text: String { PropertyString.print(values, keys: isEFIDisk ? DeviceKeys.efidisk : DeviceKeys.drive) }
+    public var text: String { PropertyString.print(values, keys: Self.keys(bus: bus)) }
 }

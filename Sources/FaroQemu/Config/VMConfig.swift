@@ -77,14 +77,18 @@ public struct VMConfig: GuestConfig, Equatable {
         try self[Drive.efiDiskKey].map { text throws(VMConfigError) in try Drive(key: Drive.efiDiskKey, text: text) }
     }
 
-    /// Every drive that may hold a volume: the bus drives, then `efidisk0`.
     /// The VM's cloud-init drive, made or asked for.
     public func cloudInitDrive() throws(VMConfigError) -> Drive? {
         try drives().first { $0.isCloudInit || $0.cloudInitRequest != nil }
     }
 
+    public func tpmState() throws(VMConfigError) -> Drive? {
+        try self[Drive.tpmStateKey].map { text throws(VMConfigError) in try Drive(key: Drive.tpmStateKey, text: text) }
+    }
+
+    /// Every drive that may hold a volume: the bus drives, then `efidisk0` and `tpmstate0`.
     public func volumeDrives() throws(VMConfigError) -> [Drive] {
-        try drives() + [try efiDisk()].compactMap { $0 }
+        try drives() + [try efiDisk(), try tpmState()].compactMap { $0 }
     }
 
     /// Disks and CD-ROMs on the buses, in bus order (not `efidisk0`, which is no bus device).

@@ -118,6 +118,7 @@ public actor QemuRuntime {
         await taps.remove(Array(Set(configured + taps.existing(vmid: vmid))).sorted())
         for index in taps.firewallBridges(vmid: vmid) { await taps.ports.unplugFirewallBridge(vmid: vmid, index: index) }
         removeRuntimeFiles(vmid)
+        await TPMEmulator(runner: runner, runDir: runDir).stop(vmid)
         FileIO.remove(temporaryEFIVariables(vmid))
         generation += 1
     }

@@ -32,7 +32,17 @@ extension VMService {
         let argv = try await command(vmid, restoring: restore)
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
         let nets = try config.nets()
-        try await runtime.start(vmid: vmid, argv: argv, nets: nets, timeout: startTimeout)
+        let tpm = TPMEmulator(runner: runtime.runner, runDir: runtime.runDir)
+        if let state = try config.tpmState(), let volume = state.volumeID {
+            let path = try await resolveVolumes(config)[volume] ?? ""
+            try await tpm.start(vmid, statePath: path, version: state.values["version"] ?? "v1.2", log: log)
+        }
+        do {
+            try await runtime.start(vmid: vmid, argv: argv, nets: nets, timeout: startTimeout)
+        } catch {
+            await tpm.stop(vmid)
+            throw error
+        }
         if restore != nil {
             do {
                 try await runtime.resumeIncoming(vmid: vmid, timeout: .seconds(max(60, config.memoryMiB / 32)))

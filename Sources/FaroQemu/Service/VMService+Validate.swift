@@ -19,7 +19,7 @@ extension VMService {
             if VMOptions.driveBuses.contains(bus) { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
             if bus == "net" { return try await validateNet(key, value, vmid: vmid) }
         }
-        if key == Drive.efiDiskKey { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
+        if key == Drive.efiDiskKey || key == Drive.tpmStateKey { return try await validateDrive(key, value, vmid: vmid, isRoot: isRoot) }
         if key == "vmgenid", value == "1" { return UUID().uuidString.lowercased() }
         return value
     }
@@ -55,7 +55,7 @@ extension VMService {
             throw VMError.parameter(key, Self.message(error))
         }
         if drive.isNone {
-            guard drive.isCDROM, !drive.isEFIDisk else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
+            guard drive.isCDROM, !drive.isEFIDisk, !drive.isTPMState else { throw VMError.parameter(key, "'none' is only allowed for CD-ROM drives (media=cdrom)") }
             return drive.text
         }
         if let storageID = drive.cloudInitRequest {
@@ -79,6 +79,8 @@ extension VMService {
             _ = try await imagesStorage(request.storage, key: key)
             if drive.isEFIDisk {
                 try Self.checkVariablesTemplate(OVMFFirmware(drive, q35: false), key: key)
+            } else if drive.isTPMState {
+                try TPMEmulator.requireInstalled(key: key)
             } else if request.sizeGiB <= 0 {
                 throw VMError.parameter(key, "disk size must be larger than 0 GiB")
             }
@@ -196,9 +198,11 @@ extension VMService {
         var source: (path: String, info: QemuImage.Info)?
         if let from = drive.values["import-from"] { source = try await importSource(key, from, isRoot: true) }
         let kib = firmware.map { UInt64($0.variablesSize / 1024) }
+            ?? (drive.isTPMState ? TPMEmulator.volumeSizeKiB : nil)
             ?? source.map { ($0.info.virtualSize + 1023) / 1024 }
             ?? UInt64((request.sizeGiB * 1_048_576).rounded(.up))
-        let formatName = drive.values["format"] ?? plugin.definition["format"]
+        // swtpm keeps its state in a plain file or block device: always raw.
+        let formatName = drive.isTPMState ? "raw" : drive.values["format"] ?? plugin.definition["format"]
             ?? storage.types[plugin.definition.type]?.defaultFormat.rawValue ?? "raw"
         guard let format = VolumeFormat(rawValue: formatName), format != .subvol else {
             throw VMError.parameter(key, "unsupported format '\(formatName)' for a VM disk")
