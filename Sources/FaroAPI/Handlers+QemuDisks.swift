@@ -26,6 +26,18 @@ extension Handlers {
             }
             return .json(.string(upid.description))
         }
+        table.on(.post, base + "/importdisk") { request in
+            let id = try vmid(request)
+            _ = try await vms.read(id)
+            let (source, storage) = (request.required("source"), request.required("storage"))
+            let (format, target) = (request.string("format"), request.string("target-disk"))
+            let isRoot = request.identity.isSuperuser
+            try await vms.checkImportDisk(id, source: source, storage: storage, format: format, target: target, isRoot: isRoot)
+            let upid = try await services.tasks.start(type: "qmimport", id: "\(id)", user: request.identity.user.description) { log in
+                try await vms.importDisk(id, source: source, storage: storage, format: format, target: target, isRoot: isRoot) { log.log($0) }
+            }
+            return .json(.string(upid.description))
+        }
         table.on(.put, base + "/unlink") { request in
             let disks = Formats.splitList(request.required("idlist"))
             try await vms.unlink(vmid(request), disks: disks, force: request.bool("force") ?? false)

@@ -74,6 +74,19 @@ extension APISpec {
                 ]) { _, new in new }),
                 permissions: .check(.privileges(path: vmidPath, ["VM.Config.Disk"])), protected: true, proxyTo: "node"
             ),
+            APIMethod(
+                .post, "/nodes/{node}/qemu/{vmid}/importdisk", name: "importdisk",
+                description: "Faro extension behind `qm disk import` (Proxmox runs it in the CLI): copy a disk image into a new "
+                    + "volume of the VM, attached as the first free unused[n] or as `target-disk`; runs as a task.",
+                parameters: Schema.object(vmParameters.merging([
+                    "source": Schema.string("The image: an absolute path or a storage volume (raw, qcow2 or vmdk)."),
+                    "storage": Schema.string("The storage for the new volume.", format: "pve-storage-id"),
+                    "format": Schema.enumeration(["raw", "qcow2", "vmdk"], "The format of the new volume.").optional(),
+                    "target-disk": Schema.string("Attach the disk as this drive (ide, sata, scsi or virtio slot) instead of unused[n].")
+                        .optional(),
+                ]) { _, new in new }),
+                returns: .string("The task's UPID."), permissions: .rootOnly, protected: true, proxyTo: "node"
+            ),
         ]
     }
 }

@@ -54,6 +54,8 @@ public enum Qm {
             optionalPositional: ["storage"]),
         CLICommand("disk move", .post, vm + "/move_disk", positional: ["vmid", "disk", "storage"], fixed: local, output: .task,
             optionalPositional: ["storage"]),
+        CLICommand("disk import", .post, vm + "/importdisk", positional: ["vmid", "source", "storage"], fixed: local, output: .task),
+        CLICommand("importdisk", .post, vm + "/importdisk", positional: ["vmid", "source", "storage"], fixed: local, output: .task),
         CLICommand("unlink", .put, vm + "/unlink", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("disk unlink", .put, vm + "/unlink", positional: ["vmid"], fixed: local, output: .quiet),
         CLICommand("unlock", .put, vm + "/config", positional: ["vmid"], fixed: ["node": "localhost", "delete": "lock", "skiplock": "1"],

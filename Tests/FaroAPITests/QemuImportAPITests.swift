@@ -73,4 +73,35 @@ struct QemuImportAPITests {
             }
         }
     }
+
+    @Test func qmDiskImportAddsAnUnusedDiskOrTheTargetDisk() async throws {
+        let node = try await TestNode()
+        defer { node.remove() }
+        let local = NodePaths(root: node.directory.path).localStorage
+        let image = node.directory.file("outside/cloud.qcow2")
+        try await makeImage(image, format: "qcow2")
+        try await node.test { client in
+            #expect(try await QemuAPITests.task(node, client, .post, "", ["vmid": "100", "memory": "256"]) == "OK")
+            #expect(try await QemuAPITests.task(node, client, .post, "/100/importdisk", ["source": image, "storage": "local"]) == "OK")
+            #expect(try await QemuAPITests.task(
+                node, client, .post, "/100/importdisk", ["source": image, "storage": "local", "format": "qcow2", "target-disk": "scsi1"]) == "OK")
+            let config = try await QemuAPITests.call(client, .get, "/100/config")
+            #expect(config.data["unused0"] == "local:100/vm-100-disk-0.raw")
+            #expect(config.data["scsi1"] == "local:100/vm-100-disk-1.qcow2,size=64M")
+            #expect(await sameContent(image, local + "/images/100/vm-100-disk-0.raw"))
+            #expect(await sameContent(image, local + "/images/100/vm-100-disk-1.qcow2"))
+
+            let refused: [([String: String], String)] = [
+                (["source": node.directory.file("missing.qcow2"), "storage": "local"], "source"),
+                (["source": image, "storage": "nowhere"], "storage"),
+                (["source": image, "storage": "local", "target-disk": "scsi1"], "target-disk"),
+                (["source": image, "storage": "local", "target-disk": "net0"], "target-disk"),
+            ]
+            for (parameters, key) in refused {
+                let reply = try await QemuAPITests.call(client, .post, "/100/importdisk", parameters)
+                #expect(reply.status == 400 && reply.errors?[key] != nil, "\(parameters) → \(reply.status) \(String(describing: reply.errors))")
+            }
+            #expect(FileIO.listDirectory(local + "/images/100").sorted() == ["vm-100-disk-0.raw", "vm-100-disk-1.qcow2"])
+        }
+    }
 }
