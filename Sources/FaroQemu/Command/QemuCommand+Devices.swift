@@ -155,18 +155,25 @@ extension QemuCommand {
         let nets = try config.nets()
         let boot = bootIndexes(drives: try config.drives(), nets: nets)
         for net in nets {
-            guard net.bridge != nil else {
-                // Without a bridge Proxmox gives the guest user-mode networking.
-                add("-netdev", "type=user,id=\(net.key)" + (config["name"].map { ",hostname=\($0)" } ?? ""))
-                add("-device", nicDevice(net, boot: boot))
-                continue
-            }
-            var netdev = "type=tap,id=\(net.key),ifname=\(net.tapName(vmid: context.vmid)),script=no,downscript=no"
-            if net.model == "virtio", config.kvmEnabled { netdev += ",vhost=on" }
-            if let queues = net.values["queues"].flatMap(Int.init), queues > 1 { netdev += ",queues=\(queues)" }
-            add("-netdev", netdev)
+            add("-netdev", netdevArgument(net))
             add("-device", nicDevice(net, boot: boot))
         }
+    }
+
+    /// The NIC's backend: a tap on its bridge, or without a bridge user-mode networking as
+    /// Proxmox gives it.
+    func netdevArgument(_ net: NetDevice) -> String {
+        guard net.bridge != nil else { return "type=user,id=\(net.key)" + (config["name"].map { ",hostname=\($0)" } ?? "") }
+        var netdev = "type=tap,id=\(net.key),ifname=\(net.tapName(vmid: context.vmid)),script=no,downscript=no"
+        if net.model == "virtio", config.kvmEnabled { netdev += ",vhost=on" }
+        if let queues = net.values["queues"].flatMap(Int.init), queues > 1 { netdev += ",queues=\(queues)" }
+        return netdev
+    }
+
+    /// The `-netdev` and `-device` arguments of one NIC, for plugging it into a running VM.
+    public static func nicArguments(_ net: NetDevice, config: VMConfig, context: QemuCommandContext) -> (netdev: String, device: String) {
+        let command = QemuCommand(config: config, context: context)
+        return (command.netdevArgument(net), command.nicDevice(net, boot: [:]))
     }
 
     func nicDevice(_ net: NetDevice, boot: [String: Int]) -> String {

@@ -17,8 +17,9 @@ public struct VMConfigChange: Sendable {
 }
 
 /// `PUT`/`POST .../config`: while the VM is stopped every change applies at once (pending
-/// ones too); while it runs, only options QEMU does not need to know about apply at once,
-/// the rest waits in `[PENDING]` for the next start.
+/// ones too); while it runs, options QEMU does not need to know about apply at once, NICs are
+/// plugged in and out where `hotplug` allows (`VMService+Hotplug`), and the rest waits in
+/// `[PENDING]` for the next start.
 extension VMService {
     /// Options that never need a restart.
     public static let immediateOptions: Set<String> = [
@@ -26,6 +27,8 @@ extension VMService {
         "migrate_speed", "ciuser", "cipassword", "citype", "cicustom", "ciupgrade", "nameserver", "searchdomain", "sshkeys",
         "shares", "autostart", "template",
     ]
+
+    static func isNIC(_ key: String) -> Bool { VMOptions.splitIndexed(key)?.0 == "net" }
 
     public func updateConfig(_ vmid: VMID, _ change: VMConfigChange, isRoot: Bool, log: @Sendable (String) -> Void = { _ in })
         async throws
@@ -63,6 +66,20 @@ extension VMService {
                         value = text
                     }
                     if running && !Self.immediateOptions.contains(key) {
+                        if Self.isNIC(key), Self.hotplugs(config, "network") {
+                            do {
+                                if let old = config[key] { try await unplugNIC(vmid, key: key, value: old) }
+                                try await plugNIC(vmid, key: key, value: value, config: config)
+                                config[key] = value
+                                var pending = config.pending
+                                pending[key] = nil
+                                config.pending = pending
+                                log("\(key): plugged into the running VM")
+                                continue
+                            } catch {
+                                log("\(key): hotplug failed - \(error); the change waits for the next start")
+                            }
+                        }
                         config.pending[key] = value
                     } else {
                         if let old = config[key], old != value { _ = config.deleteOption(key, force: false) }
@@ -73,6 +90,11 @@ extension VMService {
                 for key in change.delete {
                     if key == "description" {
                         config.description = nil
+                    } else if running, Self.isNIC(key), Self.hotplugs(config, "network"), let old = config[key],
+                        (try? await unplugNIC(vmid, key: key, value: old)) != nil
+                    {
+                        _ = config.deleteOption(key, force: change.force)
+                        log("\(key): unplugged from the running VM")
                     } else if running && !Self.immediateOptions.contains(key) {
                         config.pendingDeletes[key] = change.force
                     } else if let volume = config.deleteOption(key, force: change.force) {

@@ -89,16 +89,22 @@ public struct VMService: Sendable {
     public func command(_ vmid: VMID, restoring restore: SavedVMState? = nil) async throws -> [String] {
         var config = try await read(vmid).config
         config.applyPending()
-        let paths = try await resolveVolumes(config)
+        var context = commandContext(vmid, volumes: try await resolveVolumes(config))
+        context.restore = restore
+        return try QemuCommand.build(config, context: context)
+    }
+
+    /// What the command builder needs from this host: volume paths, the run directory, the
+    /// bridges' MTUs.
+    func commandContext(_ vmid: VMID, volumes paths: [String: String]) -> QemuCommandContext {
         var context = QemuCommandContext(vmid: vmid, executable: qemuExecutable, runDir: runtime.runDir) { volume in
             guard let path = paths[volume] else { throw VMError.failed("volume '\(volume)' has no path") }
             return path
         }
-        context.restore = restore
         let netClass = runtime.taps.netClass
         context.bridgeMTU = { bridge in
             ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
-        return try QemuCommand.build(config, context: context)
+        return context
     }
 }
