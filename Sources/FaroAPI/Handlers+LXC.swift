@@ -34,6 +34,10 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
+            let pool = request.string("pool")
+            if let pool, try await services.access.configuration().pools[pool] == nil {
+                throw APIError.parameter("pool", "pool '\(pool)' does not exist")
+            }
             let creation = try await request.bool("restore") == true ? restoreCreation(request, services) : ContainerCreation(
                 vmid: try vmid(request), options: configOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),
@@ -44,6 +48,9 @@ extension Handlers {
                 type: request.bool("restore") == true ? "vzrestore" : "vzcreate", id: "\(creation.vmid)", user: request.identity.user.description
             ) { log in
                 try await containers.create(creation) { log.log($0) }
+                if let pool {
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(creation.vmid.rawValue) }
+                }
                 if start { try await containers.start(creation.vmid) { log.log($0) } }
             }
             return .json(.string(upid.description))
