@@ -111,7 +111,7 @@ def test_a_guests_backup_view_and_the_storages_backups(browser, gui):
     css(browser, ".form-window [name='protected']").click()
     fill(browser, "notes-template", "{{guestname}} by hand")
     submit_dialog(browser)
-    wait(browser, lambda d: any("vzdump-qemu-500-" in row and "🔒" in row and "web by hand" in row for row in grid_rows(d)), timeout=60)
+    wait(browser, lambda d: any("vzdump-qemu-500-" in row and "Yes" in row and "web by hand" in row for row in grid_rows(d)), timeout=60)
     archives = glob.glob(os.path.join(gui.root, "var/lib/vz/dump/vzdump-qemu-500-*.vma.zst"))
     assert len(archives) == 1 and os.path.exists(archives[0] + ".protected")
     screenshot(browser, "guest-backups")
@@ -119,7 +119,7 @@ def test_a_guests_backup_view_and_the_storages_backups(browser, gui):
     click_row(browser, "vzdump-qemu-500-")
     assert css(browser, "#backup-remove").get_attribute("disabled"), "a protected backup cannot be removed"
     css(browser, "#backup-protection").click()
-    wait(browser, lambda d: not any("🔒" in row for row in grid_rows(d)))
+    wait(browser, lambda d: not any("Yes" in row for row in grid_rows(d)))
     assert not os.path.exists(archives[0] + ".protected")
     click_row(browser, "vzdump-qemu-500-")
     css(browser, "#backup-notes").click()

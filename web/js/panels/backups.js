@@ -104,13 +104,13 @@ function backupNowDialog(entry, done) {
 /** The columns of a list of backups (also the storage's Backups view). */
 export function backupColumns({ withStorage = false } = {}) {
   return [
-    { key: 'name', label: t('Name'), width: 'minmax(240px, 3fr)', value: (volume) => volume.volid.replace(/^[^:]+:backup\//, '') },
-    withStorage && { key: 'storage', label: t('Storage'), width: '110px', value: (volume) => volume.volid.split(':')[0] },
-    { key: 'notes', label: t('Notes'), width: 'minmax(120px, 2fr)', value: (volume) => volume.notes || '' },
-    { key: 'protected', label: t('Protected'), width: '90px', render: (volume) => (Number(volume.protected) ? '🔒' : '') },
-    { key: 'ctime', label: t('Date'), width: '170px', render: (volume) => formatTime(volume.ctime) },
-    { key: 'format', label: t('Format'), width: '90px' },
-    { key: 'size', label: t('Size'), width: '100px', align: 'right', render: (volume) => formatBytes(volume.size) },
+    { key: 'name', label: t('Name'), width: 'minmax(200px, 3fr)', value: (volume) => volume.volid.replace(/^[^:]+:backup\//, '') },
+    withStorage && { key: 'storage', label: t('Storage'), width: '90px', value: (volume) => volume.volid.split(':')[0] },
+    { key: 'notes', label: t('Notes'), width: 'minmax(100px, 2fr)', value: (volume) => volume.notes || '' },
+    { key: 'protected', label: t('Protected'), width: '85px', render: (volume) => (Number(volume.protected) ? t('Yes') : '') },
+    { key: 'ctime', label: t('Date'), width: '160px', render: (volume) => formatTime(volume.ctime) },
+    { key: 'format', label: t('Format'), width: '75px' },
+    { key: 'size', label: t('Size'), width: '85px', align: 'right', render: (volume) => formatBytes(volume.size) },
   ].filter(Boolean);
 }
 
