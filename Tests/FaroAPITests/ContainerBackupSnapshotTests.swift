@@ -85,6 +85,31 @@ import Testing
             let mpPath = try await node.services.storage.plugin("btr").path(String(restoredMP.dropFirst("btr:".count)))
             #expect(try await run(["cat", mpPath + "/file"]) == "data\n")
 
+            // force: refused for a running CT and without force; over the stopped 3251 the
+            // new volumes replace the old ones only once the restore succeeded.
+            var refused = try await api.call(client, .post, "/nodes/testnode/lxc", "vmid=3250&ostemplate=local:backup/\(archive)&restore=1&force=1")
+            #expect(ContainerVolumeAPITests.message(refused).contains("can't overwrite running container"), "\(refused.text)")
+            refused = try await api.call(client, .post, "/nodes/testnode/lxc", "vmid=3251&ostemplate=local:backup/\(archive)&restore=1")
+            #expect(ContainerVolumeAPITests.message(refused).contains("already exists"), "\(refused.text)")
+            let broken = dump + "/vzdump-lxc-3251-2020_01_01-00_00_00.tar.zst"
+            let whole = try FileIO.read(dump + "/" + archive)
+            try FileIO.writeAtomically(broken, Array(whole.prefix(whole.count / 2)))
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=3251&ostemplate=local:backup/\((broken as NSString).lastPathComponent)&restore=1&force=1&storage=btr") != "OK")
+            let unchanged = try await api.call(client, .get, "/nodes/testnode/lxc/3251/config").data
+            #expect(unchanged["rootfs"] == restored["rootfs"] && unchanged["lock"] == nil, "a failed restore leaves the CT as it was")
+            #expect(FileIO.exists(restoredPath + "/root/owned"))
+            FileIO.remove(broken)
+            #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
+                "vmid=3251&ostemplate=local:backup/\(archive)&restore=1&force=1&storage=btr&hostname=again") == "OK")
+            let replaced = try await api.call(client, .get, "/nodes/testnode/lxc/3251/config").data
+            #expect(replaced["hostname"] == "again" && replaced["lock"] == nil)
+            #expect(replaced["rootfs"] != restored["rootfs"] && replaced["unused0"] == nil, "\(replaced)")
+            #expect(!FileIO.exists(restoredPath) && !FileIO.exists(mpPath), "the old volumes are gone")
+            let newRoot = try #require(replaced["rootfs"]?.stringValue?.split(separator: ",").first.map(String.init))
+            let newRootPath = try await node.services.storage.plugin("btr").path(String(newRoot.dropFirst("btr:".count)))
+            #expect(try await run(["getfattr", "-n", "user.faro", "--only-values", newRootPath + "/root/owned"]) == "kept")
+
             // On the directory storage there is no storage snapshot: Proxmox's fallback.
             #expect(try await api.runTask(node, client, .post, "/nodes/testnode/lxc",
                 "vmid=3252&ostemplate=\(Self.template)&rootfs=local:0&hostname=dirbk&ostype=alpine&unprivileged=1&start=1") == "OK")
