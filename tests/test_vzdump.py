@@ -298,3 +298,121 @@ def test_backup_jobs_crud_and_a_scheduled_run(daemon):
         time.sleep(1)
     assert not glob.glob(dump + "/vzdump-qemu-320-*.vma"), "the older backup was pruned"
     backup("every-minute").delete()
+
+
+def test_vm_stop_mode_and_restore_with_force(daemon):
+    """Stop mode as Proxmox runs it (QEMU again in prelaunch, resumed once the backup view is set
+    up, so the guest is back before the copy ends), then restores over the existing VM."""
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    vmid = 3240
+    assert wait(prox, node.qemu.post(vmid=vmid, name="stopvm", memory=128, kvm=0, scsi0="local:1", scsi1="local:1", vga="none")) == "OK"
+    images = os.path.join(daemon.root, "var/lib/vz/images/%d" % vmid)
+    image = os.path.join(images, "vm-%d-disk-0.raw" % vmid)
+    subprocess.run(["qemu-io", "-f", "raw", "-c", "write -P 0x33 0 2M", "-c", "write -P 0x44 900M 64k", image], check=True, capture_output=True)
+    source = open(image, "rb").read()
+    dump = os.path.join(daemon.root, "var/lib/vz/dump")
+    try:
+        assert wait(prox, node.qemu(vmid).status.start.post()) == "OK"
+        # The guest has no OS to answer ACPI: stopwait=0 stops it at once.
+        upid = node.vzdump.post(vmid=vmid, mode="stop", stopwait=0, compress="zstd", storage="local")
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        log = log_of(prox, upid)
+        for line in ["INFO: backup mode: stop", "INFO: stopping virtual guest", "INFO: starting kvm to execute backup task", "INFO: resuming VM again"]:
+            assert line in log, (line, log)
+        online = [i for i, line in enumerate(log) if line.startswith("INFO: guest is online again after ")]
+        copied = [i for i, line in enumerate(log) if line.startswith("INFO: transferred ")]
+        assert online and copied and online[0] < copied[0], "the guest runs again before the copy ends"
+        assert node.qemu(vmid).status.current.get()["qmpstatus"] == "running"
+        archive = glob.glob(dump + "/vzdump-qemu-%d-*.vma.zst" % vmid)
+        assert len(archive) == 1
+        config, disks = vma_disks(archive[0])
+        assert disks["drive-scsi0"] == source and disks["drive-scsi1"] == bytes(1 << 30)
+        volid = "local:backup/" + os.path.basename(archive[0])
+
+        # force over the existing VM: refused while it runs, while protected, and without force.
+        with pytest.raises(ResourceException) as refused:
+            node.qemu.post(vmid=vmid, archive=volid)
+        assert "already exists" in str(refused.value)
+        with pytest.raises(ResourceException) as refused:
+            node.qemu.post(vmid=vmid, archive=volid, force=1)
+        assert "unable to restore VM %d - vm is running" % vmid in str(refused.value)
+        assert wait(prox, node.qemu(vmid).status.stop.post()) == "OK"
+        node.qemu(vmid).config.put(protection=1)
+        with pytest.raises(ResourceException) as refused:
+            node.qemu.post(vmid=vmid, archive=volid, force=1)
+        assert "unable to restore VM %d - protection mode enabled" % vmid in str(refused.value)
+        node.qemu(vmid).config.put(protection=0, memory=256)
+        assert "lock" not in node.qemu(vmid).config.get()
+
+        # A restore that fails leaves the old VM as it was, its disks included.
+        broken = os.path.join(dump, "vzdump-qemu-%d-2020_01_01-00_00_00.vma.zst" % vmid)
+        data = open(archive[0], "rb").read()
+        open(broken, "wb").write(data[:len(data) // 2])
+        before = node.qemu(vmid).config.get()
+        upid = node.qemu.post(vmid=vmid, archive="local:backup/" + os.path.basename(broken), force=1)
+        assert wait(prox, upid) != "OK"
+        after = node.qemu(vmid).config.get()
+        assert {k: v for k, v in after.items() if k != "digest"} == {k: v for k, v in before.items() if k != "digest"}
+        assert sorted(os.listdir(images)) == ["vm-%d-disk-0.raw" % vmid, "vm-%d-disk-1.raw" % vmid]
+        os.remove(broken)
+
+        # The VM gets a disk the backup does not know; the restore keeps it as unused0 and frees
+        # the disks it restores only after it succeeded. pool and start are honoured.
+        node.qemu(vmid).config.put(scsi2="local:1")
+        prox.pools.post(poolid="restored")
+        upid = node.qemu.post(vmid=vmid, archive=volid, force=1, pool="restored", start=1)
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        restore_log = log_of(prox, upid)
+        assert "removing old volume 'local:%d/vm-%d-disk-0.raw'" % (vmid, vmid) in restore_log
+        config = node.qemu(vmid).config.get()
+        assert str(config["memory"]) == "128" and config["name"] == "stopvm"
+        assert config["unused0"] == "local:%d/vm-%d-disk-2.raw" % (vmid, vmid)
+        kept = {config["scsi0"].split(",")[0], config["scsi1"].split(",")[0], config["unused0"]}
+        assert sorted(os.listdir(images)) == sorted(v.split("/")[-1] for v in kept) and len(kept) == 3
+        restored = os.path.join(images, config["scsi0"].split(",")[0].split("/")[-1])
+        assert open(restored, "rb").read() == source
+        assert node.qemu(vmid).status.current.get()["qmpstatus"] == "running"
+        assert [m["vmid"] for m in prox.pools("restored").get()["members"]] == [vmid]
+    finally:
+        try:
+            wait(prox, node.qemu(vmid).status.stop.post())
+        except Exception:
+            pass
+
+
+def test_vzdump_defaults_from_vzdump_conf(daemon):
+    prox = admin(daemon)
+    node = prox.nodes("pytest")
+    defaults = node.vzdump.defaults.get()
+    assert defaults["storage"] == "local" and defaults["mode"] == "snapshot" and defaults["compress"] == "0"
+    assert defaults["dumpdir"] == os.path.join(daemon.root, "var/lib/vz/dump") and defaults["remove"] == 1
+    conf = os.path.join(daemon.root, "etc/vzdump.conf")
+    os.makedirs(os.path.dirname(conf), exist_ok=True)
+    open(conf, "w").write("# node defaults\n\ncompress: gzip\nmode: stop\nprune-backups: keep-last=1\n")
+    try:
+        defaults = node.vzdump.defaults.get()
+        assert defaults["compress"] == "gzip" and defaults["mode"] == "stop"
+        # The storage's retention comes before the node's (local has keep-all=1).
+        assert defaults["prune-backups"] == "keep-all=1"
+        vmid = 3241
+        assert wait(prox, node.qemu.post(vmid=vmid, memory=128, kvm=0, scsi0="local:1", vga="none")) == "OK"
+        dump = os.path.join(daemon.root, "var/lib/vz/dump")
+        upid = node.vzdump.post(vmid=vmid)
+        assert wait(prox, upid) == "OK", log_of(prox, upid)
+        time.sleep(1.1)
+        log = log_of(prox, upid)
+        assert log[0] == "INFO: starting new backup job: vzdump %d" % vmid, "the log shows the call, not the defaults"
+        assert len(glob.glob(dump + "/vzdump-qemu-%d-*.vma.gz" % vmid)) == 1
+        # The call's own option wins over the file.
+        assert wait(prox, node.vzdump.post(vmid=vmid, compress="zstd", remove=0)) == "OK"
+        assert len(glob.glob(dump + "/vzdump-qemu-%d-*.vma.zst" % vmid)) == 1
+        open(conf, "w").write("compress: fast\n")
+        with pytest.raises(ResourceException) as refused:
+            node.vzdump.post(vmid=vmid)
+        assert "vzdump.conf: compress" in str(refused.value)
+        with pytest.raises(ResourceException) as refused:
+            node.vzdump.defaults.get()
+        assert "vzdump.conf: compress" in str(refused.value)
+    finally:
+        os.remove(conf)

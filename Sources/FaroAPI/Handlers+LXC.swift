@@ -34,17 +34,33 @@ extension Handlers {
             return .json(.array(entries))
         }
         table.on(.post, "/nodes/{node}/lxc") { request in
-            let creation = try await request.bool("restore") == true ? restoreCreation(request, services) : ContainerCreation(
+            let pool = request.string("pool")
+            if let pool, try await services.access.configuration().pools[pool] == nil {
+                throw APIError.parameter("pool", "pool '\(pool)' does not exist")
+            }
+            let restore = request.bool("restore") == true
+            if request.bool("force") == true && !restore { throw APIError.parameter("force", "option requires 'restore'") }
+            var creation = try await restore ? restoreCreation(request, services) : ContainerCreation(
                 vmid: try vmid(request), options: configOptions(request), template: request.required("ostemplate"),
                 storage: request.string("storage") ?? "local", password: request.string("password"),
                 sshPublicKeys: request.string("ssh-public-keys"))
-            try await containers.reserve(creation)
+            if request.bool("force") == true, try await containers.list().contains(creation.vmid) {
+                // Overwriting also needs the right to back the container up (Proxmox asks only for that).
+                try await requirePrivilege(services, request.identity, "VM.Backup", on: "/vms/\(creation.vmid)")
+                creation.replacing = try await containers.reserveOverwrite(creation.vmid)
+            } else {
+                try await containers.reserve(creation)
+            }
+            let prepared = creation
             let start = request.bool("start") == true
             let upid = try await services.tasks.start(
-                type: request.bool("restore") == true ? "vzrestore" : "vzcreate", id: "\(creation.vmid)", user: request.identity.user.description
+                type: request.bool("restore") == true ? "vzrestore" : "vzcreate", id: "\(prepared.vmid)", user: request.identity.user.description
             ) { log in
-                try await containers.create(creation) { log.log($0) }
-                if start { try await containers.start(creation.vmid) { log.log($0) } }
+                try await containers.create(prepared) { log.log($0) }
+                if let pool {
+                    try await services.access.updateConfig { access in access.pools[pool]?.vms.insert(prepared.vmid) }
+                }
+                if start { try await containers.start(prepared.vmid) { log.log($0) } }
             }
             return .json(.string(upid.description))
         }

@@ -5,9 +5,6 @@ import FaroVZDump
 extension Handlers {
     /// `restore=1`: the creation comes from the backup in `ostemplate` (`pct restore`).
     static func restoreCreation(_ request: APIRequest, _ services: NodeServices) async throws -> ContainerCreation {
-        if request.bool("force") == true {
-            throw APIError.parameter("force", "overwriting an existing container on restore is not supported by Faro yet")
-        }
         let path = try await backupPath(request.required("ostemplate"), request, services)
         guard path.contains(".tar") || path.hasSuffix(".tgz") else {
             throw APIError.parameter("ostemplate", "'\(request.required("ostemplate"))' is not a container backup")

@@ -10,6 +10,7 @@ extension Handlers {
             guard let upid = try await startVZDump(request, services) else { return .json("OK") }
             return .json(.string(upid))
         }
+        table.on(.get, "/nodes/{node}/vzdump/defaults") { request in try await vzdumpDefaults(request, services) }
         table.on(.get, "/nodes/{node}/vzdump/extractconfig") { request in
             let volume = try VolumeID(parsing: request.required("volume"))
             let name = String(volume.name.dropFirst("backup/".count))
@@ -25,16 +26,22 @@ extension Handlers {
 
     /// Starts a vzdump task for the call (the API's, or a backup job's); nil when this node
     /// has no guest to back up.
-    static func startVZDump(_ request: APIRequest, _ services: NodeServices) async throws -> String? {
+    static func startVZDump(_ call: APIRequest, _ services: NodeServices) async throws -> String? {
         let service = services.vzdump
+        let defaults = try vzdumpConfDefaults(services)
+        let request = withVZDumpDefaults(call, defaults)
         let guests = try await vzdumpGuests(request, services)
-        let options = try await vzdumpOptions(request, services, guests: guests)
+        let fromDefaults = Set(request.parameters.keys).subtracting(call.parameters.keys)
+        var options = try await vzdumpOptions(request, services, guests: guests, fromDefaults: fromDefaults)
+        options.commandLine = "vzdump " + guests.map(\.description).joined(separator: " ") + vzdumpFlags(call)
+        options.nodePruneBackups = defaults["prune-backups"]?.stringValue
         guard !guests.isEmpty else { return nil }
         for guest in guests { try await requirePrivilege(services, request.identity, "VM.Backup", on: "/vms/\(guest)") }
         _ = try await service.dumpDirectory(options)
         let id = guests.count == 1 ? "\(guests[0])" : ""
+        let run = options
         let upid = try await services.tasks.start(type: "vzdump", id: id, user: request.identity.user.description) { log in
-            guard try await service.run(guests, options: options, log: { log.log($0) }) else { throw APIError.failed("job errors") }
+            guard try await service.run(guests, options: run, log: { log.log($0) }) else { throw APIError.failed("job errors") }
         }
         return upid.description
     }
@@ -67,9 +74,13 @@ extension Handlers {
     }
 
     /// The run's options after the checks Proxmox makes before anything starts.
-    static func vzdumpOptions(_ request: APIRequest, _ services: NodeServices, guests: [VMID]) async throws -> VZDumpOptions {
+    /// Options in `fromDefaults` come from the node's `vzdump.conf`, which only root can write,
+    /// so they are not the caller's to be refused.
+    static func vzdumpOptions(
+        _ request: APIRequest, _ services: NodeServices, guests: [VMID], fromDefaults: Set<String> = []
+    ) async throws -> VZDumpOptions {
         var options = VZDumpOptions()
-        for name in ["tmpdir", "dumpdir", "job-id"] where request.string(name) != nil && !request.identity.isSuperuser {
+        for name in ["tmpdir", "dumpdir", "job-id"] where request.string(name) != nil && !fromDefaults.contains(name) && !request.identity.isSuperuser {
             throw APIError.permission("/", ["root@pam only: \(name)"])
         }
         if request.string("storage") != nil && request.string("dumpdir") != nil {

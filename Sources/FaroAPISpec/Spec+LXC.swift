@@ -46,10 +46,11 @@ extension APISpec {
             APIMethod(
                 .post, "/nodes/{node}/lxc", name: "create_vm", description: "Create or restore a container.",
                 parameters: params(createOptions), returns: task,
-                permissions: .check(.privileges(path: vm, ["VM.Allocate"]),
-                    note: "You need 'VM.Allocate' on /vms/{vmid} and 'Datastore.AllocateSpace' on the storage."),
+                permissions: .check(
+                    .or([.privileges(path: vm, ["VM.Allocate"]), .privileges(path: "/pool/{pool}", ["VM.Allocate"], requireParam: "pool")]),
+                    note: "You need 'VM.Allocate' on /vms/{vmid} or on the pool, and 'Datastore.AllocateSpace' on the storage."),
                 protected: true, proxyTo: "node"
-            ).takingOptions(ContainerSchema.options.keys).refusing(["pool", "ha-managed"]),
+            ).takingOptions(ContainerSchema.options.keys).refusing(["ha-managed"]),
             APIMethod(
                 .get, "/nodes/{node}/lxc/{vmid}", name: "vmdiridx", description: "Directory index of one container.",
                 parameters: params([:]), returns: .index(), permissions: .anyUser(filter: nil)),

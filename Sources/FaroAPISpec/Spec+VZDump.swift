@@ -2,7 +2,7 @@ import FaroSchema
 
 extension APISpec {
     /// vzdump's options, shared by `POST /nodes/{node}/vzdump` and the backup jobs.
-    static var vzdumpOptions: [String: Schema] {
+    public static var vzdumpOptions: [String: Schema] {
         let notAvailable = " (not supported by Faro yet)"
         return [
             "vmid": Schema.string("The guests to back up (comma-separated VMIDs).", format: "pve-vmid-list").optional(),
@@ -44,7 +44,7 @@ extension APISpec {
         ]
     }
 
-    static let vzdumpRefused: Set<String> = [
+    public static let vzdumpRefused: Set<String> = [
         "pigz", "bwlimit", "ionice", "script", "stdout", "stop", "maxfiles", "lockwait", "mailto", "mailnotification", "fleecing", "performance",
         "pbs-change-detection-mode",
     ]
@@ -59,6 +59,14 @@ extension APISpec {
                 permissions: .anyUser(filter: "'VM.Backup' on each guest and 'Datastore.AllocateSpace' on the storage; 'prune-backups' needs 'Datastore.Allocate'; 'tmpdir', 'dumpdir' and 'job-id' root@pam only."),
                 protected: true, proxyTo: "node"
             ).refusing(vzdumpRefused),
+            APIMethod(
+                .get, "/nodes/{node}/vzdump/defaults", name: "defaults",
+                description: "The node's vzdump defaults: the schema's, then its vzdump.conf, then the storage's backup directory and retention.",
+                parameters: .object(["node": Common.node, "storage": storageID.optional().describe("The storage identifier.")]),
+                returns: .object(vzdumpOptions.filter { !["vmid", "all", "exclude", "job-id", "stop"].contains($0.key) }
+                    .mapValues { $0.type == .boolean ? Schema.integer("0 or 1.").optional() : $0.type == .array ? Schema.string().optional() : $0 }),
+                permissions: .anyUser(filter: "'Datastore.Audit' or 'Datastore.AllocateSpace' on the storage; some properties only with 'Sys.Audit' on the node."),
+                proxyTo: "node"),
             APIMethod(
                 .get, "/nodes/{node}/vzdump/extractconfig", name: "extractconfig",
                 description: "The guest config stored in a backup archive.",

@@ -20,6 +20,9 @@ public struct ContainerCreation: Sendable {
     /// mounted below it) instead of the template, and no setup runs afterwards.
     /// It returns the lines to log.
     public var restore: (@Sendable (_ rootfs: String) async throws -> [String])?
+    /// A restore over an existing container (`force`): its config before `reserveOverwrite`
+    /// locked it. It comes back if the restore fails; its replaced volumes go if it succeeds.
+    public var replacing: ContainerConfig?
 
     public init(
         vmid: VMID, options: [String: String], template: String, storage: String = "local", password: String? = nil,
@@ -51,7 +54,14 @@ extension ContainerManager {
     /// writes the final config. On failure everything made so far is removed again, the config included.
     public func create(_ creation: ContainerCreation, log: @Sendable (String) -> Void) async throws {
         let vmid = creation.vmid
-        var undo: [() async -> Void] = [{ try? await store.delete(configPath(vmid), ifRevision: nil) }]
+        let replacing = creation.replacing
+        var undo: [() async -> Void] = [{
+            if let replacing {
+                _ = try? await store.write(configPath(vmid), text: replacing.render(), ifRevision: nil)
+            } else {
+                try? await store.delete(configPath(vmid), ifRevision: nil)
+            }
+        }]
         do {
             var config = ContainerConfig(options: creation.options)
             try await assignMACAddresses(&config)
@@ -74,7 +84,12 @@ extension ContainerManager {
             } else if let archive {
                 try await unpackTemplate(vmid, &config, archive, creation, log: log)
             }
-            try await store.write(configPath(vmid), text: config.render(), ifRevision: nil)
+            if let replacing {
+                let made = Set(["rootfs"] + config.mountPoints.map { "mp\($0.index)" }).filter { creation.options[$0] != nil }
+                try await finishOverwrite(vmid, &config, replacing: replacing, restored: made, log: log)
+            } else {
+                try await store.write(configPath(vmid), text: config.render(), ifRevision: nil)
+            }
         } catch {
             log("creation failed, removing what was made")
             for step in undo.reversed() { await step() }

@@ -26,6 +26,8 @@ public struct NodePaths: Sendable, Hashable {
     /// The metrics history: one round-robin file per node, guest and storage series.
     public var metricsDirectory: String { path("var/lib/faro/metrics") }
     public var localStorage: String { path("var/lib/vz") }
+    /// The node's vzdump defaults (Proxmox's `/etc/vzdump.conf`).
+    public var vzdumpConf: String { path("etc/vzdump.conf") }
     public var lxcPath: String { path("var/lib/faro/lxc") }
     public var runDir: String { path("run/faro") }
     public var apiSocket: String { path("run/faro/api.sock") }

@@ -18,6 +18,9 @@ public struct VMRestore: Sendable {
         /// Target storage for every disk, instead of the map lines' storages.
         public var storage: String?
         public var unique = false
+        /// Restore over an existing VM (stopped, not protected, not locked); its old disks go
+        /// only once the restore has succeeded.
+        public var force = false
         /// Options given with the call, which override the restored config.
         public var overrides: [String: String] = [:]
 
@@ -53,9 +56,18 @@ public struct VMRestore: Sendable {
         }
     }
 
+    /// What `prepare` found: the archive's header, where each device goes, and with `force`
+    /// the config of the VM being replaced (as it was before the restore locked it).
+    public struct Plan: Sendable {
+        public var header: VMAHeader
+        public var mappings: [Mapping]
+        public var replacing: VMConfig?
+    }
+
     /// Reads the header, checks the map lines against the devices and the target storages,
-    /// and reserves the VMID; the errors answer the request before a task starts.
-    public func prepare(_ request: Request) async throws -> (VMAHeader, [Mapping]) {
+    /// and reserves the VMID (or, with `force`, locks the existing VM); the errors answer the
+    /// request before a task starts.
+    public func prepare(_ request: Request) async throws -> Plan {
         let file = ArchiveFile(runner: runner)
         let header = try await file.read(from: request.archive, compression: compression(request.archive), complete: false) {
             source, _ throws(BackupError) in try VMAHeader.read(from: source)
@@ -84,14 +96,40 @@ public struct VMRestore: Sendable {
         }
         do {
             try await vms.store.create(vms.configPath(request.vmid), data: Array("lock: create\n".utf8))
+            return Plan(header: header, mappings: mappings, replacing: nil)
         } catch {
-            throw VMError.alreadyExists(vmid: request.vmid)
+            guard request.force, (try? await vms.read(request.vmid)) != nil else { throw VMError.alreadyExists(vmid: request.vmid) }
         }
-        return (header, mappings)
+        let replacing = try await lockForOverwrite(request.vmid)
+        return Plan(header: header, mappings: mappings, replacing: replacing)
+    }
+
+    /// Undoes `prepare` when the call is refused before its task starts.
+    public func abandon(_ plan: Plan, vmid: VMID) async {
+        if let original = plan.replacing {
+            try? await vms.store.write(vms.configPath(vmid), text: original.render())
+        } else {
+            await vms.abandonCreate(vmid: vmid)
+        }
+    }
+
+    /// `force`: the existing VM must be stopped, unprotected and unlocked; it gets
+    /// `lock: create` and keeps everything else until the restore succeeded.
+    func lockForOverwrite(_ vmid: VMID) async throws -> VMConfig {
+        let vms = self.vms
+        return try await vms.update(vmid) { config in
+            if config.isProtected { throw VZDumpError.failed("unable to restore VM \(vmid) - protection mode enabled") }
+            if let lock = config.lock { throw VZDumpError.failed("unable to restore VM \(vmid) - VM is locked (\(lock))") }
+            if await vms.isRunning(vmid) { throw VZDumpError.failed("unable to restore VM \(vmid) - vm is running") }
+            let original = config
+            config["lock"] = "create"
+            return original
+        }
     }
 
     /// The task's part: volumes, data, config.
-    public func restore(_ request: Request, header: VMAHeader, mappings: [Mapping], log: @escaping @Sendable (String) -> Void) async throws {
+    public func restore(_ request: Request, plan: Plan, log: @escaping @Sendable (String) -> Void) async throws {
+        let header = plan.header, mappings = plan.mappings
         var allocated: [String] = []
         do {
             var volumes: [String: String] = [:]
@@ -125,16 +163,47 @@ public struct VMRestore: Sendable {
                 return done
             }
             log("total bytes read \(total), \(Int(Date().timeIntervalSince(started))) seconds")
-            let config = try await restoredConfig(request, header: header, volumes: volumes)
+            var config = try await restoredConfig(request, header: header, volumes: volumes)
+            let replaced = plan.replacing.map { Self.replacedVolumes($0, vmid: request.vmid, restoring: Set(volumes.keys)) }
+            for volume in replaced?.kept ?? [] {
+                if let key = config.nextUnusedKey() { config[key] = volume }
+            }
             try await vms.store.write(vms.configPath(request.vmid), text: config.render())
+            for volume in replaced?.freed ?? [] {
+                log("removing old volume '\(volume)'")
+                do {
+                    let id = try VolumeID(parsing: volume)
+                    try await storage.plugin(id.storage).free(id.name)
+                } catch {
+                    log("WARN: unable to free old volume '\(volume)' - \(error)")
+                }
+            }
         } catch {
             log("restore failed - removing what was allocated")
             for volid in allocated {
                 if let id = try? VolumeID(parsing: volid) { try? await storage.plugin(id.storage).free(id.name) }
             }
-            try? await vms.store.delete(vms.configPath(request.vmid), ifRevision: nil)
+            await abandon(plan, vmid: request.vmid)
             throw error
         }
+    }
+
+    /// The old VM's volumes after a `force` restore: those of the drives the archive restored
+    /// are freed; the VM's other volumes (also those only its snapshots use) stay as `unusedN`.
+    /// Volumes of other guests are neither.
+    static func replacedVolumes(_ old: VMConfig, vmid: VMID, restoring keys: Set<String>) -> (freed: [String], kept: [String]) {
+        func owned(_ volume: String) -> Bool {
+            guard let name = volume.split(separator: "/").last else { return false }
+            return name.hasPrefix("vm-\(vmid)-") || name.hasPrefix("base-\(vmid)-")
+        }
+        var freed: [String] = [], kept: [String] = []
+        for (key, volume) in old.ownedVolumes() where owned(volume) && keys.contains(key) { freed.append(volume) }
+        var others = old.ownedVolumes()
+        for name in old.snapshotNames {
+            if let section = old.file[section: name] { others += VMConfig(snapshotSection: section).ownedVolumes() }
+        }
+        for (_, volume) in others where owned(volume) && !freed.contains(volume) && !kept.contains(volume) { kept.append(volume) }
+        return (freed, kept)
     }
 
     /// The archive's config with the new volumes: no `#qmdump#` lines, `lock`, `parent`,

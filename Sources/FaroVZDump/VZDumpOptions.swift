@@ -16,6 +16,8 @@ public struct VZDumpOptions: Sendable {
     public var remove = true
     /// `prune-backups` given for this run; nil uses the storage's.
     public var pruneBackups: String?
+    /// `prune-backups` of the node's `vzdump.conf`, used when neither the run nor the storage sets one.
+    public var nodePruneBackups: String?
     public var isProtected = false
     public var notesTemplate: String?
     /// Minutes to wait for a guest to stop (`stopwait`).

@@ -17,11 +17,15 @@ extension VZDumpService {
         log.info("CT Name: \(config.hostname(vmid: vmid))")
         let mountPaths = includedMountPaths(config, log: log)
         var mode = running ? options.mode : .stop
+        var snapshots: [SnapshotVolume] = []
         if mode == .snapshot {
-            // Faro's container volumes have no storage snapshot a backup could read yet.
-            log.info("mode failure - some volumes do not support snapshots")
-            log.info("trying 'suspend' mode instead")
-            mode = .suspend
+            if let volumes = try await snapshotVolumes(config) {
+                snapshots = volumes
+            } else {
+                log.info("mode failure - some volumes do not support snapshots")
+                log.info("trying 'suspend' mode instead")
+                mode = .suspend
+            }
         }
         log.info("backup mode: \(mode.rawValue)")
         let unprivileged = config.isUnprivileged
@@ -44,6 +48,7 @@ extension VZDumpService {
             return size
         }
         if mode == .stop { return try await backupStoppedContainer(vmid, running: running, options: options, log: log, write: write) }
+        if mode == .snapshot { return try await backupSnapshotContainer(vmid, volumes: snapshots, work: work, log: log, write: write) }
         return try await backupSuspendedContainer(vmid, mountPaths: mountPaths, work: work, log: log, write: write)
     }
 

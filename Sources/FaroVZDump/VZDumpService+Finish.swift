@@ -17,7 +17,7 @@ extension VZDumpService {
         }
         guard options.remove, let id = options.storage ?? (options.dumpDirectory == nil ? "local" : nil) else { return }
         let plugin = try await storage.plugin(id)
-        let text = options.pruneBackups ?? plugin.definition["prune-backups"] ?? "keep-all=1"
+        let text = options.pruneBackups ?? plugin.definition["prune-backups"] ?? options.nodePruneBackups ?? "keep-all=1"
         let retention = try PruneOptions(parsing: text)
         guard !retention.keepsEverything else { return }
         log.info("prune older backups with retention: \(text)")

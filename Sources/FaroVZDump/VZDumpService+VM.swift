@@ -40,15 +40,20 @@ extension VZDumpService {
             return try await backupRunning(vmid, selection, configText, options: options, archive: archive, work: work, log: log)
         }
         guard running else { return try await backupStopped(selection, configText, options: options, archive: archive, work: work, log: log) }
-        // `stop`: the copy is made with the VM down; it comes back afterwards, whatever happened.
+        // `stop`: an orderly shutdown, then QEMU again in its prelaunch state just long enough
+        // to set the point-in-time view up; the guest boots while its disks are copied.
         let started = clock()
         log.info("stopping virtual guest")
         try await vms.shutdown(vmid, skiplock: true, timeout: options.stopWait * 60, forceStop: true)
-        return try await ensuring {
-            try await backupStopped(selection, configText, options: options, archive: archive, work: work, log: log)
-        } finally: {
+        log.info("starting kvm to execute backup task")
+        do {
+            try await vms.start(vmid, skiplock: true, paused: true)
+        } catch {
             log.info("restarting virtual guest")
             do { try await vms.start(vmid, skiplock: true) } catch { log.error("unable to restart VM \(vmid) - \(error)") }
+            throw error
+        }
+        return try await backupRunning(vmid, selection, configText, options: options, archive: archive, work: work, log: log) {
             log.info("guest is online again after \(clock() - started) seconds")
         }
     }
@@ -80,11 +85,12 @@ extension VZDumpService {
         return try await writeVMA(selection, configText, sources: sources, options: options, archive: archive, log: log)
     }
 
-    /// A running VM in `snapshot` or `suspend` mode: the disks as they were when the fleecing
-    /// view was set up, read while the guest goes on. `suspend` pauses it for the setup only.
+    /// A running VM: the disks as they were when the fleecing view was set up, read while the
+    /// guest goes on. `suspend` pauses it for the setup only; in `stop` mode it arrives paused
+    /// (prelaunch) and runs once the view is set up (`resumed` is called then).
     func backupRunning(
         _ vmid: VMID, _ selection: VMDiskSelection, _ configText: String, options: VZDumpOptions, archive: String, work: String,
-        log: GuestLog
+        log: GuestLog, resumed: () -> Void = {}
     ) async throws -> Int64 {
         let fleece = VMFleece(vmid: vmid, vms: vms, runner: runner, work: work, disks: selection.included)
         let config = try await vms.read(vmid).config
@@ -108,9 +114,10 @@ extension VZDumpService {
             log.info("issuing guest-agent 'fs-thaw' command")
             _ = try? await vms.agentCommand(vmid, "guest-fsfreeze-thaw", timeout: .seconds(30))
         }
-        if options.mode == .suspend {
+        if options.mode != .snapshot {
             log.info("resuming VM again")
-            try? await vms.runtime.withMonitor(vmid) { try await $0.cont() }
+            do { try await vms.runtime.withMonitor(vmid) { try await $0.cont() } } catch { log.error("unable to resume VM \(vmid) - \(error)") }
+            resumed()
         }
         _ = try setUp.get()
         let socket = fleece.socket

@@ -15,11 +15,11 @@ const taskNames = {
   qmconfig: 'Configure', resize: 'Resize', vzreboot: 'Reboot', imgcopy: 'Copy data', imgdel: 'Erase data',
   prunebackups: 'Prune Backups', qmtemplate: 'Convert to template', vztemplate: 'Convert to template',
   vzsnapshot: 'Snapshot', vzrollback: 'Rollback', vzdelsnapshot: 'Delete Snapshot', vzclone: 'Clone',
-  qmmove: 'Move disk', move_volume: 'Move Volume', vncproxy: 'Console', vncshell: 'Shell',
+  qmmove: 'Move disk', move_volume: 'Move Volume', vncproxy: 'Console', vncshell: 'Shell', qmrestore: 'Restore', vzrestore: 'Restore',
 };
 
 /** Task types that concern a VM or a container without saying which: `VM/CT 150 - Console`. */
-const guestTypes = new Set(['vncproxy', 'spiceproxy']);
+const guestTypes = new Set(['vncproxy', 'spiceproxy', 'vzdump']);
 
 const started = new Set();
 /** The exit status of a task stopped on request (Proxmox's words). */

@@ -57,7 +57,7 @@ public enum VMADiskCopy {
     ) throws(BackupError) {
         let total = reader.header.devices.filter { targets[$0.id] != nil }.reduce(UInt64(0)) { $0 + $1.size }
         var state = CopyProgress(done: 0, total: total, zeros: 0, transferred: 0)
-        let zeros = UnsafeMutableRawBufferPointer.allocate(byteCount: VMAFormat.blockSize, alignment: 16)
+        let zeros = UnsafeMutableRawBufferPointer.allocate(byteCount: VMAFormat.clusterSize, alignment: 16)
         zeros.initializeMemory(as: UInt8.self, repeating: 0)
         defer { zeros.deallocate() }
         var clusters: UInt64 = 0
@@ -65,16 +65,20 @@ public enum VMADiskCopy {
             if cancel.isCancelled { throw .tool("interrupted by signal") }
             guard let target = targets[cluster.device.id] else { return }
             let start = cluster.number * UInt64(VMAFormat.clusterSize)
-            let length = min(UInt64(VMAFormat.clusterSize), cluster.device.size - start)
-            var stored = 0
-            for block in 0..<VMAFormat.blocksPerCluster {
+            let end = min(start + UInt64(VMAFormat.clusterSize), cluster.device.size)
+            let length = end - start
+            // Runs of stored (or of zero) blocks are contiguous on both sides: one write each.
+            var block = 0, stored = 0
+            while block < VMAFormat.blocksPerCluster, start + UInt64(block * VMAFormat.blockSize) < end {
+                let present = cluster.mask & (1 << block) != 0
+                var next = block + 1
+                while next < VMAFormat.blocksPerCluster, (cluster.mask & (1 << next) != 0) == present { next += 1 }
                 let offset = start + UInt64(block * VMAFormat.blockSize)
-                guard offset < start + length else { break }
-                let count = Int(min(UInt64(VMAFormat.blockSize), start + length - offset))
-                if cluster.mask & (1 << block) != 0 {
+                let count = Int(min(start + UInt64(next * VMAFormat.blockSize), end) - offset)
+                if present {
                     let bytes = UnsafeRawBufferPointer(rebasing: cluster.blocks[(stored * VMAFormat.blockSize)...].prefix(count))
                     try target.write(at: offset, bytes)
-                    stored += 1
+                    stored += next - block
                     state.transferred += Int64(count)
                 } else {
                     state.zeros += UInt64(count)
@@ -82,6 +86,7 @@ public enum VMADiskCopy {
                         try target.write(at: offset, UnsafeRawBufferPointer(rebasing: zeros[0..<count]))
                     }
                 }
+                block = next
             }
             state.done += length
             clusters += 1

@@ -16,8 +16,10 @@ extension VMService {
     }
 
     /// Starts the VM; with `restore` it continues from a saved RAM state instead of booting.
+    /// `paused` leaves it in QEMU's prelaunch state (`-S`) until a `cont` (vzdump's stop mode
+    /// sets its backup up there).
     public func start(
-        _ vmid: VMID, skiplock: Bool, timeout: Duration? = nil, restoring restore: SavedVMState? = nil,
+        _ vmid: VMID, skiplock: Bool, timeout: Duration? = nil, restoring restore: SavedVMState? = nil, paused: Bool = false,
         log: @Sendable (String) -> Void = { _ in }
     ) async throws {
         try await checkStart(vmid, skiplock: skiplock)
@@ -29,7 +31,8 @@ extension VMService {
         }
         if config.usesOVMF { try prepareFirmware(vmid, config, log: log) }
         try await regenerateCloudInit(vmid, log: log)
-        let argv = try await command(vmid, restoring: restore)
+        var argv = try await command(vmid, restoring: restore)
+        if paused && !argv.contains("-S") { argv.append("-S") }
         let startTimeout = timeout ?? .seconds(max(30, config.memoryMiB / 1024))
         let nets = try config.nets()
         let tpm = TPMEmulator(runner: runtime.runner, runDir: runtime.runDir)

@@ -10,6 +10,7 @@ import * as resources from '../resources.js';
 import { renderPanel, infoBox, usageBar } from '../panel.js';
 import { taskHistoryView } from '../tasks.js';
 import { aclView } from './access-acl.js';
+import { guestBackupView } from './backups.js';
 import { optionsView } from './guest-options.js';
 import { lxcDNS, lxcNetwork, lxcResources } from './lxc-resources.js';
 import { hardwareView } from './qemu-hardware.js';
@@ -123,6 +124,7 @@ function menuItems(entry, id) {
   const consoleItem = { id: 'console', label: t('Console'), render: (host) => consoleView(host, id),
     when: api.hasMethod('POST', `/nodes/{node}/${entry.type}/{vmid}/${entry.type === 'qemu' ? 'vncproxy' : 'termproxy'}`) };
   const shared = [
+    { id: 'backup', label: t('Backup'), render: (host) => guestBackupView(host, entry), when: api.hasMethod('POST', '/nodes/{node}/vzdump') },
     { id: 'snapshots', label: t('Snapshots'), render: (host) => snapshotsView(host, entry),
       when: api.hasMethod('GET', `/nodes/{node}/${entry.type}/{vmid}/snapshot`) },
     { id: 'tasks', label: t('Task History'), render: (host) => taskHistoryView(host, entry.node, { vmid: entry.vmid }) },

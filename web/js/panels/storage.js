@@ -10,6 +10,7 @@ import { t } from '../i18n.js';
 import { renderPanel, infoBox, usageBar } from '../panel.js';
 import { taskStarted, waitForTask } from '../tasks.js';
 import { aclView } from './access-acl.js';
+import { backupColumns, backupToolbar } from './backups.js';
 
 const views = () => [
   ['iso', t('ISO Images')], ['vztmpl', t('CT Templates')], ['images', t('VM Disks')], ['rootdir', t('CT Volumes')],
@@ -83,12 +84,35 @@ function uploadDialog({ node, base }, content, reload) {
   return win;
 }
 
+/** The Backups view: the archives with Restore, Show Configuration, notes, protection, Remove. */
+function backupContentView(host, { node, base }) {
+  const gridHost = h('div', { class: 'grid-host' });
+  let grid = null;
+  const tools = backupToolbar(node, () => grid.selected()[0], reload);
+  host.append(tools.bar, gridHost);
+  grid = new Grid(gridHost, {
+    label: t('Backups'), rowKey: (volume) => volume.volid,
+    onSelectionChange: ([volume]) => tools.update(volume),
+    columns: [...backupColumns().slice(0, 1), { key: 'vmid', label: t('VM ID'), width: '90px' }, ...backupColumns().slice(1)],
+  });
+  async function reload() {
+    try {
+      grid.setRows(await api.get(`${base}/content`, { content: 'backup' }));
+      tools.update(grid.selected()[0]);
+    } catch (failure) {
+      showError(failure);
+    }
+  }
+  reload();
+}
+
 function contentView(host, { node, base }, content) {
+  if (content === 'backup') return backupContentView(host, { node, base });
   const gridHost = h('div', { class: 'grid-host' });
   const upload = uploadable.has(content) && h('button', { type: 'button', id: 'content-upload', onclick: () => uploadDialog({ node, base }, content, reload) }, t('Upload'));
   const remove = h('button', { type: 'button', id: 'content-remove', disabled: true }, t('Remove'));
   host.append(h('div', { class: 'toolbar' }, upload, remove), gridHost);
-  const guestColumn = content === 'images' || content === 'rootdir' || content === 'backup';
+  const guestColumn = content === 'images' || content === 'rootdir';
   const grid = new Grid(gridHost, {
     label: t('Content'), rowKey: (volume) => volume.volid,
     onSelectionChange: (selection) => { remove.disabled = selection.length === 0; },
