@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "FaroCluster",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroEtcd", "FaroConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -66,6 +66,9 @@ public struct EtcdMemberConfiguration: Sendable, Hashable {
     public var clusterToken = "faro-cluster"
     /// Skips fsync: for tests on a scratch directory only, never for a real cluster.
     public var unsafeNoFsync = false
+    /// Starts as the only member of a new cluster with the data of the old one (etcd's
+    /// `--force-new-cluster`): the recovery of a lone survivor, for one start only.
+    public var forceNewCluster = false
 
     public init(name: String, dataDirectory: String, client: EtcdEndpoint, peer: EtcdEndpoint, tls: EtcdTLSFiles) {
         self.name = name
@@ -116,6 +119,7 @@ public struct EtcdMemberConfiguration: Sendable, Hashable {
             "--snapshot-count", "10000",
         ]
         if unsafeNoFsync { arguments.append("--unsafe-no-fsync") }
+        if forceNewCluster { arguments.append("--force-new-cluster") }
         return arguments
     }
 }

@@ -141,6 +141,10 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-delay-ms"), help: .hidden)
     var authDelayMilliseconds: Int = 3000
 
+    /// Tests point the pam realm at a PAM service of their own.
+    @Option(name: .customLong("pam-service"), help: .hidden)
+    var pamService: String = "faro"
+
     func validate() throws {
         _ = try listenAddress()
     }
@@ -160,6 +164,7 @@ struct DaemonCommand: AsyncParsableCommand {
         var configuration = DaemonConfiguration(
             root: root, nodeName: node, listenHost: address.host, listenPort: address.port, webRoot: webRoot)
         configuration.authFailureDelay = .milliseconds(authDelayMilliseconds)
+        configuration.pamService = pamService
         try await FaroDaemon.run(configuration, logger: Logger(label: "faro")) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
