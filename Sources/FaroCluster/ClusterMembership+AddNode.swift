@@ -15,13 +15,13 @@ extension ClusterMembership {
         public var apiversion: Int?
         /// Faro: where the new node's API and etcd member listen.
         public var apiPort: Int
-        public var etcdClientURL: String
-        public var etcdPeerURL: String
+        public var etcdClient: EtcdEndpoint
+        public var etcdPeer: EtcdEndpoint
 
         public init(
             node: String, nodeid: Int? = nil, votes: Int? = nil, force: Bool = false, address: String, apiversion: Int? = nil,
-            apiPort: Int, etcdClientURL: String, etcdPeerURL: String
-        ) {
+            apiPort: Int = 8006, etcdClient: String? = nil, etcdPeer: String? = nil
+        ) throws {
             self.node = node
             self.nodeid = nodeid
             self.votes = votes
@@ -29,8 +29,13 @@ extension ClusterMembership {
             self.address = address
             self.apiversion = apiversion
             self.apiPort = apiPort
-            self.etcdClientURL = etcdClientURL
-            self.etcdPeerURL = etcdPeerURL
+            self.etcdClient = try etcdClient.map { try ClusterMembership.endpoint($0, parameter: "etcd-client") }
+                ?? EtcdEndpoint(host: address, port: 2379)
+            self.etcdPeer = try etcdPeer.map { try ClusterMembership.endpoint($0, parameter: "etcd-peer") }
+                ?? EtcdEndpoint(host: address, port: 2380)
+            guard self.etcdClient.port != 0, self.etcdPeer.port != 0 else {
+                throw ClusterError.refused("etcd-client, etcd-peer: the joining node picks free ports, port 0 is not a port")
+            }
         }
     }
 
@@ -61,24 +66,24 @@ extension ClusterMembership {
             throw ClusterError.refused("Node ID \(nodeid) already used by node '\(owner.name)'")
         }
         for other in config.nodes {
-            if let (record, _) = try await ClusterMemberRecord.load(other.name, from: store), record.etcdPeerURL == request.etcdPeerURL {
-                throw ClusterError.refused("etcd peer URL \(request.etcdPeerURL) is already used by node '\(other.name)'")
+            if let (record, _) = try await ClusterMemberRecord.load(other.name, from: store), record.etcdPeerURL == request.etcdPeer.url {
+                throw ClusterError.refused("etcd peer URL \(request.etcdPeer.url) is already used by node '\(other.name)'")
             }
         }
         guard let ca = try await ClusterCA.load(from: store) else { throw ClusterError.refused("the cluster has no CA (\(StoreLayout.clusterCA))") }
-        let host = (try? Self.endpoint(request.etcdPeerURL.replacingOccurrences(of: "https://", with: ""), parameter: "etcd-peer").host)
-        let certificate = try ca.issue(node: request.node, addresses: Array(Set([request.address] + (host.map { [$0] } ?? []))))
+        let certificate = try ca.issue(
+            node: request.node, addresses: Array(Set([request.address, request.etcdPeer.host, request.etcdClient.host])))
         let nodeid = request.nodeid ?? config.lowestFreeNodeID
         config.nodes.append(.init(name: request.node, nodeid: nodeid, votes: request.votes ?? 1, ring0: request.address))
         config.configVersion += 1
         let text = try config.render()
 
         let members = try await client.list()
-        let added = try await client.add(peerURLs: [request.etcdPeerURL], isLearner: true)
+        let added = try await client.add(peerURLs: [request.etcdPeer.url], isLearner: true)
         do {
             let record = ClusterMemberRecord(
-                address: request.address, port: request.apiPort, etcdClientURL: request.etcdClientURL,
-                etcdPeerURL: request.etcdPeerURL, etcdID: added.id)
+                address: request.address, port: request.apiPort, etcdClientURL: request.etcdClient.url,
+                etcdPeerURL: request.etcdPeer.url, etcdID: added.id)
             try await store.write(StoreLayout.nodeCertificate(request.node), data: Array(certificate.certificatePEM.utf8), ifRevision: nil)
             try await store.write(StoreLayout.clusterMember(request.node), data: record.bytes, ifRevision: nil)
             try await store.write(StoreLayout.corosyncConfig, data: Array(text.utf8), ifRevision: file.revision)

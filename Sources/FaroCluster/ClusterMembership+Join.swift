@@ -89,8 +89,8 @@ extension ClusterMembership {
         parameters["new_node_ip"] = .string(address)
         parameters["apiversion"] = .int(Self.joinAPIVersion)
         parameters["api-port"] = .int(await apiAddress().port)
-        parameters["etcd-client"] = .string(configuration.client.url)
-        parameters["etcd-peer"] = .string(configuration.peer.url)
+        parameters["etcd-client"] = .string(configuration.client.hostAndPort)
+        parameters["etcd-peer"] = .string(configuration.peer.hostAndPort)
         if let nodeid = request.nodeid { parameters["nodeid"] = .int(nodeid) }
         if let votes = request.votes { parameters["votes"] = .int(votes) }
         if request.force { parameters["force"] = .bool(true) }

@@ -9,6 +9,7 @@ extension ClusterMembership {
     public struct QuorumState: Sendable {
         public struct Member: Sendable {
             public var name: String
+            public var ring0: String
             public var nodeid: Int
             public var votes: Int
             public var online: Bool
@@ -33,7 +34,7 @@ extension ClusterMembership {
                 "nodeid": .int(localNodeID),
                 "members": .array(members.map { member in
                     [
-                        "name": .string(member.name), "nodeid": .int(member.nodeid), "votes": .int(member.votes),
+                        "name": .string(member.name), "ring0_addr": .string(member.ring0), "nodeid": .int(member.nodeid), "votes": .int(member.votes),
                         "online": .int(member.online ? 1 : 0), "local": .int(member.local ? 1 : 0),
                     ]
                 }),
@@ -51,7 +52,7 @@ extension ClusterMembership {
             let url = node.name == nodeName ? local.member.client.url : try await ClusterMemberRecord.load(node.name, from: store)?.0.etcdClientURL
             var online = false
             if let url, let status = try? await client.status(endpoint: url) { online = status.leader != "0" || node.name == nodeName }
-            members.append(.init(name: node.name, nodeid: node.nodeid, votes: node.votes, online: online, local: node.name == nodeName))
+            members.append(.init(name: node.name, ring0: node.ring0, nodeid: node.nodeid, votes: node.votes, online: online, local: node.name == nodeName))
         }
         let own = try? await client.status(endpoint: local.member.client.url)
         return QuorumState(

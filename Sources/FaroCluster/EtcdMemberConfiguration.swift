@@ -15,6 +15,8 @@ public struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// `https://host:port`, with brackets around an IPv6 address.
     public var url: String { "https://" + (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
     public var description: String { url }
+    /// `host:port`, with brackets around an IPv6 address.
+    public var hostAndPort: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 }
 
 /// The TLS files an etcd member and its clients use: the cluster CA and this node's
