@@ -28,16 +28,18 @@ public struct PeerAPI: Sendable {
 
     /// One API call with a JSON body; returns `data` or throws the node's status and message.
     public func call(_ method: HTTPMethod, _ path: String, _ parameters: [String: JSONValue] = [:]) async throws -> JSONValue {
+        let hasBody = method == .POST || method == .PUT
+        precondition(hasBody || parameters.isEmpty, "only POST and PUT carry parameters here")
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: "/api2/json" + path)
-        head.headers.add(name: "Content-Type", value: "application/json")
+        if hasBody { head.headers.add(name: "Content-Type", value: "application/json") }
         head.headers.add(name: "Connection", value: "close")
         // Asks the node to put its reason phrase in a header, which NIO's client keeps.
         head.headers.add(name: "PVEDisableProxy", value: "true")
         if let ticket { head.headers.add(name: "Cookie", value: "PVEAuthCookie=\(ticket)") }
         if let csrf { head.headers.add(name: "CSRFPreventionToken", value: csrf) }
-        let body = JSONWriter.bytes(.object(parameters))
+        let body = hasBody ? JSONWriter.bytes(.object(parameters)) : []
         head.headers.add(name: "Content-Length", value: String(body.count))
-        let response = try await forwarder.send(head, body: [ByteBuffer(bytes: body)].async, to: node)
+        let response = try await forwarder.send(head, body: hasBody ? [ByteBuffer(bytes: body)].async : nil, to: node)
         var bytes: [UInt8] = []
         for try await chunk in response.body {
             bytes += chunk.readableBytesView
