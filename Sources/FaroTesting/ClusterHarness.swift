@@ -42,6 +42,25 @@ public final class ClusterHarness: @unchecked Sendable {
     public func node(_ name: String) -> DaemonProcess { nodes[name]! }
     public func root(_ name: String) -> String { directory.file(name) }
 
+    /// Stops `name`'s daemon (SIGTERM, as an admin would) and starts a new one on the same
+    /// root and port; its etcd member keeps running and is adopted.
+    public func restart(_ name: String) throws {
+        let old = node(name)
+        let port = old.port
+        old.stop()
+        let daemon = try DaemonProcess(
+            root: root(name), node: name, listen: "127.0.0.1:\(port)", extraArguments: ["--pam-service", pamService])
+        nodes[name] = daemon
+        try daemon.start()
+    }
+
+    /// The pid of `name`'s etcd member, from its pid file.
+    public func etcdPid(_ name: String) -> Int32? {
+        (try? String(contentsOfFile: root(name) + "/run/faro/etcd.pid", encoding: .utf8)).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// Kills every daemon and etcd member and removes the roots and the PAM service.
     public func stop() {
         for daemon in nodes.values { daemon.kill() }

@@ -88,6 +88,27 @@ struct ClusterTests {
         let outcomes = try await [fromOne, fromTwo]
         #expect(outcomes.filter { $0.status == 0 }.count == 1, "\(outcomes)")
 
+        // A restarted daemon finds its cluster under its root, adopts its running etcd member
+        // and comes back on etcd.
+        let member = cluster.etcdPid("n2")
+        try cluster.restart("n2")
+        #expect(cluster.etcdPid("n2") == member)
+        #expect(cluster.node("n2").log.contains("etcd member 'n2' runs as pid \(member ?? 0)"))
+        let viaRestarted = try cluster.faro("n2", ["pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
+        #expect(try JSONParser.parse(viaRestarted.output).arrayValue?.contains { $0["vmid"]?.intValue == 3001 } == true, "\(viaRestarted)")
+
+        // updatecerts --force: n1 gets a new certificate from the CA; n2 pins it from the store.
+        let oldPin = try cluster.fingerprint("n1")
+        let starts = cluster.starts("n1")
+        let renewed = try cluster.faro("n1", ["pvecm", "updatecerts", "--force"])
+        #expect(renewed.status == 0, "\(renewed)")
+        try cluster.waitForStart("n1", count: starts + 1)
+        let newPin = try cluster.fingerprint("n1")
+        #expect(newPin != oldPin)
+        #expect(try cluster.faro("n1", ["pvecm", "updatecerts"]).status == 0)
+        let forwarded = Self.data(try cluster.https("n2", "GET", "/nodes/n1/version", headers: [header]))
+        #expect(forwarded.code == 200, "\(forwarded)")
+
         // delnode removes n3 (its etcd member leaves; its daemon is stopped by the admin).
         #expect(try cluster.faro("n1", ["pvecm", "delnode", "n3"]).status == 0)
         cluster.node("n3").kill()
