@@ -74,6 +74,10 @@ public struct ClusterMembership: Sendable {
     /// This node's etcd member listening where asked: `client`/`peer` as `ADDR:PORT` (port 0
     /// picks a free one), by default the node's address with 2379 and 2380.
     func memberConfiguration(address: String, client: String?, peer: String?) throws -> EtcdMemberConfiguration {
+        if client == nil || peer == nil, IPAddressBytes.parse(address) == nil {
+            throw ClusterError.refused(
+                "link0: etcd listens on IP addresses, '\(address)' is none (give an IP address, or --etcd-client and --etcd-peer)")
+        }
         var configuration = EtcdMemberConfiguration(node: nodeName, paths: paths, host: address)
         configuration.client = try client.map { try Self.endpoint($0, parameter: "etcd-client") } ?? EtcdEndpoint(host: address, port: 2379)
         configuration.peer = try peer.map { try Self.endpoint($0, parameter: "etcd-peer") } ?? EtcdEndpoint(host: address, port: 2380)

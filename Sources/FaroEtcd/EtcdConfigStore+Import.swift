@@ -4,14 +4,14 @@ extension EtcdConfigStore {
     /// Copies a whole tree (a single node's store at `pvecm create`) into an empty etcd key
     /// space below `prefix`, keeping each file's mtime and filling the VMID index. Transactions
     /// stay within etcd's limits (at most 100 operations and about 1 MiB each); every one
-    /// requires its keys to be new, so nothing already in etcd is overwritten. Returns the
-    /// number of files copied; refuses when etcd already holds files.
+    /// requires its keys to be new, so nothing already in etcd is overwritten. A file etcd
+    /// already holds is skipped, so an import that was interrupted continues where it stopped.
+    /// Returns the number of files copied.
     @discardableResult
     public static func importTree(_ files: [StoreFile], client: EtcdClient, prefix: String = "/faro/") async throws -> Int {
         let layout = EtcdLayout(prefix: prefix)
-        guard try await client.range(prefix: layout.filesPrefix, keysOnly: true).kvs.isEmpty else {
-            throw StoreError.backend("etcd already holds a configuration tree below \(prefix); nothing was imported")
-        }
+        let present = Set(try await client.range(prefix: layout.filesPrefix, keysOnly: true).kvs.map { String(decoding: $0.key, as: UTF8.self) })
+        var copied = 0
         var compare: [EtcdCompare] = []
         var puts: [EtcdOperation] = []
         var bytes = 0
@@ -23,7 +23,8 @@ extension EtcdConfigStore {
             puts = []
             bytes = 0
         }
-        for file in files {
+        for file in files where !present.contains(layout.file(file.path)) {
+            copied += 1
             let value = FileEnvelope.wrap(file.data, mtime: file.mtime)
             var keys = [(layout.file(file.path), value)]
             if let vmid = StorePath.guestVMID(file.path) { keys.append((layout.vmid(vmid), Array(file.path.utf8))) }
@@ -35,6 +36,6 @@ extension EtcdConfigStore {
             }
         }
         try await flush()
-        return files.count
+        return copied
     }
 }

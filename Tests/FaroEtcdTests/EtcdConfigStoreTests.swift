@@ -114,4 +114,27 @@ struct EtcdConfigStoreTests {
             }
         }
     }
+
+    @Test func aSingleNodeTreeIsImportedWithMtimesAndVMIDsAndAnInterruptedImportContinues() async throws {
+        try await EtcdCluster.with(members: 1) { cluster in
+            try await EtcdStores.with(cluster) { stores in
+                let files = [
+                    StoreFile(path: "user.cfg", data: Array("user:root@pam:1:0::::::\n".utf8), revision: 7, mtime: 1_600_000_000),
+                    StoreFile(path: "nodes/n1/qemu-server/100.conf", data: Array("memory: 512\n".utf8), revision: 9, mtime: 1_600_000_100),
+                ] + (0..<120).map { StoreFile(path: "nodes/n1/lxc/\(200 + $0).conf", data: Array("hostname: ct\n".utf8), revision: 1, mtime: 1) }
+                let client = try stores.client()
+                // Half copied before an interruption: the second run copies only the rest.
+                #expect(try await EtcdConfigStore.importTree(Array(files.prefix(60)), client: client, prefix: stores.prefix) == 60)
+                #expect(try await EtcdConfigStore.importTree(files, client: client, prefix: stores.prefix) == files.count - 60)
+                let store = try await stores.open()
+                let user = try #require(try await store.read("user.cfg"))
+                #expect(user.data == files[0].data && user.mtime == 1_600_000_000)
+                #expect(try await store.keys(prefix: "nodes/n1/lxc/").count == 120)
+                // The VMID index came along: VMID 100 is taken for every node and kind.
+                await #expect(throws: StoreError.vmidInUse(vmid: 100, existing: "nodes/n1/qemu-server/100.conf")) {
+                    try await store.create("nodes/n2/lxc/100.conf", data: [])
+                }
+            }
+        }
+    }
 }
