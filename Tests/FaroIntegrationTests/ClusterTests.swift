@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FaroModel
 import FaroTesting
 import Foundation
@@ -142,5 +145,39 @@ struct ClusterTests {
         }
         #expect(written.status == 0, "\(written)")
         #expect(try cluster.faro("n1", ["pvecm", "status"]).output.contains("Quorate:          Yes\n"))
+    }
+
+    /// Without quorum a node's guests keep running and can still be stopped, as on Proxmox.
+    @Test(.enabled(if: CTOnBootTests.missing == nil, Comment(rawValue: "needs \(CTOnBootTests.missing ?? "nothing")")))
+    func withoutQuorumAContainerKeepsRunningAndCanBeStopped() async throws {
+        let cluster = try ClusterHarness(nodes: ["n1", "n2"])
+        defer { cluster.stop() }
+        let root = cluster.root("n1")
+        defer { CTOnBootTests.cleanUp(root, [3010]) }
+        chmod(cluster.directory.path, 0o755)
+        chmod(root, 0o755)
+        try cluster.create("lab", on: "n1")
+        #expect(try cluster.join("n2", to: "n1", token: true).status == 0)
+        let cache = root + "/var/lib/vz/template/cache"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try await BusyboxTemplate.archive(), toPath: cache + "/" + BusyboxTemplate.fileName)
+        let create = try cluster.faro("n1", ["pct", "create", "3010", "local:vztmpl/\(BusyboxTemplate.fileName)", "--rootfs", "local:0",
+            "--ostype", "alpine", "--memory", "64"])
+        #expect(create.status == 0, "\(create)")
+        #expect(try cluster.faro("n1", ["pct", "start", "3010"]).status == 0)
+
+        cluster.killEtcd("n2")
+        var refused = (status: Int32(0), output: "", error: "")
+        for _ in 0..<100 {
+            refused = try cluster.faro("n1", ["pct", "set", "3010", "--memory", "96"])
+            if refused.status != 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(refused.error.contains("cluster not ready - no quorum?"), "\(refused)")
+        #expect(try cluster.faro("n1", ["pct", "status", "3010"]).output == "status: running\n")
+        let stop = try cluster.faro("n1", ["pct", "stop", "3010"])
+        #expect(stop.status == 0, "\(stop)")
+        #expect(try cluster.faro("n1", ["pct", "status", "3010"]).output == "status: stopped\n")
+        #expect(try cluster.faro("n1", ["pct", "config", "3010"]).output.contains("memory: 64"))
     }
 }
