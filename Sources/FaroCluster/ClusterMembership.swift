@@ -116,3 +116,26 @@ public struct ClusterMembership: Sendable {
         try? FileManager.default.removeItem(atPath: paths.etcdDataDir)
     }
 }
+
+extension ClusterMembership {
+    /// At each start of a node in a cluster: its record names the port it listens on now, and
+    /// `etcd.json` learns the other members' client URLs (used from the next start on, when
+    /// this node's own member does not answer). Without quorum nothing changes.
+    public func refreshAfterStart() async throws {
+        guard var local = try ClusterLocalConfig.load(paths), let (config, _) = try await corosyncConfig() else { return }
+        let api = await apiAddress()
+        if let (record, file) = try await ClusterMemberRecord.load(nodeName, from: store), record.port != api.port {
+            var moved = record
+            moved.port = api.port
+            try await store.write(StoreLayout.clusterMember(nodeName), data: moved.bytes, ifRevision: file.revision)
+        }
+        var others: [String] = []
+        for node in config.nodes where node.name != nodeName {
+            if let (record, _) = try await ClusterMemberRecord.load(node.name, from: store) { others.append(record.etcdClientURL) }
+        }
+        if others != local.otherEndpoints {
+            local.otherEndpoints = others
+            try local.save(paths)
+        }
+    }
+}

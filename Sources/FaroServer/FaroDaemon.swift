@@ -155,6 +155,11 @@ public enum FaroDaemon {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.listenPort
                 await bound.set(port)
+                if let membership = services.membership, membership.isClustered {
+                    Task {
+                        do { try await membership.refreshAfterStart() } catch { logger.info("cluster record not refreshed: \(error)") }
+                    }
+                }
                 if let line = await readiness.mark("listening on https://\(configuration.listenHost):\(port)") {
                     announce(line)
                 }

@@ -43,10 +43,10 @@ public final class ClusterHarness: @unchecked Sendable {
     public func root(_ name: String) -> String { directory.file(name) }
 
     /// Stops `name`'s daemon (SIGTERM, as an admin would) and starts a new one on the same
-    /// root and port; its etcd member keeps running and is adopted.
-    public func restart(_ name: String) throws {
+    /// root, on the same port or a new one; its etcd member keeps running and is adopted.
+    public func restart(_ name: String, samePort: Bool = true) throws {
         let old = node(name)
-        let port = old.port
+        let port = samePort ? old.port : 0
         old.stop()
         let daemon = try DaemonProcess(
             root: root(name), node: name, listen: "127.0.0.1:\(port)", extraArguments: ["--pam-service", pamService])

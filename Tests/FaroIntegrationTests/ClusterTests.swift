@@ -92,13 +92,21 @@ struct ClusterTests {
         #expect(outcomes.filter { $0.status == 0 }.count == 1, "\(outcomes)")
 
         // A restarted daemon finds its cluster under its root, adopts its running etcd member
-        // and comes back on etcd.
+        // and comes back on etcd; on another port, its record follows, so forwarding finds it.
         let member = cluster.etcdPid("n2")
-        try cluster.restart("n2")
+        try cluster.restart("n2", samePort: false)
         #expect(cluster.etcdPid("n2") == member)
         #expect(cluster.node("n2").log.contains("etcd member 'n2' runs as pid \(member ?? 0)"))
         let viaRestarted = try cluster.faro("n2", ["pvesh", "get", "/cluster/resources", "--type", "vm", "--output-format", "json"])
         #expect(try JSONParser.parse(viaRestarted.output).arrayValue?.contains { $0["vmid"]?.intValue == 3001 } == true, "\(viaRestarted)")
+        var toRestarted = Self.data(try cluster.https("n1", "GET", "/nodes/n2/version", headers: [header]))
+        for _ in 0..<50 where toRestarted.code != 200 {
+            try await Task.sleep(for: .milliseconds(200))
+            toRestarted = Self.data(try cluster.https("n1", "GET", "/nodes/n2/version", headers: [header]))
+        }
+        #expect(toRestarted.code == 200, "\(toRestarted)")
+        let localConfig = try String(contentsOfFile: cluster.root("n2") + "/etc/faro/cluster/etcd.json", encoding: .utf8)
+        #expect(try JSONParser.parse(localConfig)["endpoints"]?.arrayValue?.count == 2, "\(localConfig)")
 
         // updatecerts --force: n1 gets a new certificate from the CA; n2 pins it from the store.
         let oldPin = try cluster.fingerprint("n1")
