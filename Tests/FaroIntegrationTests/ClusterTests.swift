@@ -37,7 +37,12 @@ struct ClusterTests {
     @Test func threeNodesJoinShareTheStoreRemoveANodeAndSurviveAsOne() async throws {
         let cluster = try ClusterHarness(nodes: ["n1", "n2", "n3"])
         defer { cluster.stop() }
+        // The creating node keeps its configuration and guests: they move into etcd.
+        #expect(try cluster.faro("n1", ["qm", "create", "3003", "--memory", "192"]).status == 0)
         try cluster.create("lab", on: "n1")
+        let kept = try cluster.faro("n1", ["qm", "config", "3003"])
+        #expect(kept.status == 0 && kept.output.contains("memory: 192"), "\(kept)")
+        #expect(!FileManager.default.fileExists(atPath: cluster.root("n1") + "/var/lib/faro/config.db"))
         let status = try cluster.faro("n1", ["pvecm", "status"])
         #expect(status.output.contains("Name:             lab\n") && status.output.contains("Quorate:          Yes\n"), "\(status)")
         #expect(try cluster.faro("n1", ["pvecm", "create", "again"]).error.contains("cluster config 'corosync.conf' already exists"))
