@@ -11,9 +11,10 @@ import Logging
 /// single-node database is then set aside under `var/lib/faro/backup`, as Proxmox backs up
 /// `config.db` when a node joins.
 enum ClusterBoot {
-    static func backend(paths: NodePaths, runner: any CommandRunner, logger: Logger) async throws -> StoreBackend {
+    static func backend(paths: NodePaths, runner: any CommandRunner, etcdExecutable: String, logger: Logger) async throws -> StoreBackend {
         guard var local = try ClusterLocalConfig.load(paths) else { return .sqlite }
-        let member = EtcdMember(configuration: local.member, paths: paths, runner: runner)
+        let member = EtcdMember(
+            configuration: local.member, pidFile: paths.etcdPidFile, logFile: paths.etcdLog, runner: runner, executable: etcdExecutable)
         let configuration = EtcdClient.Configuration(
             endpoints: local.endpoints, caFile: paths.clusterCACertificate, certificateFile: paths.clusterNodeCertificate,
             keyFile: paths.clusterNodeKey)

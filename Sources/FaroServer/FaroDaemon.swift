@@ -93,7 +93,8 @@ public enum FaroDaemon {
         if let chosen = configuration.storeBackend {
             backend = chosen
         } else {
-            backend = try await ClusterBoot.backend(paths: paths, runner: runner, logger: logger)
+            backend = try await ClusterBoot.backend(
+                paths: paths, runner: runner, etcdExecutable: configuration.etcdExecutable, logger: logger)
         }
         let opened = try await StoreBackend.open(backend, paths: paths, nodeName: nodeName)
         let store = opened.store
