@@ -126,7 +126,15 @@ extension ClusterMembership {
             try installHTTPSCertificate(certificate)
         } catch {
             log("join failed: \(error); removing this node's member again")
-            if case .password = request.credential { _ = try? await peer.call(.DELETE, "/cluster/config/nodes/\(nodeName)") }
+            if case .password = request.credential {
+                _ = try? await peer.call(.DELETE, "/cluster/config/nodes/\(nodeName)")
+            } else if let cluster = try? etcdClient(endpoints) {
+                // A token allows no second call: the etcd member goes (the CA-signed certificate
+                // is a client of the cluster); the nodelist entry waits for `pvecm delnode`.
+                try? await cluster.remove(id: memberID)
+                await cluster.shutdown()
+                log("remove this node from the nodelist on a member: pvecm delnode \(nodeName)")
+            }
             await removeLocalClusterState(started)
             throw error
         }
