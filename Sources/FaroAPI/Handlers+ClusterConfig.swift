@@ -104,6 +104,7 @@ extension Handlers {
         }
         table.on(.post, "/cluster/config/updatecerts") { request in
             let membership = try membership()
+            guard membership.isClustered else { throw APIError(status: 424, "node is not in a cluster") }
             let force = request.bool("force") ?? false
             let upid = try await services.tasks.start(type: "updatecerts", id: "", user: request.identity.user.description) { log in
                 if try await membership.updateCertificates(force: force, log: { log.log($0) }) { restartSoon(services) }
