@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "FaroCluster",
             dependencies: [
-                "FaroModel", "FaroSupport", "FaroStore",
+                "FaroModel", "FaroSupport", "FaroStore", "FaroEtcd", "FaroConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -287,7 +287,8 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroEtcd", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroEtcd", "FaroCluster", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig",
+                "FaroAccess", "FaroQemu",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

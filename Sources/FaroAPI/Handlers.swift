@@ -7,6 +7,7 @@ public enum Handlers {
         var table = HandlerTable()
         registerRoot(&table, services, spec: spec)
         registerCluster(&table, services)
+        registerClusterConfig(&table, services, spec: spec)
         registerClusterOptions(&table, services)
         registerNodes(&table, services)
         registerNodeConfig(&table, services)

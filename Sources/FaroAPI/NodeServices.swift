@@ -1,4 +1,5 @@
 import FaroAccess
+import FaroCluster
 import Foundation
 import FaroQemu
 import FaroLXC
@@ -44,6 +45,11 @@ public struct NodeServices: Sendable {
     /// SHA-256 of the node's TLS certificate, `AA:BB:...`.
     public let certificateFingerprint: String
     public let clock: @Sendable () -> Int
+    /// Creating and joining a cluster and changing its membership; nil where no daemon runs
+    /// (API tests without a node root of their own).
+    public var membership: ClusterMembership?
+    /// Restarts the daemon in-process (after `pvecm create` or a join).
+    public var restartDaemon: (@Sendable () async -> Void)?
 
     public init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, tasks: TaskManager, host: HostFacts,

@@ -13,7 +13,7 @@ public struct APISpec: Sendable {
 
     /// Faro's API.
     public static let faro = APISpec(
-        methods: rootMethods + clusterMethods + clusterOptionMethods + nodeMethods + nodeConfigMethods + nodeSystemMethods + networkMethods + taskMethods + accessMethods + accessTFAMethods + poolMethods + storageMethods
+        methods: rootMethods + clusterMethods + clusterConfigMethods + clusterOptionMethods + nodeMethods + nodeConfigMethods + nodeSystemMethods + networkMethods + taskMethods + accessMethods + accessTFAMethods + poolMethods + storageMethods
             + nodeStorageMethods + vzdumpMethods + backupInfoMethods + backupJobMethods + qemuMethods + qemuStatusMethods + qemuSnapshotMethods + qemuConsoleMethods + termproxyMethods + qemuAgentMethods + qemuDiskMethods + qemuCloudInitMethods
             + lxcMethods + lxcSnapshotMethods + lxcHostMethods + metricsMethods + metricServerMethods + nodeSubscriptionMethods)
 

@@ -41,6 +41,9 @@ public struct CLICommand: Sendable {
     public let optionalPositional: Set<String>
     /// Parameters that are read from a prompt when not given (passwords).
     public let prompted: [String]
+    /// A password the command asks for on the terminal when the parameters need it: the
+    /// parameter and the prompt, or nil when none is needed (`pvecm add --token`).
+    public let passwordPrompt: (@Sendable (_ parameters: [String: JSONValue]) -> (name: String, prompt: String)?)?
     /// CLI-only options (not API parameters), which `prepare` folds into the call.
     public let extraOptions: [String: Schema]
     /// Adjusts the parameters before the call; may pick another HTTP verb on the same path.
@@ -49,8 +52,10 @@ public struct CLICommand: Sendable {
     public init(
         _ words: String, _ verb: HTTPVerb, _ path: String, positional: [String] = [], fixed: [String: JSONValue] = [:],
         output: Output = .result, optionalPositional: Set<String> = [], prompted: [String] = [],
+        passwordPrompt: (@Sendable ([String: JSONValue]) -> (name: String, prompt: String)?)? = nil,
         extraOptions: [String: Schema] = [:], prepare: (@Sendable (inout [String: JSONValue]) -> HTTPVerb?)? = nil
     ) {
+        self.passwordPrompt = passwordPrompt
         self.words = words.split(separator: " ").map(String.init)
         self.verb = verb
         self.path = path
@@ -143,6 +148,10 @@ public struct CommandTableTool: Sendable {
         parameters.merge(try SchemaArguments.parse(rest, schema: schema, skipping: skip)) { _, new in new }
         for name in command.prompted where parameters[name] == nil {
             guard let value = environment.readPassword("Enter new password: ") else { throw UsageError("no \(name) given") }
+            parameters[name] = .string(value)
+        }
+        if let (name, prompt) = command.passwordPrompt?(parameters), parameters[name] == nil {
+            guard let value = environment.readPassword(prompt) else { throw UsageError("no \(name) given") }
             parameters[name] = .string(value)
         }
         return parameters

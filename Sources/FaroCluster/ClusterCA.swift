@@ -103,6 +103,12 @@ public struct ClusterCA: Sendable {
         return try NodeCertificate(certificatePEM: certificate.serializeAsPEM().pemString, keyPEM: key.pemRepresentation)
     }
 
+    /// Whether the PEM certificate was issued by this CA (its signature verifies).
+    public func signed(_ pem: String) -> Bool {
+        guard let issued = try? Certificate(pemEncoded: pem) else { return false }
+        return certificate.publicKey.isValidSignature(issued.signature, for: issued)
+    }
+
     /// An IP address (v4 or v6) as an address entry, anything else as a DNS name.
     static func generalName(_ address: String) throws(ClusterError) -> GeneralName {
         if let bytes = IPAddressBytes.parse(address) { return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))) }

@@ -1,5 +1,3 @@
-import FaroModel
-import FaroSupport
 
 /// Another node as forwarding needs it: where its daemon listens and which certificate it
 /// must present (SHA-256 fingerprint, `AA:BB:...`).
@@ -20,53 +18,16 @@ public struct ClusterNode: Sendable, Hashable {
     public var baseURL: String { "https://" + (address.contains(":") ? "[\(address)]" : address) + ":\(port)" }
 }
 
-/// Where the other nodes of the cluster are. Forwarding asks it for the node a request names;
-/// a node it does not know is not a cluster node.
+/// Where the nodes of the cluster are. Forwarding asks it for the node a request names; a
+/// node it does not know is not a cluster node. Status views list every node.
 public protocol ClusterDirectory: Sendable {
     func node(named name: String) async -> ClusterNode?
+    func nodes() async -> [ClusterNode]
 }
 
-/// A fixed list of nodes: the interim directory until the store-backed one, read from
-/// `etc/faro/cluster/nodes.json` at start:
-/// `{"nodes": [{"name": "n2", "address": "10.0.0.2", "port": 8006, "fingerprint": "AA:..."}]}`.
-public struct StaticClusterDirectory: ClusterDirectory {
-    public let nodes: [String: ClusterNode]
-
-    public init(_ nodes: [ClusterNode] = []) {
-        self.nodes = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
-    }
-
-    public func node(named name: String) async -> ClusterNode? { nodes[name] }
-
-    /// The directory in `path`; no file is an empty directory. Every entry must name a valid
-    /// node, an address, a port and a SHA-256 fingerprint.
-    public static func load(_ path: String) throws -> StaticClusterDirectory {
-        guard let text = try FileIO.readTextIfExists(path) else { return StaticClusterDirectory() }
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(text)
-        } catch {
-            throw ClusterError.invalidDirectory(path: path, reason: "\(error)")
-        }
-        guard let entries = json["nodes"]?.arrayValue else {
-            throw ClusterError.invalidDirectory(path: path, reason: "expected an object with a 'nodes' list")
-        }
-        return StaticClusterDirectory(try entries.enumerated().map { index, entry in
-            func fail(_ reason: String) -> ClusterError { .invalidDirectory(path: path, reason: "node \(index): \(reason)") }
-            guard let name = entry["name"]?.stringValue, NodeName.isValid(name) else { throw fail("invalid or missing 'name'") }
-            guard let address = entry["address"]?.stringValue, !address.isEmpty, !address.contains("/") else {
-                throw fail("invalid or missing 'address'")
-            }
-            let port = entry["port"]?.intValue ?? 8006
-            guard (1...65535).contains(port) else { throw fail("invalid 'port' \(port)") }
-            guard let fingerprint = entry["fingerprint"]?.stringValue.map({ $0.uppercased() }), Self.isFingerprint(fingerprint) else {
-                throw fail("invalid or missing 'fingerprint' (SHA-256 as AA:BB:...)")
-            }
-            return ClusterNode(name: name, address: address, port: port, fingerprint: fingerprint)
-        })
-    }
-
-    static func isFingerprint(_ text: String) -> Bool {
+/// The fingerprint text Proxmox pins: 32 hex pairs joined by colons.
+public enum Fingerprint {
+    public static func isValid(_ text: String) -> Bool {
         let pairs = text.split(separator: ":", omittingEmptySubsequences: false)
         return pairs.count == 32 && pairs.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
     }

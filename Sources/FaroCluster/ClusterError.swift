@@ -11,8 +11,12 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
     case etcd(call: String, status: Int, message: String)
     /// etcd could not be reached at all.
     case etcdUnreachable(endpoint: String, reason: String)
-    /// The static directory file cannot be used.
-    case invalidDirectory(path: String, reason: String)
+    /// This node's cluster file (`etc/faro/cluster/etcd.json`) cannot be used.
+    case invalidLocalConfig(path: String, reason: String)
+    /// A cluster operation refused or failed, in Proxmox's words where it has them.
+    case refused(String)
+    /// The other node answered a join call with an error.
+    case peer(node: String, status: Int, message: String)
     /// A node presented a certificate other than the pinned one.
     case fingerprintMismatch(node: String, expected: String, presented: String)
     /// A node could not be reached for a forwarded request.
@@ -26,7 +30,9 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
             return "etcd member '\(name)' did not start: \(reason)" + (log.isEmpty ? "" : "\n\(log)")
         case .etcd(let call, let status, let message): return "etcd \(call) failed (\(status)): \(message)"
         case .etcdUnreachable(let endpoint, let reason): return "etcd at \(endpoint) is unreachable: \(reason)"
-        case .invalidDirectory(let path, let reason): return "invalid cluster directory '\(path)': \(reason)"
+        case .invalidLocalConfig(let path, let reason): return "invalid cluster configuration '\(path)': \(reason)"
+        case .refused(let message): return message
+        case .peer(let node, let status, let message): return "\(node): \(status) \(message)"
         case .fingerprintMismatch(let node, let expected, let presented):
             return "node '\(node)' presented certificate fingerprint \(presented), expected \(expected)"
         case .nodeUnreachable(let node, let reason): return "unable to reach node '\(node)': \(reason)"

@@ -58,6 +58,14 @@ public struct EtcdMember: Sendable {
         throw ClusterError.etcdNotStarted(name: configuration.name, reason: "not ready after \(timeout): \(lastError)", log: logTail())
     }
 
+    /// Adopts the running member or starts it, without waiting for a leader: a member that
+    /// cannot reach a majority still runs, and the store serves reads meanwhile.
+    @discardableResult
+    public func ensureRunning() async throws -> EtcdProcess {
+        if let running = process() { return running }
+        return try await spawn()
+    }
+
     private func spawn() async throws -> EtcdProcess {
         precondition(configuration.client.port != 0 && configuration.peer.port != 0, "resolve free ports before starting etcd")
         try FileIO.makeDirectory(configuration.dataDirectory, mode: 0o700)

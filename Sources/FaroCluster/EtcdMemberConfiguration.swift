@@ -15,6 +15,8 @@ public struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// `https://host:port`, with brackets around an IPv6 address.
     public var url: String { "https://" + (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
     public var description: String { url }
+    /// `host:port`, with brackets around an IPv6 address.
+    public var hostAndPort: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 }
 
 /// The TLS files an etcd member and its clients use: the cluster CA and this node's
@@ -66,6 +68,9 @@ public struct EtcdMemberConfiguration: Sendable, Hashable {
     public var clusterToken = "faro-cluster"
     /// Skips fsync: for tests on a scratch directory only, never for a real cluster.
     public var unsafeNoFsync = false
+    /// Starts as the only member of a new cluster with the data of the old one (etcd's
+    /// `--force-new-cluster`): the recovery of a lone survivor, for one start only.
+    public var forceNewCluster = false
 
     public init(name: String, dataDirectory: String, client: EtcdEndpoint, peer: EtcdEndpoint, tls: EtcdTLSFiles) {
         self.name = name
@@ -116,6 +121,7 @@ public struct EtcdMemberConfiguration: Sendable, Hashable {
             "--snapshot-count", "10000",
         ]
         if unsafeNoFsync { arguments.append("--unsafe-no-fsync") }
+        if forceNewCluster { arguments.append("--force-new-cluster") }
         return arguments
     }
 }

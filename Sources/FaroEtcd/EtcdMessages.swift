@@ -93,43 +93,6 @@ struct EtcdLeaseResponse: Decodable, Sendable {
     }
 }
 
-/// One member of the etcd cluster.
-public struct EtcdMember: Decodable, Sendable, Equatable {
-    /// etcd's member id (a uint64, decimal on the wire).
-    public let id: UInt64
-    public let name: String
-    public let peerURLs: [String]
-    public let clientURLs: [String]
-    public let isLearner: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID"
-        case name, peerURLs, clientURLs, isLearner
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = UInt64(try container.decodeIfPresent(String.self, forKey: .id) ?? "0") ?? 0
-        name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
-        peerURLs = try container.decodeIfPresent([String].self, forKey: .peerURLs) ?? []
-        clientURLs = try container.decodeIfPresent([String].self, forKey: .clientURLs) ?? []
-        isLearner = try container.decodeIfPresent(Bool.self, forKey: .isLearner) ?? false
-    }
-}
-
-struct EtcdMembersResponse: Decodable, Sendable {
-    let members: [EtcdMember]
-    let member: EtcdMember?
-
-    enum CodingKeys: String, CodingKey { case members, member }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        members = try container.decodeIfPresent([EtcdMember].self, forKey: .members) ?? []
-        member = try container.decodeIfPresent(EtcdMember.self, forKey: .member)
-    }
-}
-
 /// One message of a watch stream.
 struct EtcdWatchMessage: Decodable, Sendable {
     let result: Result?

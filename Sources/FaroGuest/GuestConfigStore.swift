@@ -46,6 +46,24 @@ public struct GuestConfigStore<Config: GuestConfig>: Sendable {
         try await store.withLock(GuestLock.name(vmid), isolation: isolation, body)
     }
 
+    /// The VMID's lock for stopping a guest. Without quorum the cluster-wide lock cannot be
+    /// taken, and stopping must still work (Proxmox's guest lock is node-local, so its stop
+    /// and shutdown work without quorum): `body` then runs without the lock. Nothing can be
+    /// written meanwhile, so no config changes under it.
+    public func withPowerLock<T: Sendable>(
+        _ vmid: VMID, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        var locked = false
+        do {
+            return try await store.withLock(GuestLock.name(vmid), isolation: isolation) {
+                locked = true
+                return try await body()
+            }
+        } catch StoreError.noQuorum where !locked {
+            return try await body()
+        }
+    }
+
     /// Refuses a change made against a config other than the current one.
     public static func checkDigest(_ digest: String?, of file: StoreFile, vmid: VMID) throws(GuestError) {
         if let digest, digest != file.digest { throw .digestMismatch(vmid: vmid) }

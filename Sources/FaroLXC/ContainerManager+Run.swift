@@ -114,7 +114,7 @@ extension ContainerManager {
 
     /// Stops at once (`lxc-stop --kill`).
     public func stop(_ vmid: VMID) async throws {
-        try await configs.withLock(vmid) {
+        try await configs.withPowerLock(vmid) {
             guard try await state(vmid).running else { throw LXCError.notRunning(vmid) }
             try await runner.checked(lxc("lxc-stop", vmid, ["--kill"]))
             await powerChanges.record()

@@ -28,9 +28,13 @@ public struct DaemonConfiguration: Sendable {
     public var authFailureDelay: Duration = .seconds(3)
     public var statusInterval: Duration = .seconds(10)
     public var qemuExecutable = "/usr/bin/qemu-system-x86_64"
-    /// Where the configuration lives: SQLite for one node (the default, `make run`), etcd for a
-    /// cluster (chosen by `pvecm create`/join once they exist).
-    public var storeBackend: StoreBackend = .sqlite
+    /// Where the configuration lives; nil chooses by the node root: etcd once the node is in a
+    /// cluster (`ClusterBoot`), else SQLite (`make run`).
+    public var storeBackend: StoreBackend?
+    /// The PAM service the `pam` realm authenticates against.
+    public var pamService = "faro"
+    /// The etcd executable a cluster node runs its member with.
+    public var etcdExecutable = "/usr/bin/etcd"
 
     public init(root: String, nodeName: String?, listenHost: String, listenPort: Int, webRoot: String?) {
         self.root = root
@@ -57,9 +61,25 @@ public enum DaemonError: Error, CustomStringConvertible {
 /// The composition root: builds paths, store, task manager, services and both listeners (HTTPS
 /// and the root-only Unix socket), then runs until SIGTERM or SIGINT.
 public enum FaroDaemon {
+    /// Runs the daemon. After `pvecm create` or a join the daemon restarts itself in-process
+    /// (same pid, same port): every service stops and is built again on the cluster's store
+    /// with the new certificate, guests keep running, and on-boot starts are not repeated.
     public static func run(
         _ configuration: DaemonConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void
     ) async throws {
+        var configuration = configuration
+        var firstStart = true
+        while let port = try await runOnce(configuration, firstStart: firstStart, logger: logger, announce: announce) {
+            configuration.listenPort = port
+            firstStart = false
+            logger.info("restarting the daemon in-process on port \(port)")
+        }
+    }
+
+    /// One life of the daemon; returns the port to listen on again when it asked to restart.
+    static func runOnce(
+        _ configuration: DaemonConfiguration, firstStart: Bool, logger: Logger, announce: @escaping @Sendable (String) -> Void
+    ) async throws -> Int? {
         let paths = NodePaths(root: configuration.root)
         for directory in [paths.configDir, paths.stateDir, paths.taskDir, paths.localStorage, paths.lxcPath] {
             try FileIO.makeDirectory(directory)
@@ -68,7 +88,15 @@ public enum FaroDaemon {
         chmod(paths.runDir, 0o700)
         let nodeName = try resolveNodeName(configuration, paths: paths)
         let tls = try TLSIdentity.loadOrCreate(paths: paths, nodeName: nodeName)
-        let opened = try await StoreBackend.open(configuration.storeBackend, paths: paths, nodeName: nodeName)
+        let runner = SubprocessRunner()
+        let backend: StoreBackend
+        if let chosen = configuration.storeBackend {
+            backend = chosen
+        } else {
+            backend = try await ClusterBoot.backend(
+                paths: paths, runner: runner, etcdExecutable: configuration.etcdExecutable, logger: logger)
+        }
+        let opened = try await StoreBackend.open(backend, paths: paths, nodeName: nodeName)
         let store = opened.store
         let host = HostFacts(sources: configuration.hostSources)
         let pid = getpid()
@@ -77,27 +105,31 @@ public enum FaroDaemon {
             directory: paths.taskDir, node: nodeName, pid: Int(pid), pstart: host.processStart(pid: pid),
             clock: clock, logger: logger)
         let cpu = CPUUsageMonitor(host: host)
-        let access = AccessService(store: store, clock: clock)
+        let access = AccessService(store: store, pam: PAMRealm(service: configuration.pamService), clock: clock)
         try await access.bootstrap()
-        let runner = SubprocessRunner()
         let kvm = KVMStatus {
             let verdict = await KVMProbe(runner: runner, devicePath: "/dev/kvm", kernel: probeKernel() ?? "/boot/vmlinuz").probe()
             logger.info("KVM \(verdict)")
             return verdict
         }
-        let services = NodeServices(
+        var built = NodeServices(
             nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
             authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
             authFailureDelay: configuration.authFailureDelay, clock: clock, runner: runner, kvm: kvm,
             qemuExecutable: configuration.qemuExecutable)
+        let restart = DaemonRestart()
+        let bound = BoundPort(configuration.listenPort)
+        built.membership = ClusterMembership(
+            nodeName: nodeName, paths: paths, store: store, runner: runner,
+            apiAddress: { (configuration.listenHost, await bound.port) }, etcdExecutable: configuration.etcdExecutable)
+        built.restartDaemon = { await restart.request() }
+        let services = built
         try await services.storage.bootstrap(hasDefaultThinPool: await StorageTypes.hasDefaultThinPool(runner: services.runner))
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
-        // The other nodes come from the interim static directory until the store-backed one.
-        let cluster = ClusterForwarding(
-            directory: try StaticClusterDirectory.load(paths.clusterDirectory), forwarder: NodeForwarder())
+        let cluster = ClusterForwarding(directory: StoreClusterDirectory(store: store), forwarder: NodeForwarder())
         settings.cluster = cluster
         settings.prometheusText = Handlers.prometheusText(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
@@ -123,6 +155,12 @@ public enum FaroDaemon {
                 backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.listenPort
+                await bound.set(port)
+                if let membership = services.membership, membership.isClustered {
+                    Task {
+                        do { try await membership.refreshAfterStart() } catch { logger.info("cluster record not refreshed: \(error)") }
+                    }
+                }
                 if let line = await readiness.mark("listening on https://\(configuration.listenHost):\(port)") {
                     announce(line)
                 }
@@ -150,8 +188,10 @@ public enum FaroDaemon {
             for vmid in (try? await services.vms.list()) ?? [] where await services.vms.isRunning(vmid) {
                 logger.info("VM \(vmid) is running; adopted")
             }
-            await services.vms.startOnBoot { logger.info("\($0)") }
-            await services.containers.startOnBoot { logger.info("\($0)") }
+            if firstStart {
+                await services.vms.startOnBoot { logger.info("\($0)") }
+                await services.containers.startOnBoot { logger.info("\($0)") }
+            }
             while !Task.isCancelled {
                 for vmid in (try? await services.vms.list()) ?? [] where await services.vms.reapIfGone(vmid) {
                     logger.info("VM \(vmid) is gone; cleaned up after it")
@@ -160,13 +200,16 @@ public enum FaroDaemon {
             }
         }
         let scheduler = Task { await BackupScheduler(services: services, logger: logger).run() }
+        await restart.attach(group)
         try await group.run()
         scheduler.cancel()
         onBoot.cancel()
         await tasks.shutdown()
         await opened.close()
         FileIO.remove(paths.apiSocket)
+        if await restart.requested { return await bound.port }
         logger.info("daemon stopped")
+        return nil
     }
 
     /// Open connections the HTTPS listener accepts; one client address may hold a quarter.
@@ -203,6 +246,27 @@ public enum FaroDaemon {
         else { return nil }
         return try TLSIdentity(certificatePEM: cert, keyPEM: key).fingerprint
     }
+}
+
+/// A restart the daemon asked of itself: ends the service group gracefully, after which
+/// `FaroDaemon.run` builds everything again.
+actor DaemonRestart {
+    private var group: ServiceGroup?
+    private(set) var requested = false
+
+    func attach(_ group: ServiceGroup) { self.group = group }
+
+    func request() async {
+        requested = true
+        await group?.triggerGracefulShutdown()
+    }
+}
+
+/// The port the HTTPS listener got (port 0 picks one).
+actor BoundPort {
+    private(set) var port: Int
+    init(_ port: Int) { self.port = port }
+    func set(_ port: Int) { self.port = port }
 }
 
 /// Announces readiness once every listener runs; the network listener supplies the line.

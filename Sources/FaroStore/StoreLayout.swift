@@ -27,6 +27,14 @@ public enum StoreLayout {
     /// The cluster's CA certificate and its key.
     public static let clusterCA = "pve-root-ca.pem"
     public static let clusterCAKey = "priv/pve-root-ca.key"
+    /// The cluster's membership in Proxmox's corosync.conf shape (totem, nodelist).
+    public static let corosyncConfig = "corosync.conf"
+    /// Faro's one-time join tokens (hashes and expiry times).
+    public static let joinTokens = "priv/faro-join-tokens.json"
+    /// A node's HTTPS certificate (signed by the cluster CA), whose fingerprint others pin.
+    public static func nodeCertificate(_ node: String) -> String { "\(nodesPrefix)\(node)/pve-ssl.pem" }
+    /// Faro's own data about a cluster node: API address and port, etcd URLs and member id.
+    public static func clusterMember(_ node: String) -> String { "\(nodesPrefix)\(node)/faro-member.json" }
     /// Scheduled jobs (`vzdump` backup jobs).
     public static let jobs = "jobs.cfg"
     /// External metric servers.

@@ -33,13 +33,15 @@ public struct NodePaths: Sendable, Hashable {
     public var apiSocket: String { path("run/faro/api.sock") }
     public var qemuRunDir: String { path("run/faro/qemu") }
     public var taskDir: String { path("var/log/faro/tasks") }
-    /// This node's cluster files: the CA certificate, its node certificate and key, the
-    /// interim directory of the other nodes (`nodes.json`).
+    /// This node's cluster files: the CA certificate, its node certificate and key, and how
+    /// its etcd member runs (`etcd.json`, present once the node is in a cluster).
     public var clusterDir: String { path("etc/faro/cluster") }
     public var clusterCACertificate: String { path("etc/faro/cluster/ca.pem") }
     public var clusterNodeCertificate: String { path("etc/faro/cluster/node.pem") }
     public var clusterNodeKey: String { path("etc/faro/cluster/node.key") }
-    public var clusterDirectory: String { path("etc/faro/cluster/nodes.json") }
+    public var clusterMemberConfig: String { path("etc/faro/cluster/etcd.json") }
+    /// Copies of the single-node store taken when the node entered a cluster.
+    public var configBackupDir: String { path("var/lib/faro/backup") }
     /// The etcd member's data (mode 0700), pid file and log.
     public var etcdDataDir: String { path("var/lib/faro/etcd") }
     public var etcdPidFile: String { path("run/faro/etcd.pid") }

@@ -22,11 +22,13 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// `launcher` runs the daemon through another program, e.g. `ip netns exec <ns>` to give
     /// it a network namespace of its own.
-    public init(root: String, node: String = "testnode", extraArguments: [String] = [], launcher: [String] = []) throws {
+    public init(
+        root: String, node: String = "testnode", listen: String = "127.0.0.1:0", extraArguments: [String] = [], launcher: [String] = []
+    ) throws {
         self.root = root
         logPath = root + "/daemon.log"
         process = Process()
-        let arguments = ["daemon", "--root", root, "--node", node, "--listen", "127.0.0.1:0", "--auth-delay-ms", "50"]
+        let arguments = ["daemon", "--root", root, "--node", node, "--listen", listen, "--auth-delay-ms", "50"]
             + extraArguments
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)

@@ -64,6 +64,9 @@ case "pveum":
 case "pvesm":
     bootstrapLogging(.error)
     exit(await Pvesm.tool.run(arguments, environment: environment))
+case "pvecm":
+    bootstrapLogging(.error)
+    exit(await Pvecm.tool.run(arguments, environment: environment))
 case "qm":
     bootstrapLogging(.error)
     exit(await Qm.run(arguments, environment: environment))
@@ -93,6 +96,7 @@ case "help", "--help", "-h":
           daemon        run the node daemon (HTTPS API and GUI on port 8006)
           pvesh         call the API from the shell (get|set|create|delete|ls|usage)
           pveum         users, groups, roles, ACLs, pools, realms and API tokens
+          pvecm         cluster: create, join, nodes, status, expected votes
           pvesm         storage definitions, status, content, allocation and pruning
           qm            virtual machines: create, configure, start, stop, destroy
           pct           containers: create, configure, start, stop, exec, destroy
@@ -141,6 +145,10 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-delay-ms"), help: .hidden)
     var authDelayMilliseconds: Int = 3000
 
+    /// Tests point the pam realm at a PAM service of their own.
+    @Option(name: .customLong("pam-service"), help: .hidden)
+    var pamService: String = "faro"
+
     func validate() throws {
         _ = try listenAddress()
     }
@@ -160,6 +168,7 @@ struct DaemonCommand: AsyncParsableCommand {
         var configuration = DaemonConfiguration(
             root: root, nodeName: node, listenHost: address.host, listenPort: address.port, webRoot: webRoot)
         configuration.authFailureDelay = .milliseconds(authDelayMilliseconds)
+        configuration.pamService = pamService
         try await FaroDaemon.run(configuration, logger: Logger(label: "faro")) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

@@ -35,7 +35,7 @@ import Testing
             }
             try await client.execute(uri: "/api2/json/cluster", method: .get) { response in
                 let names = response.data.arrayValue?.compactMap { $0["name"]?.stringValue }
-                #expect(names == ["backup", "backup-info", "metrics", "nextid", "options", "resources", "status", "tasks"])
+                #expect(names == ["backup", "backup-info", "config", "metrics", "nextid", "options", "resources", "status", "tasks"])
             }
         }
     }

@@ -1,6 +1,7 @@
 import FaroAPI
 import FaroAccess
 import FaroAPISpec
+import FaroCluster
 import FaroModel
 import FaroStore
 import FaroSupport
@@ -34,11 +35,14 @@ struct TestNode {
             logger: Logger(label: "test"))
         access = AccessService(store: store, clock: { 1_700_000_000 })
         try await access.bootstrap()
-        services = NodeServices(
+        var services = NodeServices(
             nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
             logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: clock, runner: runner,
             sysClassNet: sysClassNet, metricsClock: metricsClock)
+        services.membership = ClusterMembership(
+            nodeName: "testnode", paths: paths, store: store, runner: runner, apiAddress: { ("127.0.0.1", 8006) })
+        self.services = services
     }
 
     func remove() { directory.remove() }

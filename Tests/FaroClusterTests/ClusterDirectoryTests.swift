@@ -1,45 +1,52 @@
 import FaroCluster
+import FaroConfig
+import FaroStore
 import FaroSupport
 import FaroTesting
 import Testing
 
 @Suite struct ClusterDirectoryTests {
-    static let fingerprint = (0..<32).map { _ in "ab" }.joined(separator: ":")
-
-    @Test func theStaticDirectoryNamesNodesWithAddressPortAndPin() async throws {
+    @Test func theStoreDirectoryNamesMembersWithAddressPortAndTheirCertificatesFingerprint() async throws {
         let directory = try TemporaryDirectory(prefix: "faro-dir")
         defer { directory.remove() }
-        let path = directory.file("nodes.json")
-        #expect(try StaticClusterDirectory.load(path).nodes.isEmpty, "no file: no other nodes")
-        try FileIO.writeAtomically(path, Array("""
-            {"nodes": [{"name": "n2", "address": "fd00::2", "fingerprint": "\(Self.fingerprint)"},
-                       {"name": "n3", "address": "10.0.0.3", "port": 8443, "fingerprint": "\(Self.fingerprint)"}]}
-            """.utf8))
-        let loaded = try StaticClusterDirectory.load(path)
-        let n2 = try #require(await loaded.node(named: "n2"))
-        #expect(n2.port == 8006 && n2.fingerprint == Self.fingerprint.uppercased())
-        #expect(n2.baseURL == "https://[fd00::2]:8006")
-        #expect(await loaded.node(named: "n3")?.baseURL == "https://10.0.0.3:8443")
-        #expect(await loaded.node(named: "n4") == nil)
+        let store = try SQLiteConfigStore(path: directory.file("config.db"))
+        let cluster = StoreClusterDirectory(store: store)
+        #expect(await cluster.nodes().isEmpty, "a single node knows no cluster nodes")
+
+        let ca = try ClusterCA.create()
+        let certificate = try ca.issue(node: "n2", addresses: ["fd00::2"])
+        let config = CorosyncConfig(clusterName: "lab", nodes: [.init(name: "n1", nodeid: 1, ring0: "10.0.0.1"), .init(name: "n2", nodeid: 2, ring0: "fd00::2")])
+        try await store.create(StoreLayout.corosyncConfig, data: Array(try config.render().utf8))
+        let record = ClusterMemberRecord(
+            address: "fd00::2", port: 8443, etcdClientURL: "https://[fd00::2]:2379", etcdPeerURL: "https://[fd00::2]:2380", etcdID: "42")
+        try await store.create(StoreLayout.clusterMember("n2"), data: record.bytes)
+        try await store.create(StoreLayout.nodeCertificate("n2"), data: Array(certificate.certificatePEM.utf8))
+
+        let n2 = try #require(await cluster.node(named: "n2"))
+        #expect(n2.fingerprint == certificate.fingerprint)
+        #expect(n2.baseURL == "https://[fd00::2]:8443")
+        // n1 has no record and certificate yet: it cannot be reached, so it is not listed.
+        #expect(await cluster.node(named: "n1") == nil)
+        #expect(await cluster.nodes().map(\.name) == ["n2"])
+        #expect(await cluster.node(named: "n3") == nil)
+
+        // A new certificate is pinned as soon as the store has it.
+        let renewed = try ca.issue(node: "n2", addresses: ["fd00::2"])
+        try await store.write(StoreLayout.nodeCertificate("n2"), data: Array(renewed.certificatePEM.utf8), ifRevision: nil)
+        #expect(await cluster.node(named: "n2")?.fingerprint == renewed.fingerprint)
     }
 
-    @Test(arguments: [
-        ("[]", "expected an object with a 'nodes' list"),
-        (#"{"nodes": [{"name": "bad_name", "address": "a", "fingerprint": "x"}]}"#, "node 0: invalid or missing 'name'"),
-        (#"{"nodes": [{"name": "n2", "fingerprint": "x"}]}"#, "node 0: invalid or missing 'address'"),
-        (#"{"nodes": [{"name": "n2", "address": "a", "port": 70000, "fingerprint": "x"}]}"#, "node 0: invalid 'port' 70000"),
-        (#"{"nodes": [{"name": "n2", "address": "a", "fingerprint": "AB:CD"}]}"#, "node 0: invalid or missing 'fingerprint'"),
-    ])
-    func badDirectoriesAreRefusedWithTheReason(text: String, reason: String) throws {
-        let directory = try TemporaryDirectory(prefix: "faro-dir")
-        defer { directory.remove() }
-        let path = directory.file("nodes.json")
-        try FileIO.writeAtomically(path, Array(text.utf8))
-        do {
-            _ = try StaticClusterDirectory.load(path)
-            Issue.record("accepted \(text)")
-        } catch let error as ClusterError {
-            #expect(error.description.contains(reason), "\(error)")
-        }
+    @Test func corosyncConfigRoundTripsAndPicksTheLowestFreeNodeID() throws {
+        var config = CorosyncConfig(
+            clusterName: "prod", configVersion: 3, nodes: [.init(name: "a", nodeid: 1, ring0: "10.0.0.1"), .init(name: "c", nodeid: 3, ring0: "10.0.0.3")])
+        let text = try config.render()
+        #expect(text.contains("  cluster_name: prod\n  config_version: 3\n"))
+        #expect(text.contains("  node {\n    name: c\n    nodeid: 3\n    quorum_votes: 1\n    ring0_addr: 10.0.0.3\n  }\n"))
+        #expect(try CorosyncConfig.parse(text) == config)
+        #expect(config.lowestFreeNodeID == 2)
+        config.clusterName = "bad\nname"
+        #expect(throws: ConfigLineError.self) { try config.render() }
+        #expect(throws: CorosyncConfigError.missing("totem.cluster_name")) { try CorosyncConfig.parse("nodelist {\n}\n") }
+        #expect(throws: CorosyncConfigError.self) { try CorosyncConfig.parse("totem {\n cluster_name: x\n") }
     }
 }

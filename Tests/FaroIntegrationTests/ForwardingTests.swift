@@ -4,14 +4,15 @@ import FaroTesting
 import Foundation
 import Testing
 
-/// Two real daemons on loopback that share their access material as cluster members do (the
-/// ticket key, the CSRF secret, users and ACLs), A with a directory entry for B: calls for
-/// `/nodes/B/...` made to A are checked on A and answered by B.
-@Suite(.serialized) struct ForwardingTests {
+/// Two real daemons on loopback made into a cluster (`pvecm create` on A, `pvecm add` of B):
+/// calls for `/nodes/B/...` made to A are checked on A and answered by B.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd"), "etcd-server is not installed"))
+struct ForwardingTests {
     /// A and B, with a pve user allowed everything and a ticket from A.
     final class Pair {
-        let directory: TemporaryDirectory
-        var a: DaemonProcess
+        let cluster: ClusterHarness
+        var directory: TemporaryDirectory { cluster.directory }
+        let a: DaemonProcess
         let b: DaemonProcess
         let ticket: String
         let csrf: String
@@ -20,57 +21,47 @@ import Testing
         let rootToken: String
 
         init() async throws {
-            directory = try TemporaryDirectory(prefix: "faro-fwd")
-            let rootA = directory.file("a"), rootB = directory.file("b")
-            a = try DaemonProcess(root: rootA, node: "nodea")
-            try a.start()
-            for arguments in [["pveum", "user", "add", "alice@pve", "--password", "alice-secret"],
-                ["pveum", "acl", "modify", "/", "--users", "alice@pve", "--roles", "Administrator"]]
-            {
-                let result = try Shell.faro(rootA, arguments)
-                guard result.status == 0 else { throw PairError(message: result.error) }
+            cluster = try ClusterHarness(nodes: ["nodea", "nodeb"])
+            do {
+                try cluster.create("fwd", on: "nodea")
+                let joined = try cluster.join("nodeb", to: "nodea", token: true)
+                guard joined.status == 0 else { throw PairError(message: "join: \(joined.output)\(joined.error)") }
+                a = cluster.node("nodea")
+                b = cluster.node("nodeb")
+                let rootA = cluster.root("nodea")
+                for arguments in [["pveum", "user", "add", "alice@pve", "--password", "alice-secret"],
+                    ["pveum", "acl", "modify", "/", "--users", "alice@pve", "--roles", "Administrator"]]
+                {
+                    let result = try Shell.faro(rootA, arguments)
+                    guard result.status == 0 else { throw PairError(message: result.error) }
+                }
+                let created = try Shell.faro(rootA, ["pveum", "user", "token", "add", "root@pam", "fwd", "--privsep", "0", "--output-format", "json"])
+                guard let secret = try JSONParser.parse(created.output)["value"]?.stringValue else { throw PairError(message: created.error) }
+                rootToken = "root@pam!fwd=\(secret)"
+                bFingerprint = try cluster.fingerprint("nodeb")
+                // An impostor: a member whose pinned certificate is not the one its address presents.
+                let impostor = try Shell.faro(rootA, [
+                    "pvecm", "addnode", "impostor", "--new_node_ip", "127.0.0.1", "--api-port", "\(b.port)",
+                    "--etcd-peer", "127.0.0.1:9", "--etcd-client", "127.0.0.1:9",
+                ])
+                guard impostor.status == 0 else { throw PairError(message: "addnode impostor: \(impostor.error)") }
+                let login = try Shell.curl([
+                    "-k", "-d", "username=alice@pve", "-d", "password=alice-secret", "https://127.0.0.1:\(a.port)/api2/json/access/ticket",
+                ])
+                let data = try JSONParser.parse(login.output)["data"]
+                guard let ticket = data?["ticket"]?.stringValue, let csrf = data?["CSRFPreventionToken"]?.stringValue else {
+                    throw PairError(message: "login failed: \(login.output)")
+                }
+                self.ticket = ticket
+                self.csrf = csrf
+            } catch {
+                cluster.stop()
+                throw error
             }
-            let created = try Shell.faro(rootA, ["pveum", "user", "token", "add", "root@pam", "fwd", "--privsep", "0", "--output-format", "json"])
-            guard let secret = try JSONParser.parse(created.output)["value"]?.stringValue else { throw PairError(message: created.error) }
-            rootToken = "root@pam!fwd=\(secret)"
-            a.stop()
-            // B's store starts with A's ticket key, CSRF secret, users and passwords, so that a
-            // ticket A issued is valid on B, as in a cluster whose members share one store.
-            let storeA = try SQLiteConfigStore(path: rootA + "/var/lib/faro/config.db")
-            try FileManager.default.createDirectory(atPath: rootB + "/var/lib/faro", withIntermediateDirectories: true)
-            let storeB = try SQLiteConfigStore(path: rootB + "/var/lib/faro/config.db")
-            for path in ["priv/authkey.key", "authkey.pub", "pve-www.key", "user.cfg", "domains.cfg", "priv/shadow.cfg", "priv/token.cfg"] {
-                if let file = try await storeA.read(path) { try await storeB.create(path, data: file.data) }
-            }
-            b = try DaemonProcess(root: rootB, node: "nodeb")
-            try b.start()
-            bFingerprint = try Shell.faro(rootB, ["fingerprint"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-            let wrong = String(repeating: "AB:", count: 31) + "AB"
-            let nodes = """
-                {"nodes": [
-                  {"name": "nodeb", "address": "127.0.0.1", "port": \(b.port), "fingerprint": "\(bFingerprint)"},
-                  {"name": "impostor", "address": "127.0.0.1", "port": \(b.port), "fingerprint": "\(wrong)"}
-                ]}
-                """
-            try FileManager.default.createDirectory(atPath: rootA + "/etc/faro/cluster", withIntermediateDirectories: true)
-            try nodes.write(toFile: rootA + "/etc/faro/cluster/nodes.json", atomically: true, encoding: .utf8)
-            a = try DaemonProcess(root: rootA, node: "nodea")
-            try a.start()
-            let login = try Shell.curl([
-                "-k", "-d", "username=alice@pve", "-d", "password=alice-secret", "https://127.0.0.1:\(a.port)/api2/json/access/ticket",
-            ])
-            let data = try JSONParser.parse(login.output)["data"]
-            guard let ticket = data?["ticket"]?.stringValue, let csrf = data?["CSRFPreventionToken"]?.stringValue else {
-                throw PairError(message: "login failed: \(login.output)")
-            }
-            self.ticket = ticket
-            self.csrf = csrf
         }
 
         func stop() {
-            a.kill()
-            b.kill()
-            directory.remove()
+            cluster.stop()
         }
 
         /// curl against `daemon` with alice's ticket; `-i` output (status line, headers, body).

@@ -1,4 +1,5 @@
 import FaroModel
+import FaroStore
 import FaroQMP
 import FaroSupport
 
@@ -148,10 +149,16 @@ extension VMService {
         return true
     }
 
+    /// Without quorum the changes stay pending (nothing can be written); the next stop or
+    /// start applies them.
     func applyPendingAfterStop(_ vmid: VMID) async throws {
         guard try await read(vmid).config.hasPending else { return }
-        let freed = try await update(vmid) { config in config.applyPending() }
-        await free(freed) { _ in }
+        do {
+            let freed = try await update(vmid) { config in config.applyPending() }
+            await free(freed) { _ in }
+        } catch StoreError.noQuorum {
+            return
+        }
     }
 
     /// Starts the `onboot` VMs in `startup` order (VMID within one order), waiting `up=`
