@@ -59,6 +59,8 @@ public actor ResourceIndex {
     var runtime: QemuRuntime { vms.runtime }
     /// The status loop's samples: the figures of the node and of each guest.
     let metrics: MetricsCollector
+    /// The other nodes' published status: their figures, their guests' and storages'.
+    let cluster: ClusterStatus
     /// The version `entries` were built from; nil before the first build.
     private var built: Version?
     /// The build under way, which every caller wanting the same version waits for instead of
@@ -81,8 +83,9 @@ public actor ResourceIndex {
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts,
         access: AccessService, storage: StorageService, vms: VMService, containers: ContainerManager,
-        metrics: MetricsCollector
+        metrics: MetricsCollector, cluster: ClusterStatus
     ) {
+        self.cluster = cluster
         self.vms = vms
         self.metrics = metrics
         self.containers = containers
@@ -129,6 +132,8 @@ public actor ResourceIndex {
         let generation: Int
         /// Changes when a VM or a container starts or stops.
         var runs = 0
+        /// Changes when another node's published status changed (or its lease ran out).
+        var status = 0
     }
 
     /// The entries `identity` may see, in list order, with the version they were built from.
@@ -157,7 +162,8 @@ public actor ResourceIndex {
     func currentVersion() async throws -> Version {
         Version(
             revision: try await scope.revision(in: store), generation: await metrics.board.generation,
-            runs: await runtime.generation + (await containers.powerChanges.generation))
+            runs: await runtime.generation + (await containers.powerChanges.generation),
+            status: await cluster.currentGeneration())
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -182,8 +188,11 @@ public actor ResourceIndex {
         let task = Task {
             defer { finishBuild(version) }
             let users = try await access.configuration()
-            let fresh = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
-                + poolEntries(users)
+            let others = await cluster.published()
+            let members = await cluster.memberNames()
+            let nodes = try await nodeEntries(members: members, published: others)
+            let guests = try await guestEntries(pools: users, published: others)
+            let fresh = nodes + guests + (try await storageEntries(members: members, published: others)) + poolEntries(users)
             if let built, built.revision > version.revision { return }
             entries = fresh
             encoded = [:]
@@ -195,6 +204,30 @@ public actor ResourceIndex {
 
     private func finishBuild(_ version: Version) {
         if building?.version == version { building = nil }
+    }
+
+    /// Every member: this node with its own figures, the others with what they published,
+    /// `offline` once their status lease ran out (Proxmox: a member that is not online).
+    private func nodeEntries(members: [String], published: [String: PublishedNode]) async throws -> [ResourceEntry] {
+        var result: [ResourceEntry] = []
+        for name in members {
+            if name == nodeName {
+                result.append(try await nodeEntry())
+                continue
+            }
+            var value: [String: JSONValue] = ["id": .string("node/\(name)"), "type": "node", "node": .string(name), "status": "offline"]
+            if let status = published[name], status.isOnline {
+                value["status"] = "online"
+                for key in ["cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime", "level", "cgroup-mode"] {
+                    if let figure = status.node[key] { value[key] = figure }
+                }
+            }
+            result.append(
+                ResourceEntry(
+                    value: .object(value), kind: "node", aclPath: "/nodes/\(name)", privilege: "Sys.Audit",
+                    publicFields: ["id", "type", "node", "status"]))
+        }
+        return result
     }
 
     private func nodeEntry() async throws -> ResourceEntry {
@@ -210,26 +243,52 @@ public actor ResourceIndex {
             publicFields: ["id", "type", "node", "status"])
     }
 
-    /// The storages usable on this node with their space, visible with `Datastore.Audit`.
-    private func storageEntries() async throws -> [ResourceEntry] {
+    /// The storages usable on each member with their space, visible with `Datastore.Audit`:
+    /// this node's measured here, the others' as they published them (`unknown` when a node
+    /// is offline or did not report the storage).
+    private func storageEntries(members: [String], published: [String: PublishedNode]) async throws -> [ResourceEntry] {
+        let definitions = try await storage.configuration().definitions
         var result: [ResourceEntry] = []
-        for definition in try await storage.configuration().definitions where definition.isAvailable(on: nodeName) {
-            var value: [String: JSONValue] = [
-                "id": .string("storage/\(nodeName)/\(definition.id)"), "type": "storage", "node": .string(nodeName),
-                "storage": .string(definition.id), "plugintype": .string(definition.type),
-                "content": .string(ContentType.listText(storage.content(of: definition))),
-                "shared": .int(definition.isShared ? 1 : 0), "status": "unknown",
-            ]
-            if !definition.isDisabled, let figures = await storageFigures(definition), figures.active {
-                value["status"] = "available"
-                value["disk"] = .int(figures.used)
-                value["maxdisk"] = .int(figures.total)
+        for node in members {
+            for definition in definitions where definition.isAvailable(on: node) {
+                if node == nodeName {
+                    result.append(await storageEntry(definition))
+                    continue
+                }
+                var value = storageValue(definition, node: node)
+                if !definition.isDisabled, let status = published[node], status.isOnline,
+                    let figures = status.storages[definition.id], figures["active"]?.intValue == 1
+                {
+                    value["status"] = "available"
+                    value["disk"] = figures["used"] ?? 0
+                    value["maxdisk"] = figures["total"] ?? 0
+                }
+                result.append(
+                    ResourceEntry(
+                        value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit"))
             }
-            result.append(
-                ResourceEntry(
-                    value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit"))
         }
         return result
+    }
+
+    private func storageValue(_ definition: StorageDefinition, node: String) -> [String: JSONValue] {
+        [
+            "id": .string("storage/\(node)/\(definition.id)"), "type": "storage", "node": .string(node),
+            "storage": .string(definition.id), "plugintype": .string(definition.type),
+            "content": .string(ContentType.listText(storage.content(of: definition))),
+            "shared": .int(definition.isShared ? 1 : 0), "status": "unknown",
+        ]
+    }
+
+    /// One of this node's storages with the space the status loop measured.
+    private func storageEntry(_ definition: StorageDefinition) async -> ResourceEntry {
+        var value = storageValue(definition, node: nodeName)
+        if !definition.isDisabled, let figures = await storageFigures(definition), figures.active {
+            value["status"] = "available"
+            value["disk"] = .int(figures.used)
+            value["maxdisk"] = .int(figures.total)
+        }
+        return ResourceEntry(value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit")
     }
 
     /// The status loop's figures of a storage, or its status now before the first round.
@@ -250,7 +309,7 @@ public actor ResourceIndex {
         }
     }
 
-    private func guestEntries(pools users: UserConfig) async throws -> [ResourceEntry] {
+    private func guestEntries(pools users: UserConfig, published: [String: PublishedNode]) async throws -> [ResourceEntry] {
         var result: [ResourceEntry] = []
         var parsed: [String: CachedGuest] = [:]
         let hostCPUs = host.cpuInfo().cpus
@@ -263,13 +322,13 @@ public actor ResourceIndex {
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {
                 parsed[guest.path] = cached
-                result.append(await withRuntimeStatus(cached.entry, vmid: guest.vmid))
+                result.append(await withStatus(cached.entry, of: guest, published: published))
                 continue
             }
             guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
             let entry = guestEntry(guest, summary, pool: pool)
             parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: entry)
-            result.append(await withRuntimeStatus(entry, vmid: guest.vmid))
+            result.append(await withStatus(entry, of: guest, published: published))
         }
         guestCache = parsed
         return result
@@ -283,6 +342,25 @@ public actor ResourceIndex {
         case .lxc: return try await containers.configs(onNode: guest.node).summary(guest.vmid, hostCPUs: hostCPUs)
         case .openvz: return nil
         }
+    }
+
+    /// A guest's entry with its state: this node's guests as measured here, another node's as
+    /// that node published them, `unknown` while that node is offline (as Proxmox shows the
+    /// guests of a node it has no status of).
+    private func withStatus(
+        _ entry: ResourceEntry, of guest: GuestInventory.Guest, published: [String: PublishedNode]
+    ) async -> ResourceEntry {
+        if guest.node == nodeName { return await withRuntimeStatus(entry, vmid: guest.vmid) }
+        guard case .object(var value) = entry.value else { return entry }
+        guard let status = published[guest.node], status.isOnline else {
+            value["status"] = "unknown"
+            return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
+        }
+        guard let figures = status.guests[guest.vmid.rawValue]?.objectValue else { return entry }
+        for key in ["status", "cpu", "mem", "disk", "uptime", "netin", "netout", "diskread", "diskwrite"] {
+            if let figure = figures[key] { value[key] = figure }
+        }
+        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
     }
 
     /// A guest of this node that runs gets the figures of the status loop's samples (one

@@ -24,19 +24,24 @@ public struct ClusterNode: Sendable, Hashable {
 /// a node it does not know is not a cluster node.
 public protocol ClusterDirectory: Sendable {
     func node(named name: String) async -> ClusterNode?
+    /// Every node the directory knows, in name order: the cluster's members as lists
+    /// (`/nodes`, `/cluster/status`, `/cluster/resources`) show them, online or not.
+    func nodes() async -> [ClusterNode]
 }
 
 /// A fixed list of nodes: the interim directory until the store-backed one, read from
 /// `etc/faro/cluster/nodes.json` at start:
 /// `{"nodes": [{"name": "n2", "address": "10.0.0.2", "port": 8006, "fingerprint": "AA:..."}]}`.
 public struct StaticClusterDirectory: ClusterDirectory {
-    public let nodes: [String: ClusterNode]
+    public let byName: [String: ClusterNode]
 
     public init(_ nodes: [ClusterNode] = []) {
-        self.nodes = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        self.byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
 
-    public func node(named name: String) async -> ClusterNode? { nodes[name] }
+    public func node(named name: String) async -> ClusterNode? { byName[name] }
+
+    public func nodes() async -> [ClusterNode] { byName.values.sorted { $0.name < $1.name } }
 
     /// The directory in `path`; no file is an empty directory. Every entry must name a valid
     /// node, an address, a port and a SHA-256 fingerprint.

@@ -85,19 +85,19 @@ public enum FaroDaemon {
             logger.info("KVM \(verdict)")
             return verdict
         }
+        // The other nodes come from the interim static directory until the store-backed one.
+        let directory = try StaticClusterDirectory.load(paths.clusterDirectory)
         let services = NodeServices(
             nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
             authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
             authFailureDelay: configuration.authFailureDelay, clock: clock, runner: runner, kvm: kvm,
-            qemuExecutable: configuration.qemuExecutable)
+            qemuExecutable: configuration.qemuExecutable, cluster: directory)
         try await services.storage.bootstrap(hasDefaultThinPool: await StorageTypes.hasDefaultThinPool(runner: services.runner))
         let handlers = Handlers.table(services)
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
-        // The other nodes come from the interim static directory until the store-backed one.
-        let cluster = ClusterForwarding(
-            directory: try StaticClusterDirectory.load(paths.clusterDirectory), forwarder: NodeForwarder())
+        let cluster = ClusterForwarding(directory: directory, forwarder: NodeForwarder())
         settings.cluster = cluster
         settings.prometheusText = Handlers.prometheusText(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
@@ -141,7 +141,9 @@ public enum FaroDaemon {
             configuration: .init(
                 services: [
                     .init(service: network), .init(service: local),
-                    .init(service: StatusCollector(metrics: services.metrics, interval: configuration.statusInterval)),
+                    .init(
+                        service: StatusCollector(
+                            metrics: services.metrics, publisher: services.statusPublisher, interval: configuration.statusInterval)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -10,7 +10,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "faro-dir")
         defer { directory.remove() }
         let path = directory.file("nodes.json")
-        #expect(try StaticClusterDirectory.load(path).nodes.isEmpty, "no file: no other nodes")
+        #expect(await (try StaticClusterDirectory.load(path)).nodes().isEmpty, "no file: no other nodes")
         try FileIO.writeAtomically(path, Array("""
             {"nodes": [{"name": "n2", "address": "fd00::2", "fingerprint": "\(Self.fingerprint)"},
                        {"name": "n3", "address": "10.0.0.3", "port": 8443, "fingerprint": "\(Self.fingerprint)"}]}
@@ -21,6 +21,7 @@ import Testing
         #expect(n2.baseURL == "https://[fd00::2]:8006")
         #expect(await loaded.node(named: "n3")?.baseURL == "https://10.0.0.3:8443")
         #expect(await loaded.node(named: "n4") == nil)
+        #expect(await loaded.nodes().map(\.name) == ["n2", "n3"])
     }
 
     @Test(arguments: [
