@@ -287,7 +287,7 @@ let package = Package(
         .testTarget(
             name: "FaroAPITests",
             dependencies: [
-                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroEtcd", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
+                "FaroAPI", "FaroAPISpec", "FaroServer", "FaroEtcd", "FaroCluster", "FaroTesting", "FaroModel", "FaroSchema", "FaroConfig", "FaroAccess", "FaroQemu",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

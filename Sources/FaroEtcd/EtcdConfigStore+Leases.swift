@@ -4,7 +4,9 @@ import Foundation
 /// Ephemeral entries are keys under `files/` attached to an etcd lease: the replica sees them
 /// like any file, and etcd deletes them (one watch event each) when the lease runs out.
 extension EtcdConfigStore {
-    public func isQuorate() async -> Bool { isConnected && !client.lastCallLackedQuorum }
+    /// Quorate while the replica's watch (which asks for a leader) is not failing and the last
+    /// request found a member able to commit.
+    public func isQuorate() async -> Bool { !replica.lost.withLock { $0 } && !client.lastCallLackedQuorum }
 
     public func grantLease(ttl: Duration) async throws -> StoreLease {
         let granted = try await client.grantLease(seconds: max(2, Int64(ttl.totalSeconds.rounded(.up))))
