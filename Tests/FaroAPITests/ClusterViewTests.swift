@@ -176,4 +176,46 @@ import Testing
         }
         for store in stores { await store.shutdown() }
     }
+
+    /// A container running on n2 shows on n1 as running, with the figures n2 measured.
+    @Test(.enabled(unlessMissing: ContainerAPITests.missing)) func aRunningGuestOfAnotherNodeShowsItsFigures() async throws {
+        let shared = try TemporaryDirectory()
+        defer { shared.remove() }
+        try await Self.withNodes(
+            try SQLiteConfigStore(path: shared.file("config.db")), try SQLiteConfigStore(path: shared.file("config.db"))
+        ) { a, b in
+            chmod(b.directory.path, 0o755)
+            try await b.services.storage.bootstrap(hasDefaultThinPool: false)
+            let cache = b.services.paths.localStorage + "/template/cache/"
+            try FileIO.makeDirectory(cache)
+            try FileManager.default.copyItem(atPath: try await BusyboxTemplate.archive(), toPath: cache + BusyboxTemplate.fileName)
+            let api = ContainerAPITests()
+            try await b.test { client in
+                let ct = "/nodes/n2/lxc/3151"
+                let created = try await api.runTask(
+                    b, client, .post, "/nodes/n2/lxc",
+                    "vmid=3151&ostemplate=local:vztmpl/\(BusyboxTemplate.fileName)&rootfs=local:0&hostname=onb&ostype=alpine&memory=128&swap=0")
+                #expect(created == "OK")
+                do {
+                    #expect(try await api.runTask(b, client, .post, ct + "/status/start") == "OK")
+                    try await Self.round(a)
+                    try await Self.round(b)
+                    let figures = try #require(await b.services.metrics.board.guest(3151))
+                    #expect(figures.running && figures.memory > 0)
+                    let shown = try await Self.eventually { () -> JSONValue? in
+                        let guest = Self.entry(try await Self.get(a, "/cluster/resources"), "lxc/3151")
+                        return guest?["status"] == "running" ? guest : nil
+                    }
+                    #expect(shown?["node"] == "n2" && shown?["mem"]?.intValue == figures.memory)
+                    #expect(shown?["uptime"]?.intValue == figures.uptime && shown?["maxmem"]?.intValue == 128 << 20)
+                } catch {
+                    _ = try? await api.runTask(b, client, .post, ct + "/status/stop")
+                    _ = try? await api.runTask(b, client, .delete, ct)
+                    throw error
+                }
+                #expect(try await api.runTask(b, client, .post, ct + "/status/stop") == "OK")
+                #expect(try await api.runTask(b, client, .delete, ct) == "OK")
+            }
+        }
+    }
 }
