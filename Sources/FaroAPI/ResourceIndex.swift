@@ -79,6 +79,8 @@ public actor ResourceIndex {
     private let watch: SharedWatch
     /// How often the list was built, for tests that prove unrelated writes keep it.
     private(set) var builds = 0
+    /// How often the list was built since the start, for benchmarks.
+    public var buildCount: Int { builds }
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts,
@@ -106,8 +108,8 @@ public actor ResourceIndex {
     /// Changes to the files the list is built from, committed after the call.
     nonisolated func changes() -> AsyncStream<StoreChange> { watch.subscribe() }
 
-    /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
-    func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
+    /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see, encoded.
+    public func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
         try await refreshIfNeeded()
         // What a caller may see depends only on the store (user.cfg, configs) and the status
         // sample, so each caller's encoded list is kept until either changes.

@@ -98,34 +98,45 @@ public actor StatusPublisher {
     /// The four documents as they would be written now, by path.
     func documents() async -> [(String, [UInt8])] {
         let board = metrics.board
-        let node = await metrics.latestNode()
+        return Self.documents(
+            node: nodeName, figures: await metrics.latestNode(), guests: await board.allGuests(), storages: await board.allStorages(),
+            tasks: await tasks.list(source: "all").prefix(Self.maxTasks).map(Handlers.taskEntry), address: address,
+            fingerprint: fingerprint, cgroupMode: cgroupMode)
+    }
+
+    /// The documents a node publishes, by path: its figures, its running guests' figures,
+    /// its storages' space and its newest tasks (task list entries). Pure, so simulated
+    /// nodes (`faro-store-tool`) publish exactly what a daemon does.
+    public static func documents(
+        node name: String, figures node: NodeFigures, guests: [GuestFigures], storages: [StorageFigures], tasks: [JSONValue],
+        address: String, fingerprint: String, cgroupMode: Int
+    ) -> [(String, [UInt8])] {
         let nodeDocument: JSONValue = [
-            "cpu": .double(Self.rounded(node.cpu)), "maxcpu": .int(node.cpus), "mem": .int(node.memoryUsed),
+            "cpu": .double(rounded(node.cpu)), "maxcpu": .int(node.cpus), "mem": .int(node.memoryUsed),
             "maxmem": .int(node.memoryTotal), "disk": .int(node.rootUsed), "maxdisk": .int(node.rootTotal),
             "uptime": .int(node.uptime), "level": "", "online": 1, "ip": .string(address),
             "ssl_fingerprint": .string(fingerprint), "cgroup-mode": .int(cgroupMode),
         ]
-        var guests: [String: JSONValue] = [:]
-        for figures in await board.allGuests() where figures.running {
-            guests[String(figures.vmid)] = [
-                "status": "running", "cpu": .double(Self.rounded(figures.cpu)), "mem": .int(figures.memory),
+        var running: [String: JSONValue] = [:]
+        for figures in guests where figures.running {
+            running[String(figures.vmid)] = [
+                "status": "running", "cpu": .double(rounded(figures.cpu)), "mem": .int(figures.memory),
                 "disk": .int(figures.disk), "uptime": .int(figures.uptime), "netin": .int(figures.netIn),
                 "netout": .int(figures.netOut), "diskread": .int(figures.diskRead), "diskwrite": .int(figures.diskWrite),
             ]
         }
-        var storages: [String: JSONValue] = [:]
-        for figures in await board.allStorages() {
-            storages[figures.id] = [
+        var space: [String: JSONValue] = [:]
+        for figures in storages {
+            space[figures.id] = [
                 "active": .int(figures.active ? 1 : 0), "total": .int(figures.total), "used": .int(figures.used),
                 "avail": .int(figures.available),
             ]
         }
-        let newest = await tasks.list(source: "all").prefix(Self.maxTasks).map(Handlers.taskEntry)
         return [
-            (StoreLayout.nodeStatus(nodeName), JSONWriter.bytes(nodeDocument)),
-            (StoreLayout.guestStatus(nodeName), JSONWriter.bytes(.object(guests))),
-            (StoreLayout.storageStatus(nodeName), JSONWriter.bytes(.object(storages))),
-            (StoreLayout.taskStatus(nodeName), JSONWriter.bytes(.array(Array(newest)))),
+            (StoreLayout.nodeStatus(name), JSONWriter.bytes(nodeDocument)),
+            (StoreLayout.guestStatus(name), JSONWriter.bytes(.object(running))),
+            (StoreLayout.storageStatus(name), JSONWriter.bytes(.object(space))),
+            (StoreLayout.taskStatus(name), JSONWriter.bytes(.array(Array(tasks.prefix(maxTasks))))),
         ]
     }
 
