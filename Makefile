@@ -50,6 +50,7 @@ bench: deps
 	@scripts/bench-vm.sh
 	@scripts/bench-lxc.sh
 	@scripts/bench-metrics.sh
+	@scripts/bench-cluster.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests
