@@ -191,20 +191,23 @@ public struct ConfigStoreContract: Sendable, CustomStringConvertible {
         .init(name: "a published entry lives while its lease is renewed, then vanishes for everyone") { store, other in
             let quorate = (await store.isQuorate(), await other.isQuorate())
             try check(quorate == (true, true), "a healthy store is not quorate")
-            let lease = try await store.grantLease(ttl: .seconds(2))
+            // Renewals every half second keep a 5 s lease, with room for a test process whose
+            // threads are busy for seconds.
+            let granted = ContinuousClock.now
+            let lease = try await store.grantLease(ttl: .seconds(5))
             let stream = other.watch(prefix: "status/")
             let revision = try await store.publish("status/a/node", data: Array("cpu 0.5".utf8), lease: lease)
             let seen = try await eventually { try await other.read("status/a/node") }
             try check(seen?.text == "cpu 0.5" && seen?.revision == revision, "the other instance reads \(String(describing: seen))")
             try check(try await other.keys(prefix: "status/").map(\.path) == ["status/a/node"], "keys of status/")
             // Renewed for longer than the lease: still there.
-            for _ in 0..<3 {
-                try await Task.sleep(for: .seconds(1))
+            while ContinuousClock.now - granted < .seconds(6) {
+                try await Task.sleep(for: .milliseconds(500))
                 try await store.renewLease(lease)
             }
             try check(try await other.read("status/a/node") != nil, "an entry of a renewed lease vanished")
             // No more renewals: gone within the lease (etcd may add an election's worth).
-            let gone = try await eventually(for: .seconds(10)) { try await other.read("status/a/node") == nil ? true : nil }
+            let gone = try await eventually(for: .seconds(15)) { try await other.read("status/a/node") == nil ? true : nil }
             try check(gone == true, "the entry outlived its lease")
             var changes: [StoreChange] = []
             for await change in stream {

@@ -13,7 +13,7 @@ import Testing
 /// the other's node, guests, storages and tasks with the other's figures; a node that stops
 /// renewing its lease goes offline and its guests unknown.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ClusterViewTests {
-    static let lease: Duration = .seconds(2)
+    static let lease: Duration = .seconds(3)
 
     static func directory(_ name: String) -> StaticClusterDirectory {
         StaticClusterDirectory([ClusterNode(name: name, address: "127.0.0.1", fingerprint: Array(repeating: "AB", count: 32).joined(separator: ":"))])
@@ -216,6 +216,34 @@ import Testing
                 #expect(try await api.runTask(b, client, .post, ct + "/status/stop") == "OK")
                 #expect(try await api.runTask(b, client, .delete, ct) == "OK")
             }
+        }
+    }
+
+    /// Another node's status, written every round, leaves the caches built from other files
+    /// alone: the access configuration is not reloaded and this node's guest configs are not
+    /// parsed again; only the lists that show the status move.
+    @Test func anotherNodesStatusRebuildsNoUnrelatedCache() async throws {
+        let shared = try TemporaryDirectory()
+        defer { shared.remove() }
+        try await Self.withNodes(
+            try SQLiteConfigStore(path: shared.file("config.db")), try SQLiteConfigStore(path: shared.file("config.db"))
+        ) { a, b in
+            try await a.store.create("nodes/n1/qemu-server/3152.conf", data: Array("name: here\nmemory: 128\n".utf8))
+            try await Self.round(a)
+            _ = await a.access.privileges(of: UserID("root@pam")!, on: "/")
+            let (loads, parsed) = (await a.access.loads, await a.services.metrics.configRevision)
+            for _ in 0..<5 {
+                try await Self.round(b)
+                try await Self.round(a)
+                _ = await a.access.privileges(of: UserID("root@pam")!, on: "/")
+            }
+            #expect(await a.access.loads == loads, "n2's status reloaded user.cfg")
+            #expect(await a.services.metrics.configRevision == parsed, "n2's status made n1 parse its configs again")
+            let generation = await a.services.clusterStatus.currentGeneration()
+            try await b.services.statusPublisher.withdraw()
+            let moved = try await Self.eventually { await a.services.clusterStatus.currentGeneration() > generation ? true : nil }
+            #expect(moved == true, "a withdrawn status moves the cluster status")
+            #expect((try await Self.get(a, "/nodes").arrayValue ?? []).last?["status"] == "offline")
         }
     }
 }
