@@ -53,26 +53,35 @@ struct SimulatedNode: Sendable {
         store: any ConfigStore, ttl: Duration, interval: Duration, offset: Duration = .zero, until deadline: ContinuousClock.Instant?,
         counters: Counters
     ) async throws {
-        let lease = try await store.grantLease(ttl: ttl)
         try? await Task.sleep(for: offset)
+        var lease = try await store.grantLease(ttl: ttl)
         var published: [String: [UInt8]] = [:]
         var round = 0
         var nextRound = ContinuousClock.now
         var nextRenewal = ContinuousClock.now + ttl / 3
         while deadline.map({ ContinuousClock.now < $0 }) ?? true, !Task.isCancelled {
-            if ContinuousClock.now >= nextRound {
-                for (path, bytes) in documents(round: round) where published[path] != bytes {
-                    try await store.publish(path, data: bytes, lease: lease)
-                    published[path] = bytes
-                    counters.add(writes: 1)
+            do {
+                if ContinuousClock.now >= nextRound {
+                    for (path, bytes) in documents(round: round) where published[path] != bytes {
+                        try await store.publish(path, data: bytes, lease: lease)
+                        published[path] = bytes
+                        counters.add(writes: 1)
+                    }
+                    round += 1
+                    nextRound = nextRound + interval
                 }
-                round += 1
-                nextRound = nextRound + interval
-            }
-            if ContinuousClock.now >= nextRenewal {
-                try await store.renewLease(lease)
-                counters.add(renewals: 1)
-                nextRenewal = nextRenewal + ttl / 3
+                if ContinuousClock.now >= nextRenewal {
+                    nextRenewal = nextRenewal + ttl / 3
+                    try await store.renewLease(lease)
+                    counters.add(renewals: 1)
+                }
+            } catch StoreError.leaseExpired {
+                // Renewed too late (a busy machine): a new lease, and everything again, as a daemon does.
+                counters.add(failures: 1)
+                lease = try await store.grantLease(ttl: ttl)
+                published = [:]
+            } catch {
+                counters.add(failures: 1)
             }
             try? await Task.sleep(until: min(nextRound, nextRenewal))
         }
@@ -81,7 +90,13 @@ struct SimulatedNode: Sendable {
 
 /// Writes and renewals of all simulated nodes together.
 final class Counters: Sendable {
-    private let state = Mutex<(writes: Int, renewals: Int)>((0, 0))
-    func add(writes: Int = 0, renewals: Int = 0) { state.withLock { $0.writes += writes; $0.renewals += renewals } }
-    var snapshot: (writes: Int, renewals: Int) { state.withLock { $0 } }
+    private let state = Mutex<(writes: Int, renewals: Int, failures: Int)>((0, 0, 0))
+    func add(writes: Int = 0, renewals: Int = 0, failures: Int = 0) {
+        state.withLock {
+            $0.writes += writes
+            $0.renewals += renewals
+            $0.failures += failures
+        }
+    }
+    var snapshot: (writes: Int, renewals: Int, failures: Int) { state.withLock { $0 } }
 }
