@@ -116,6 +116,7 @@ extension ResourceIndex {
 
     func guestEntries(pools users: UserConfig, published: [String: PublishedNode]) async throws -> [ResourceEntry] {
         var result: [ResourceEntry] = []
+        var local: [(index: Int, vmid: VMID)] = []
         var parsed: [String: CachedGuest] = [:]
         let hostCPUs = host.cpuInfo().cpus
         let poolOfVM = Dictionary(
@@ -127,16 +128,19 @@ extension ResourceIndex {
             // (or to user.cfg) does not parse every guest config again.
             if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {
                 parsed[guest.path] = cached
-                result.append(await withStatus(cached.entry, of: guest, published: published))
-                continue
+            } else {
+                guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
+                parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: guestEntry(guest, summary, pool: pool))
             }
-            guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
-            let entry = guestEntry(guest, summary, pool: pool)
-            parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: entry)
-            result.append(await withStatus(entry, of: guest, published: published))
+            if guest.node == nodeName { local.append((result.count, guest.vmid)) }
+            result.append(parsed[guest.path]!.entry)
         }
         guestCache = parsed
-        return result
+        for (index, vmid) in local { result[index] = await withRuntimeStatus(result[index], vmid: vmid) }
+        // The other nodes' figures are laid over away from the actor: with thousands of
+        // guests that takes a while, and callers meanwhile get the previous list at once.
+        let me = nodeName
+        return await Task.detached { result.map { Self.withPublishedStatus($0, published: published, localNode: me) } }.value
     }
 
     /// The guest's summary as its service reads it; nil for a kind no service here runs
@@ -149,19 +153,20 @@ extension ResourceIndex {
         }
     }
 
-    /// A guest's entry with its state: this node's guests as measured here, another node's as
-    /// that node published them, `unknown` while that node is offline (as Proxmox shows the
-    /// guests of a node it has no status of).
-    func withStatus(
-        _ entry: ResourceEntry, of guest: GuestInventory.Guest, published: [String: PublishedNode]
-    ) async -> ResourceEntry {
-        if guest.node == nodeName { return await withRuntimeStatus(entry, vmid: guest.vmid) }
-        guard case .object(var value) = entry.value else { return entry }
-        guard let status = published[guest.node], status.isOnline else {
+    /// Another node's guest with the state that node published (`stopped` when it does not
+    /// report it running), `unknown` while that node is offline (as Proxmox shows the guests of
+    /// a node it has no status of); this node's guests are left as they are.
+    static func withPublishedStatus(
+        _ entry: ResourceEntry, published: [String: PublishedNode], localNode: String
+    ) -> ResourceEntry {
+        guard let node = entry.value["node"]?.stringValue, node != localNode, let vmid = entry.value["vmid"]?.intValue,
+            case .object(var value) = entry.value
+        else { return entry }
+        guard let status = published[node], status.isOnline else {
             value["status"] = "unknown"
             return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
         }
-        guard let figures = status.guests[guest.vmid.rawValue]?.objectValue else { return entry }
+        guard let figures = status.guests[vmid]?.objectValue else { return entry }
         for key in ["status", "cpu", "mem", "disk", "uptime", "netin", "netout", "diskread", "diskwrite"] {
             if let figure = figures[key] { value[key] = figure }
         }
