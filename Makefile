@@ -54,6 +54,7 @@ bench: deps
 	@scripts/bench-lxc.sh
 	@scripts/bench-metrics.sh
 	@scripts/bench-backup.sh
+	@scripts/bench-cluster.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests

@@ -223,7 +223,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "faro-store-tool", dependencies: ["FaroStore", "FaroTesting"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "faro-store-tool",
+            dependencies: [
+                "FaroStore", "FaroTesting", "FaroAPI", "FaroEtcd", "FaroCluster", "FaroMetrics", "FaroModel", "FaroAccess", "FaroTasks",
+                "FaroSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "FaroTesting",
             dependencies: [

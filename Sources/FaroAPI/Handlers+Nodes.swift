@@ -4,23 +4,7 @@ import FaroSupport
 
 extension Handlers {
     static func registerNodes(_ table: inout HandlerTable, _ services: NodeServices) {
-        table.on(.get, "/nodes") { request in
-            var entry: [String: JSONValue] = [
-                "node": .string(services.nodeName), "status": "online", "id": .string("node/\(services.nodeName)"),
-                "type": "node", "level": "", "ssl_fingerprint": .string(services.certificateFingerprint),
-            ]
-            if await services.authorizer.has(request.identity, "Sys.Audit", on: "/nodes/\(services.nodeName)") {
-                let node = await services.metrics.latestNode()
-                entry["cpu"] = .double(node.cpu)
-                entry["maxcpu"] = .int(node.cpus)
-                entry["mem"] = .int(node.memoryUsed)
-                entry["maxmem"] = .int(node.memoryTotal)
-                entry["disk"] = .int(node.rootUsed)
-                entry["maxdisk"] = .int(node.rootTotal)
-                entry["uptime"] = .int(node.uptime)
-            }
-            return .json([.object(entry)])
-        }
+        table.on(.get, "/nodes") { request in .json(.array(await nodeList(services, request.identity))) }
         table.on(.get, "/nodes/{node}/status") { _ in .json(await nodeStatus(services)) }
         table.on(.get, "/nodes/{node}/version") { _ in
             .json([
@@ -28,6 +12,42 @@ extension Handlers {
                 "repoid": .string(FaroVersion.repoID),
             ])
         }
+    }
+
+    /// Every member: this node with its own figures, the others with what they published
+    /// (`offline` once their status lease ran out); figures only with `Sys.Audit` on the node.
+    static func nodeList(_ services: NodeServices, _ identity: Identity) async -> [JSONValue] {
+        let published = await services.clusterStatus.published()
+        var list: [JSONValue] = []
+        for name in await services.clusterStatus.memberNames() {
+            var entry: [String: JSONValue] = [
+                "node": .string(name), "status": "offline", "id": .string("node/\(name)"), "type": "node", "level": "",
+            ]
+            var figures: [String: JSONValue] = [:]
+            if name == services.nodeName {
+                let node = await services.metrics.latestNode()
+                entry["status"] = "online"
+                entry["ssl_fingerprint"] = .string(services.certificateFingerprint)
+                figures = [
+                    "cpu": .double(node.cpu), "maxcpu": .int(node.cpus), "mem": .int(node.memoryUsed), "maxmem": .int(node.memoryTotal),
+                    "disk": .int(node.rootUsed), "maxdisk": .int(node.rootTotal), "uptime": .int(node.uptime),
+                ]
+            } else {
+                let status = published[name]
+                let pinned = await services.cluster.node(named: name)?.fingerprint
+                if let fingerprint = status?.node["ssl_fingerprint"]?.stringValue ?? pinned {
+                    entry["ssl_fingerprint"] = .string(fingerprint)
+                }
+                if let status, status.isOnline {
+                    entry["status"] = "online"
+                    for key in ["cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime"] { figures[key] = status.node[key] }
+                    entry["level"] = status.node["level"] ?? ""
+                }
+            }
+            if await services.authorizer.has(identity, "Sys.Audit", on: "/nodes/\(name)") { entry.merge(figures) { _, new in new } }
+            list.append(.object(entry))
+        }
+        return list
     }
 
     static func nodeStatus(_ services: NodeServices) async -> JSONValue {

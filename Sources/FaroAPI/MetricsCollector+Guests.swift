@@ -37,9 +37,10 @@ struct GuestConfigEntry: Sendable {
 }
 
 extension MetricsCollector {
-    /// This node's VM and CT configs, read again only when the store changed.
+    /// This node's VM and CT configs, read again only when a file of this node changed (not
+    /// when another node publishes its status).
     func guestConfigs() async throws -> [GuestConfigEntry] {
-        let revision = try await store.currentRevision()
+        let revision = try await configScope.revision(in: store)
         if revision == configRevision { return configs }
         var entries: [GuestConfigEntry] = []
         var configured: Set<Int> = []

@@ -29,13 +29,15 @@ public actor MetricsCollector {
     public nonisolated let exporter: MetricExporter
     let clock: @Sendable () -> Double
     let logger: Logger
-    /// This node's guest configs as of `configRevision`, parsed once per store change.
+    /// This node's guest configs as of `configRevision`, parsed once per change of its files.
     /// The newest rounds, oldest first, for `/cluster/metrics/export?history=1` (Proxmox keeps
     /// about ten minutes of samples for it).
     private(set) var recentRounds: [MetricsRound] = []
     static let keptRounds = 60
     private(set) var configs: [GuestConfigEntry] = []
     private(set) var configRevision: Int64 = -1
+    /// Moves when a file under this node's directory of the store changes.
+    let configScope: ChangeScope
     /// The VMIDs with a config file on this node, parsable or not: a guest's history goes only
     /// when its file does.
     private(set) var configuredVMIDs: Set<Int> = []
@@ -48,6 +50,7 @@ public actor MetricsCollector {
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
+        self.configScope = ChangeScope(files: [], prefixes: [StoreLayout.nodesPrefix + nodeName + "/"])
         self.host = host
         self.cpu = cpu
         self.storage = storage

@@ -21,6 +21,11 @@ public struct NodeServices: Sendable {
     public let authorizer: any Authorizer
     public let access: AccessService
     public let resources: ResourceIndex
+    /// Where the other nodes are, and what they published.
+    public let cluster: any ClusterDirectory
+    public let clusterStatus: ClusterStatus
+    /// Publishes this node's status for the others after every collection round.
+    public let statusPublisher: StatusPublisher
     /// The status loop's sampler, with the newest samples and the metrics history.
     public let metrics: MetricsCollector
     public let runner: any CommandRunner
@@ -60,8 +65,12 @@ public struct NodeServices: Sendable {
         qemuExecutable: String = "/usr/bin/qemu-system-x86_64",
         cgroupRoot: String = "/sys/fs/cgroup", lxcConfigDirectory: String = "/usr/share/lxc/config",
         zoneinfoDirectory: String = "/usr/share/zoneinfo", sysClassNet: String = "/sys/class/net",
-        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        cluster: any ClusterDirectory = StaticClusterDirectory(), statusLease: Duration = .seconds(10),
+        address: String = HostFacts.primaryIPv4()
     ) {
+        self.cluster = cluster
+        self.clusterStatus = ClusterStatus(nodeName: nodeName, store: store, directory: cluster)
         self.nodeName = nodeName
         self.paths = paths
         self.store = store
@@ -94,6 +103,9 @@ public struct NodeServices: Sendable {
             containers: containers, interfaces: hostInterfaces, clock: metricsClock, logger: logger)
         self.resources = ResourceIndex(
             nodeName: nodeName, paths: paths, store: store, host: host, access: access, storage: storage,
-            vms: vms, containers: containers, metrics: metrics)
+            vms: vms, containers: containers, metrics: metrics, cluster: clusterStatus)
+        self.statusPublisher = StatusPublisher(
+            nodeName: nodeName, store: store, metrics: metrics, tasks: tasks, ttl: statusLease, address: address,
+            fingerprint: certificateFingerprint, cgroupMode: host.cgroupMode())
     }
 }

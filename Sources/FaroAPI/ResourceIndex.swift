@@ -59,6 +59,8 @@ public actor ResourceIndex {
     var runtime: QemuRuntime { vms.runtime }
     /// The status loop's samples: the figures of the node and of each guest.
     let metrics: MetricsCollector
+    /// The other nodes' published status: their figures, their guests' and storages'.
+    let cluster: ClusterStatus
     /// The version `entries` were built from; nil before the first build.
     private var built: Version?
     /// The build under way, which every caller wanting the same version waits for instead of
@@ -69,7 +71,7 @@ public actor ResourceIndex {
     private var encoded: [String: [UInt8]] = [:]
     static let maxCachedLists = 256
     /// Guest entries by config path, reused while the file and its pool stay the same.
-    private var guestCache: [String: CachedGuest] = [:]
+    var guestCache: [String: CachedGuest] = [:]
     /// Moves only when a file the list is built from changes, so the status other nodes write
     /// every second does not rebuild it.
     private let scope = ChangeScope(ResourceIndex.isSource)
@@ -77,12 +79,15 @@ public actor ResourceIndex {
     private let watch: SharedWatch
     /// How often the list was built, for tests that prove unrelated writes keep it.
     private(set) var builds = 0
+    /// How often the list was built since the start, for benchmarks.
+    public var buildCount: Int { builds }
 
     init(
         nodeName: String, paths: NodePaths, store: any ConfigStore, host: HostFacts,
         access: AccessService, storage: StorageService, vms: VMService, containers: ContainerManager,
-        metrics: MetricsCollector
+        metrics: MetricsCollector, cluster: ClusterStatus
     ) {
+        self.cluster = cluster
         self.vms = vms
         self.metrics = metrics
         self.containers = containers
@@ -103,8 +108,8 @@ public actor ResourceIndex {
     /// Changes to the files the list is built from, committed after the call.
     nonisolated func changes() -> AsyncStream<StoreChange> { watch.subscribe() }
 
-    /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see.
-    func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
+    /// The resources of `type` (vm, storage, node; nil for all) that `identity` may see, encoded.
+    public func resources(type: String?, identity: Identity, authorizer: any Authorizer) async throws -> APIResult {
         try await refreshIfNeeded()
         // What a caller may see depends only on the store (user.cfg, configs) and the status
         // sample, so each caller's encoded list is kept until either changes.
@@ -129,6 +134,8 @@ public actor ResourceIndex {
         let generation: Int
         /// Changes when a VM or a container starts or stops.
         var runs = 0
+        /// Changes when another node's published status changed (or its lease ran out).
+        var status = 0
     }
 
     /// The entries `identity` may see, in list order, with the version they were built from.
@@ -157,7 +164,8 @@ public actor ResourceIndex {
     func currentVersion() async throws -> Version {
         Version(
             revision: try await scope.revision(in: store), generation: await metrics.board.generation,
-            runs: await runtime.generation + (await containers.powerChanges.generation))
+            runs: await runtime.generation + (await containers.powerChanges.generation),
+            status: await cluster.currentGeneration())
     }
 
     static func matches(_ kind: String, _ type: String?) -> Bool {
@@ -182,8 +190,11 @@ public actor ResourceIndex {
         let task = Task {
             defer { finishBuild(version) }
             let users = try await access.configuration()
-            let fresh = [try await nodeEntry()] + (try await guestEntries(pools: users)) + (try await storageEntries())
-                + poolEntries(users)
+            let others = await cluster.published()
+            let members = await cluster.memberNames()
+            let nodes = try await nodeEntries(members: members, published: others)
+            let guests = try await guestEntries(pools: users, published: others)
+            let fresh = nodes + guests + (try await storageEntries(members: members, published: others)) + poolEntries(users)
             if let built, built.revision > version.revision { return }
             entries = fresh
             encoded = [:]
@@ -195,132 +206,5 @@ public actor ResourceIndex {
 
     private func finishBuild(_ version: Version) {
         if building?.version == version { building = nil }
-    }
-
-    private func nodeEntry() async throws -> ResourceEntry {
-        let node = await metrics.latestNode()
-        let value: JSONValue = [
-            "id": .string("node/\(nodeName)"), "type": "node", "node": .string(nodeName), "status": "online",
-            "cpu": .double(node.cpu), "maxcpu": .int(node.cpus), "mem": .int(node.memoryUsed), "maxmem": .int(node.memoryTotal),
-            "disk": .int(node.rootUsed), "maxdisk": .int(node.rootTotal),
-            "uptime": .int(node.uptime), "level": "", "cgroup-mode": .int(host.cgroupMode()),
-        ]
-        return ResourceEntry(
-            value: value, kind: "node", aclPath: "/nodes/\(nodeName)", privilege: "Sys.Audit",
-            publicFields: ["id", "type", "node", "status"])
-    }
-
-    /// The storages usable on this node with their space, visible with `Datastore.Audit`.
-    private func storageEntries() async throws -> [ResourceEntry] {
-        var result: [ResourceEntry] = []
-        for definition in try await storage.configuration().definitions where definition.isAvailable(on: nodeName) {
-            var value: [String: JSONValue] = [
-                "id": .string("storage/\(nodeName)/\(definition.id)"), "type": "storage", "node": .string(nodeName),
-                "storage": .string(definition.id), "plugintype": .string(definition.type),
-                "content": .string(ContentType.listText(storage.content(of: definition))),
-                "shared": .int(definition.isShared ? 1 : 0), "status": "unknown",
-            ]
-            if !definition.isDisabled, let figures = await storageFigures(definition), figures.active {
-                value["status"] = "available"
-                value["disk"] = .int(figures.used)
-                value["maxdisk"] = .int(figures.total)
-            }
-            result.append(
-                ResourceEntry(
-                    value: .object(value), kind: "storage", aclPath: "/storage/\(definition.id)", privilege: "Datastore.Audit"))
-        }
-        return result
-    }
-
-    /// The status loop's figures of a storage, or its status now before the first round.
-    private func storageFigures(_ definition: StorageDefinition) async -> StorageFigures? {
-        if let figures = await metrics.board.storage(definition.id) { return figures }
-        guard let status = try? await storage.plugin(for: definition).status() else { return nil }
-        return StorageFigures(
-            id: definition.id, time: 0, active: status.active, total: Int(clamping: status.total), used: Int(clamping: status.used),
-            available: Int(clamping: status.available))
-    }
-
-    /// Pools are listed as `/pool/<name>`, visible with `Pool.Audit` on them.
-    private func poolEntries(_ users: UserConfig) -> [ResourceEntry] {
-        users.pools.keys.sorted().map { pool in
-            ResourceEntry(
-                value: ["id": .string("/pool/\(pool)"), "type": "pool", "pool": .string(pool)],
-                kind: "pool", aclPath: "/pool/\(pool)", privilege: "Pool.Audit")
-        }
-    }
-
-    private func guestEntries(pools users: UserConfig) async throws -> [ResourceEntry] {
-        var result: [ResourceEntry] = []
-        var parsed: [String: CachedGuest] = [:]
-        let hostCPUs = host.cpuInfo().cpus
-        let poolOfVM = Dictionary(
-            users.pools.flatMap { pool in pool.value.vms.map { ($0, pool.key) } }, uniquingKeysWith: min)
-        // A keys-only listing: only configs that changed since the last build are read.
-        for guest in try await GuestInventory.guests(in: store) {
-            let pool = poolOfVM[guest.vmid]
-            // Unchanged files in an unchanged pool keep their entry: a change to one guest
-            // (or to user.cfg) does not parse every guest config again.
-            if let cached = guestCache[guest.path], cached.revision == guest.revision, cached.pool == pool {
-                parsed[guest.path] = cached
-                result.append(await withRuntimeStatus(cached.entry, vmid: guest.vmid))
-                continue
-            }
-            guard let (summary, revision) = try? await summary(of: guest, hostCPUs: hostCPUs) else { continue }
-            let entry = guestEntry(guest, summary, pool: pool)
-            parsed[guest.path] = CachedGuest(revision: revision, pool: pool, entry: entry)
-            result.append(await withRuntimeStatus(entry, vmid: guest.vmid))
-        }
-        guestCache = parsed
-        return result
-    }
-
-    /// The guest's summary as its service reads it; nil for a kind no service here runs
-    /// (`openvz`), and a config that does not parse is left out of the list.
-    private func summary(of guest: GuestInventory.Guest, hostCPUs: Int) async throws -> (GuestSummary, Int64)? {
-        switch guest.kind {
-        case .qemu: return try await vms.configs(onNode: guest.node).summary(guest.vmid, hostCPUs: hostCPUs)
-        case .lxc: return try await containers.configs(onNode: guest.node).summary(guest.vmid, hostCPUs: hostCPUs)
-        case .openvz: return nil
-        }
-    }
-
-    /// A guest of this node that runs gets the figures of the status loop's samples (one
-    /// source with `status/current` and the history); the cached entry stays as the config says.
-    private func withRuntimeStatus(_ entry: ResourceEntry, vmid: VMID) async -> ResourceEntry {
-        guard entry.kind == "qemu" || entry.kind == "lxc", entry.value["node"]?.stringValue == nodeName,
-            case .object(var value) = entry.value, let figures = try? await metrics.current(vmid), figures.running
-        else { return entry }
-        value["status"] = "running"
-        value["cpu"] = .double(figures.cpu)
-        value["mem"] = .int(figures.memory)
-        if entry.kind == "lxc" { value["disk"] = .int(figures.disk) }
-        value["uptime"] = .int(figures.uptime)
-        value["netin"] = .int(figures.netIn)
-        value["netout"] = .int(figures.netOut)
-        value["diskread"] = .int(figures.diskRead)
-        value["diskwrite"] = .int(figures.diskWrite)
-        return ResourceEntry(value: .object(value), kind: entry.kind, aclPath: entry.aclPath, privilege: entry.privilege)
-    }
-
-    struct CachedGuest {
-        let revision: Int64
-        let pool: String?
-        let entry: ResourceEntry
-    }
-
-    private func guestEntry(_ guest: GuestInventory.Guest, _ summary: GuestSummary, pool: String?) -> ResourceEntry {
-        let kind = guest.kind.resourceType
-        var value: [String: JSONValue] = [
-            "id": .string("\(kind)/\(guest.vmid)"), "type": .string(kind), "vmid": .int(guest.vmid.rawValue),
-            "node": .string(guest.node), "name": .string(summary.name),
-            "status": "stopped", "template": .int(summary.isTemplate ? 1 : 0),
-            "maxcpu": .int(summary.cpus), "maxmem": .int(summary.memoryBytes), "maxdisk": .int(summary.diskBytes),
-            "cpu": 0, "mem": 0, "disk": 0, "uptime": 0, "netin": 0, "netout": 0, "diskread": 0, "diskwrite": 0,
-        ]
-        if let tags = summary.tags { value["tags"] = .string(tags) }
-        if let lock = summary.lock { value["lock"] = .string(lock) }
-        if let pool { value["pool"] = .string(pool) }
-        return ResourceEntry(value: .object(value), kind: kind, aclPath: "/vms/\(guest.vmid)", privilege: "VM.Audit")
     }
 }

@@ -32,3 +32,17 @@ public enum Fingerprint {
         return pairs.count == 32 && pairs.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
     }
 }
+
+/// A fixed list of nodes: a single node's directory (no other nodes), and the nodes a test or
+/// a simulation says are there.
+public struct StaticClusterDirectory: ClusterDirectory {
+    public let byName: [String: ClusterNode]
+
+    public init(_ nodes: [ClusterNode] = []) {
+        self.byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    public func node(named name: String) async -> ClusterNode? { byName[name] }
+
+    public func nodes() async -> [ClusterNode] { byName.values.sorted { $0.name < $1.name } }
+}

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// A small client for etcd's v3 JSON gateway over HTTPS with mutual TLS. Every call carries
 /// `Grpc-Metadata-hasleader: true`, so a member without a leader fails at once instead of
@@ -32,6 +33,10 @@ public final class EtcdClient: Sendable {
 
     public let configuration: Configuration
     let http: HTTPClient
+    private let lackedQuorum = Mutex(false)
+
+    /// Whether the last call failed because no member could commit (unreachable, no leader).
+    public var lastCallLackedQuorum: Bool { lackedQuorum.withLock { $0 } }
 
     public init(_ configuration: Configuration) throws {
         guard !configuration.endpoints.isEmpty else { throw StoreError.backend("etcd: no endpoints configured") }
@@ -76,6 +81,7 @@ public final class EtcdClient: Sendable {
             }
             let payload = Data(data.readableBytesView)
             if response.status == .ok {
+                lackedQuorum.withLock { $0 = false }
                 do {
                     return try JSONDecoder().decode(Response.self, from: payload)
                 } catch {
@@ -92,6 +98,7 @@ public final class EtcdClient: Sendable {
             }
             throw EtcdError(path: path, code: failure?.code ?? 0, message: message)
         }
+        lackedQuorum.withLock { $0 = true }
         throw lastError
     }
 

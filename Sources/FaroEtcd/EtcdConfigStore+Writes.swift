@@ -120,7 +120,7 @@ extension EtcdConfigStore {
     }
 
     /// A change committed at `revision`: returned once the replica holds it.
-    private func committed(_ revision: Int64) async -> Int64 {
+    func committed(_ revision: Int64) async -> Int64 {
         await replica.waitUntilApplied(revision)
         return revision
     }

@@ -13,6 +13,9 @@ final class EtcdReplica: Sendable {
     private let applied: Mutex<Int64>
     /// Whether the watch is open (false while etcd cannot be reached or has no leader).
     let connected = Mutex(false)
+    /// Whether the last attempt to follow etcd failed (unreachable, no leader), until the next
+    /// message arrives; false before the first attempt, which follows a successful open.
+    let lost = Mutex(false)
 
     init(tree: SQLiteTree, client: EtcdClient, layout: EtcdLayout) async throws {
         self.tree = tree
@@ -47,6 +50,7 @@ final class EtcdReplica: Sendable {
                 }
                 try await client.watch(prefix: layout.filesPrefix, startRevision: appliedRevision + 1) { result in
                     connected.withLock { $0 = true }
+                    lost.withLock { $0 = false }
                     pause = .milliseconds(100)
                     try await receive(result)
                 }
@@ -57,6 +61,7 @@ final class EtcdReplica: Sendable {
                 // Unreachable, no leader or cancelled: try again after a pause.
             }
             connected.withLock { $0 = false }
+            if !Task.isCancelled { lost.withLock { $0 = true } }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(2))
         }

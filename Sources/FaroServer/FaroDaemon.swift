@@ -112,11 +112,13 @@ public enum FaroDaemon {
             logger.info("KVM \(verdict)")
             return verdict
         }
+        // The other nodes come from the store: corosync.conf, their member records and certificates.
+        let directory = StoreClusterDirectory(store: store)
         var built = NodeServices(
             nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: cpu, access: access,
             authorizer: AccessAuthorizer(access: access), certificateFingerprint: tls.fingerprint, logger: logger,
             authFailureDelay: configuration.authFailureDelay, clock: clock, runner: runner, kvm: kvm,
-            qemuExecutable: configuration.qemuExecutable)
+            qemuExecutable: configuration.qemuExecutable, cluster: directory)
         let restart = DaemonRestart()
         let bound = BoundPort(configuration.listenPort)
         built.membership = ClusterMembership(
@@ -129,7 +131,7 @@ public enum FaroDaemon {
         var settings = APIResponder.Settings(localNode: nodeName)
         settings.authFailureDelay = configuration.authFailureDelay
         settings.uploadDirectory = Handlers.uploadDirectory(services)
-        let cluster = ClusterForwarding(directory: StoreClusterDirectory(store: store), forwarder: NodeForwarder())
+        let cluster = ClusterForwarding(directory: directory, forwarder: NodeForwarder())
         settings.cluster = cluster
         settings.prometheusText = Handlers.prometheusText(services)
         let fallback = StaticContent(webRoot: configuration.webRoot)
@@ -179,7 +181,9 @@ public enum FaroDaemon {
             configuration: .init(
                 services: [
                     .init(service: network), .init(service: local),
-                    .init(service: StatusCollector(metrics: services.metrics, interval: configuration.statusInterval)),
+                    .init(
+                        service: StatusCollector(
+                            metrics: services.metrics, publisher: services.statusPublisher, interval: configuration.statusInterval)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

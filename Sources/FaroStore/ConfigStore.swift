@@ -69,6 +69,19 @@ public struct StoreLock: Sendable, Equatable {
     }
 }
 
+/// A lease that ephemeral entries live under: they vanish when it runs out, `ttl` after its
+/// owner last renewed it (a node that stops or loses its link stops renewing).
+public struct StoreLease: Sendable, Hashable {
+    public let id: Int64
+    /// How long the lease lasts after each renewal (etcd may have raised what was asked for).
+    public let ttl: Duration
+
+    public init(id: Int64, ttl: Duration) {
+        self.id = id
+        self.ttl = ttl
+    }
+}
+
 /// The configuration tree (Proxmox's `/etc/pve`): small text files under relative paths
 /// such as `nodes/pve/qemu-server/100.conf`. Every change gets a new, store-wide increasing
 /// revision. Backends: SQLite for one node, etcd for a cluster; both pass the same contract
@@ -107,6 +120,28 @@ public protocol ConfigStore: Sendable {
     func acquireLock(_ name: String, lease: Duration, timeout: Duration) async throws -> StoreLock
     func renewLock(_ lock: StoreLock, lease: Duration) async throws
     func releaseLock(_ lock: StoreLock) async throws
+    /// Whether this instance can commit changes now: always for SQLite; on etcd, while its
+    /// member has a leader and the last request did not fail for lack of quorum.
+    func isQuorate() async -> Bool
+
+    // MARK: ephemeral entries (status a node publishes)
+
+    /// A new lease of at least `ttl`.
+    func grantLease(ttl: Duration) async throws -> StoreLease
+    /// Starts the lease's `ttl` again; `leaseExpired` when it already ran out.
+    func renewLease(_ lease: StoreLease) async throws
+    /// Ends the lease now, deleting what was published under it.
+    func revokeLease(_ lease: StoreLease) async throws
+    /// Writes a file that lives only as long as `lease`: read, listed and watched like any
+    /// other, it is deleted (watchers see `.deleted`) once the lease runs out. Guest config
+    /// paths cannot be ephemeral.
+    @discardableResult
+    func publish(_ path: String, data: [UInt8], lease: StoreLease) async throws -> Int64
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    public var totalSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 extension ConfigStore {

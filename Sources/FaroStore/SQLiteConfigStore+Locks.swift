@@ -6,7 +6,7 @@ extension SQLiteConfigStore {
         let owner = lockOwner + "/" + UUID().uuidString
         let deadline = ContinuousClock.now + timeout
         while true {
-            let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+            let leaseSeconds = lease.totalSeconds
             let taken = try await pool.write { db -> Bool in
                 let now = Date().timeIntervalSince1970
                 let holder = try Row.fetchOne(db, sql: "SELECT owner, expires FROM locks WHERE name = ?", arguments: [name])
@@ -23,7 +23,7 @@ extension SQLiteConfigStore {
     }
 
     public func renewLock(_ lock: StoreLock, lease: Duration) async throws {
-        let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let leaseSeconds = lease.totalSeconds
         let renewed = try await pool.write { db -> Bool in
             let now = Date().timeIntervalSince1970
             try db.execute(

@@ -21,6 +21,10 @@ public final class SQLiteConfigStore: ConfigStore {
                         owner TEXT NOT NULL,
                         expires REAL NOT NULL
                     );
+                    CREATE TABLE IF NOT EXISTS leases (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        expires REAL NOT NULL
+                    );
                     """)
         }
     }
@@ -57,7 +61,8 @@ public final class SQLiteConfigStore: ConfigStore {
             try db.execute(
                 sql: """
                     INSERT INTO files(path, data, revision, mtime, vmid) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(path) DO UPDATE SET data = excluded.data, revision = excluded.revision, mtime = excluded.mtime
+                    ON CONFLICT(path) DO UPDATE SET data = excluded.data, revision = excluded.revision, mtime = excluded.mtime,
+                        lease = NULL, expires = NULL
                     """,
                 arguments: [path, Data(data), revision, Self.now(), vmid])
             return [.written(path: path, revision: revision)]

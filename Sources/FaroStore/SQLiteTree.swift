@@ -45,6 +45,13 @@ public final class SQLiteTree: Sendable {
                     CREATE INDEX IF NOT EXISTS changes_revision ON changes(revision);
                     INSERT OR IGNORE INTO meta(key, value) SELECT 'history', value FROM meta WHERE key = 'revision';
                     """)
+            // Ephemeral entries (`ConfigStore.publish`) carry their lease and when it runs out;
+            // a replica never sets them (etcd deletes such keys itself).
+            let columns = Set(try Row.fetchAll(db, sql: "PRAGMA table_info(files)").map { $0["name"] as String })
+            if !columns.contains("expires") {
+                try db.execute(sql: "ALTER TABLE files ADD COLUMN lease INTEGER; ALTER TABLE files ADD COLUMN expires REAL")
+            }
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS files_expires ON files(expires) WHERE expires IS NOT NULL")
         }
         let revision = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") }
         delivery = Mutex((revision ?? 0, false))
@@ -57,16 +64,17 @@ public final class SQLiteTree: Sendable {
     public func read(_ path: String) async throws -> StoreFile? {
         try StorePath.validate(path)
         return try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT path, data, revision, mtime FROM files WHERE path = ?", arguments: [path])
-                .map(Self.file)
+            try Row.fetchOne(
+                db, sql: "SELECT path, data, revision, mtime FROM files WHERE path = ? AND \(Self.live)", arguments: [path, Self.now()]
+            ).map(Self.file)
         }
     }
 
     public func readTree(prefix: String) async throws -> [StoreFile] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT path, data, revision, mtime FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
-                arguments: [prefix.utf8.count, prefix]
+                db, sql: "SELECT path, data, revision, mtime FROM files WHERE substr(path, 1, ?) = ? AND \(Self.live) ORDER BY path",
+                arguments: [prefix.utf8.count, prefix, Self.now()]
             ).map(Self.file)
         }
     }
@@ -74,8 +82,8 @@ public final class SQLiteTree: Sendable {
     public func keys(prefix: String) async throws -> [StoreKey] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT path, revision FROM files WHERE substr(path, 1, ?) = ? ORDER BY path",
-                arguments: [prefix.utf8.count, prefix]
+                db, sql: "SELECT path, revision FROM files WHERE substr(path, 1, ?) = ? AND \(Self.live) ORDER BY path",
+                arguments: [prefix.utf8.count, prefix, Self.now()]
             ).map { StoreKey(path: $0["path"], revision: $0["revision"]) }
         }
     }
@@ -124,6 +132,13 @@ public final class SQLiteTree: Sendable {
         if start { startPolling() }
         return stream
     }
+
+    /// The condition a row must meet to be read: permanent, or its lease has not run out by
+    /// the time given as the statement's last argument. Expired rows are deleted later (by
+    /// `SQLiteConfigStore.sweepExpired`), but never read in between.
+    static let live = "(expires IS NULL OR expires > ?)"
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
 
     static func file(_ row: Row) -> StoreFile {
         let data: Data = row["data"]
@@ -207,6 +222,20 @@ public final class SQLiteTree: Sendable {
         }
     }
 
+    /// Deletes the ephemeral entries whose lease ran out, as one change watchers see.
+    func sweepExpired() async throws {
+        let now = Self.now()
+        let due = try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM files WHERE expires <= ?)", arguments: [now]) ?? false
+        }
+        guard due else { return }
+        try await commit { db, revision in
+            let paths = try String.fetchAll(db, sql: "SELECT path FROM files WHERE expires <= ? ORDER BY path", arguments: [now])
+            try db.execute(sql: "DELETE FROM files WHERE expires <= ?", arguments: [now])
+            return paths.map { .deleted(path: $0, revision: revision) }
+        }
+    }
+
     /// Records `changes` and moves the revision and, now and then, the start of the history.
     static func log(_ db: Database, _ changes: [StoreChange], revision: Int64, previous: Int64) throws {
         for change in changes {
@@ -272,6 +301,8 @@ public final class SQLiteTree: Sendable {
             }
             if stopped { return false }
         }
+        // Leases of dead owners run out without anyone writing: their entries go now.
+        try? await sweepExpired()
         await catchUp()
         return true
     }

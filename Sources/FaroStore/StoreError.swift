@@ -9,6 +9,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(path: String, size: Int)
     case lockTimeout(name: String)
     case lockLost(name: String)
+    /// The lease ran out (its owner stopped renewing it) or was revoked; what was published
+    /// under it is gone.
+    case leaseExpired(id: Int64)
     case noQuorum
     case backend(String)
 
@@ -22,6 +25,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let path, let size): return "file '\(path)' is too large (\(size) bytes, limit 1 MiB)"
         case .lockTimeout(let name): return "can't lock '\(name)' - got timeout"
         case .lockLost(let name): return "lock '\(name)' was lost"
+        case .leaseExpired(let id): return "lease \(id) expired"
         case .noQuorum: return "cluster not ready - no quorum?"
         case .backend(let message): return message
         }

@@ -48,6 +48,30 @@ public enum StoreLayout {
     /// The directory of secrets, as a prefix.
     public static let privatePrefix = "priv/"
 
+    /// The cluster's membership in corosync's format (`totem` with `cluster_name` and
+    /// `config_version`, `nodelist`); present only in a cluster, as in Proxmox.
+    public static let corosyncConfig = "corosync.conf"
+    /// What nodes publish under their lease (`ConfigStore.publish`): gone when a node stops.
+    public static let statusPrefix = "status/"
+
+    /// The status a node publishes, as a prefix (`status/<node>/`).
+    public static func statusDirectory(_ node: String) -> String { "\(statusPrefix)\(node)/" }
+    /// A node's own figures (cpu, memory, disk, uptime, address, certificate fingerprint).
+    public static func nodeStatus(_ node: String) -> String { statusDirectory(node) + "node" }
+    /// The live figures of a node's running guests.
+    public static func guestStatus(_ node: String) -> String { statusDirectory(node) + "guests" }
+    /// The space of the storages a node uses.
+    public static func storageStatus(_ node: String) -> String { statusDirectory(node) + "storage" }
+    /// A node's newest tasks.
+    public static func taskStatus(_ node: String) -> String { statusDirectory(node) + "tasks" }
+
+    /// The node and the document of a status path (`status/n2/guests` → ("n2", "guests")).
+    public static func status(_ path: String) -> (node: String, document: String)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] + "/" == statusPrefix, !parts[1].isEmpty else { return nil }
+        return (String(parts[1]), String(parts[2]))
+    }
+
     /// The files access control is built from.
     public static let accessFiles: Set<String> = [userConfig, domains, shadow, tokenSecrets, authKey, authPublicKey, csrfSecret]
 

@@ -188,12 +188,74 @@ public struct ConfigStoreContract: Sendable, CustomStringConvertible {
             try await expectError(.lockLost(name: "vm-100")) { try await other.renewLock(short, lease: .seconds(1)) }
             try await store.releaseLock(next)
         },
+        .init(name: "a published entry lives while its lease is renewed, then vanishes for everyone") { store, other in
+            let quorate = (await store.isQuorate(), await other.isQuorate())
+            try check(quorate == (true, true), "a healthy store is not quorate")
+            let stream = other.watch(prefix: "status/")
+            let (lease, revision) = try await publishRenewedPastItsTTL(store, other)
+            try check(try await other.read("status/a/node") != nil, "an entry of a renewed lease vanished")
+            // No more renewals: gone within the lease (etcd may add an election's worth).
+            let gone = try await eventually(for: .seconds(15)) { try await other.read("status/a/node") == nil ? true : nil }
+            try check(gone == true, "the entry outlived its lease")
+            var changes: [StoreChange] = []
+            for await change in stream {
+                changes.append(change)
+                if case .deleted(_, let deleted) = change, deleted > revision { break }
+            }
+            try check(changes.contains(.written(path: "status/a/node", revision: revision)), "watched \(changes)")
+            try await expectError(.leaseExpired(id: lease.id)) { try await store.renewLease(lease) }
+            try await expectError(.leaseExpired(id: lease.id)) { try await store.publish("status/a/node", data: [1], lease: lease) }
+        },
+        .init(name: "revoking a lease deletes its entries; guest configs are never ephemeral") { store, other in
+            let lease = try await other.grantLease(ttl: .seconds(120))
+            try await other.publish("status/b/node", data: [1], lease: lease)
+            try await other.publish("status/b/tasks", data: [2], lease: lease)
+            try await store.write("status/b/kept", data: [3], ifRevision: nil)
+            try await expectError(.invalidPath("nodes/b/qemu-server/100.conf")) {
+                try await other.publish("nodes/b/qemu-server/100.conf", data: [1], lease: lease)
+            }
+            try await other.revokeLease(lease)
+            let left = try await eventually { () -> [String]? in
+                let paths = try await store.keys(prefix: "status/").map(\.path)
+                return paths == ["status/b/kept"] ? paths : nil
+            }
+            try check(left == ["status/b/kept"], "entries left after the revoke")
+        },
     ]
+
+    /// Publishes `status/a/node` under a 5 s lease through `store`, checks `other` reads it,
+    /// and renews the lease every half second until it has outlived its TTL. A test process
+    /// can stall for longer than the lease (its threads busy elsewhere); then the lease rightly
+    /// lapsed, which the renewal reports, and the round is run again with a new lease.
+    static func publishRenewedPastItsTTL(_ store: any ConfigStore, _ other: any ConfigStore) async throws -> (StoreLease, Int64) {
+        let ttl = Duration.seconds(5)
+        for _ in 0..<3 {
+            let granted = ContinuousClock.now
+            let lease = try await store.grantLease(ttl: ttl)
+            let revision = try await store.publish("status/a/node", data: Array("cpu 0.5".utf8), lease: lease)
+            let seen = try await eventually { try await other.read("status/a/node") }
+            try check(seen?.text == "cpu 0.5" && seen?.revision == revision, "the other instance reads \(String(describing: seen))")
+            try check(try await other.keys(prefix: "status/").map(\.path) == ["status/a/node"], "keys of status/")
+            var renewed = granted
+            do {
+                while ContinuousClock.now - granted < ttl + .seconds(1) {
+                    try await Task.sleep(for: .milliseconds(500))
+                    try await store.renewLease(lease)
+                    renewed = .now
+                }
+                return (lease, revision)
+            } catch StoreError.leaseExpired {
+                // Only a renewal that came too late may find the lease gone.
+                try check(ContinuousClock.now - renewed >= ttl - .seconds(1), "a lease renewed in time expired")
+            }
+        }
+        throw Failure(description: "the test process stalled longer than the lease three times")
+    }
 
     /// Polls `body` until it gives a value, for up to 5 s: another instance may learn of a
     /// write a moment later (an etcd replica applies it from its watch).
-    static func eventually<T>(_ body: () async throws -> T?) async throws -> T? {
-        let deadline = ContinuousClock.now + .seconds(5)
+    static func eventually<T>(for limit: Duration = .seconds(5), _ body: () async throws -> T?) async throws -> T? {
+        let deadline = ContinuousClock.now + limit
         while true {
             if let value = try await body() { return value }
             if ContinuousClock.now >= deadline { return nil }

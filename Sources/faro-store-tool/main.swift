@@ -8,6 +8,13 @@ import Foundation
 //       repeated byte, so the crash-safety test can spot a torn write.
 //   faro-store-tool seed-guests DATABASE NODE COUNT
 //       writes COUNT VM configs (VMIDs from 100) for NODE, for benchmarks.
+//   faro-store-tool publish-status DATABASE NODE SECONDS
+//       publishes the status of a simulated NODE (its guest configs in DATABASE, the first
+//       running, one finished task) into a SQLite store for SECONDS, then stops renewing its
+//       2 s lease, as a node that went away: for the GUI tests of a cluster.
+//   faro-store-tool cluster-status-bench NODES GUESTS SECONDS
+//       NODES simulated nodes with GUESTS guests each publish status to a real 3-member etcd
+//       while an observer lists /cluster/resources; prints key=value figures.
 //   faro-store-tool test-guest
 //       prepares the test guest (FaroTesting.TestGuest) and prints its kernel and initramfs
 //       paths, one a line, for the Python tests that boot a VM.
@@ -51,10 +58,24 @@ case ("seed-guests", 4):
         try await store.create("nodes/\(arguments[2])/qemu-server/\(vmid).conf", data: Array(config.utf8))
     }
     print("wrote \(count) guest configs")
+case ("publish-status", 4):
+    guard let seconds = Int(arguments[3]), seconds > 0 else { fail("SECONDS must be a positive number") }
+    let store = try SQLiteConfigStore(path: arguments[1])
+    let vmids = try await store.keys(prefix: "nodes/\(arguments[2])/").compactMap { StorePath.guestVMID($0.path) }
+    let node = SimulatedNode(name: arguments[2], vmids: vmids, running: min(1, vmids.count))
+    FileHandle.standardOutput.write(Data("publishing\n".utf8))
+    try await node.run(
+        store: store, ttl: .seconds(2), interval: .seconds(1), until: .now + .seconds(seconds), counters: Counters())
+case ("cluster-status-bench", 4):
+    guard let nodes = Int(arguments[1]), let guests = Int(arguments[2]), let seconds = Int(arguments[3]), nodes > 0, guests > 0, seconds > 0
+    else { fail("NODES, GUESTS and SECONDS must be positive numbers") }
+    try await ClusterStatusBench.run(nodes: nodes, guests: guests, seconds: seconds)
 case ("test-guest", 1):
     let guest = try await TestGuest.shared()
     print(guest.kernel)
     print(guest.initramfs)
 default:
-    fail("usage: faro-store-tool torture DATABASE | seed-guests DATABASE NODE COUNT | test-guest")
+    fail(
+        "usage: faro-store-tool torture DATABASE | seed-guests DATABASE NODE COUNT | publish-status DATABASE NODE SECONDS"
+            + " | cluster-status-bench NODES GUESTS SECONDS | test-guest")
 }

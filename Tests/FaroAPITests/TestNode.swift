@@ -17,31 +17,34 @@ import NIOCore
 /// A node's services under a temporary root, served through the real responder without sockets.
 struct TestNode {
     let directory: TemporaryDirectory
-    let store: SQLiteConfigStore
+    let store: any ConfigStore
     let services: NodeServices
     let access: AccessService
 
     init(
         runner: any CommandRunner = SubprocessRunner(), sysClassNet: String = "/sys/class/net",
         clock: @escaping @Sendable () -> Int = { 1_700_000_000 },
-        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        metricsClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        nodeName: String = "testnode", store shared: (any ConfigStore)? = nil,
+        cluster: any ClusterDirectory = StaticClusterDirectory(), statusLease: Duration = .seconds(10)
     ) async throws {
         directory = try TemporaryDirectory()
         let paths = NodePaths(root: directory.path)
-        store = try SQLiteConfigStore(path: directory.file("config.db"))
+        store = try shared ?? SQLiteConfigStore(path: directory.file("config.db"))
         let host = HostFacts()
         let tasks = try TaskManager(
-            directory: paths.taskDir, node: "testnode", pid: 4242, pstart: 1, clock: { 1_700_000_000 },
+            directory: paths.taskDir, node: nodeName, pid: 4242, pstart: 1, clock: { 1_700_000_000 },
             logger: Logger(label: "test"))
         access = AccessService(store: store, clock: { 1_700_000_000 })
         try await access.bootstrap()
         var services = NodeServices(
-            nodeName: "testnode", paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
+            nodeName: nodeName, paths: paths, store: store, tasks: tasks, host: host, cpu: CPUUsageMonitor(host: host),
             access: access, authorizer: AccessAuthorizer(access: access), certificateFingerprint: "AA:BB",
             logger: Logger(label: "test"), authFailureDelay: .milliseconds(1), clock: clock, runner: runner,
-            sysClassNet: sysClassNet, metricsClock: metricsClock)
+            sysClassNet: sysClassNet, metricsClock: metricsClock, cluster: cluster, statusLease: statusLease,
+            address: "127.0.0.1")
         services.membership = ClusterMembership(
-            nodeName: "testnode", paths: paths, store: store, runner: runner, apiAddress: { ("127.0.0.1", 8006) })
+            nodeName: nodeName, paths: paths, store: store, runner: runner, apiAddress: { ("127.0.0.1", 8006) })
         self.services = services
     }
 
@@ -51,7 +54,7 @@ struct TestNode {
         authenticator: any Authenticator = FixedAuthenticator(.localRoot), spec: APISpec = .faro,
         handlers: HandlerTable? = nil, maxBody: Int = 1 << 20
     ) -> APIResponder {
-        var settings = APIResponder.Settings(localNode: "testnode")
+        var settings = APIResponder.Settings(localNode: services.nodeName)
         settings.authFailureDelay = .milliseconds(1)
         settings.maxBodySize = maxBody
         settings.uploadDirectory = Handlers.uploadDirectory(services)

@@ -52,6 +52,7 @@ struct EtcdConfigStoreTests {
                 #expect(file?.text == "dir: local\n" && file?.revision == revision)
                 #expect(try await store.keys(prefix: "").map(\.path) == ["storage.cfg"])
                 await #expect(throws: StoreError.noQuorum) { try await store.write("user.cfg", text: "x\n") }
+                #expect(await store.isQuorate() == false, "a store whose writes fail for lack of quorum says so")
                 #expect(StoreError.noQuorum.description == "cluster not ready - no quorum?")
                 await #expect(throws: StoreError.noQuorum) {
                     _ = try await store.acquireLock("guest-100", lease: .seconds(10), timeout: .seconds(1))

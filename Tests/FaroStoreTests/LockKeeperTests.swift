@@ -36,6 +36,13 @@ import Testing
             watches.withLock { $0 += 1 }
             return base.watch(prefix: prefix)
         }
+        func isQuorate() async -> Bool { await base.isQuorate() }
+        func grantLease(ttl: Duration) async throws -> StoreLease { try await base.grantLease(ttl: ttl) }
+        func renewLease(_ lease: StoreLease) async throws { try await base.renewLease(lease) }
+        func revokeLease(_ lease: StoreLease) async throws { try await base.revokeLease(lease) }
+        func publish(_ path: String, data: [UInt8], lease: StoreLease) async throws -> Int64 {
+            try await base.publish(path, data: data, lease: lease)
+        }
         func acquireLock(_ name: String, lease: Duration, timeout: Duration) async throws -> StoreLock {
             try await base.acquireLock(name, lease: lease, timeout: timeout)
         }

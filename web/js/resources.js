@@ -66,15 +66,20 @@ export function describe(entry) {
   }
 }
 
-/** The icon name and status class an entry is drawn with. */
+/** The icon name and status class an entry is drawn with; `dimmed` greys out a node that went
+ * away (offline) and its guests, whose state nobody knows while it is away (unknown). */
 export function appearance(entry) {
-  if (entry.type === 'node') return { icon: 'node', status: { online: 'online', offline: 'offline' }[entry.status] || '' };
+  if (entry.type === 'node') {
+    return { icon: 'node', status: { online: 'online', offline: 'offline' }[entry.status] || '', dimmed: entry.status === 'offline' };
+  }
   if (entry.type === 'pool') return { icon: 'pool', status: '' };
   if (entry.type === 'storage') return { icon: 'storage', status: entry.status === 'available' ? 'online' : 'offline' };
   const template = Number(entry.template) === 1;
+  const unknown = entry.status === 'unknown';
   return {
     icon: template ? 'template' : entry.type,
-    status: template ? 'template' : entry.status === 'running' ? 'running' : 'stopped',
+    status: unknown ? 'unknown' : template ? 'template' : entry.status === 'running' ? 'running' : 'stopped',
     locked: Boolean(entry.lock),
+    dimmed: unknown,
   };
 }

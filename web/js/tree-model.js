@@ -13,7 +13,7 @@ function leaf(entry, parentKey) {
   const look = appearance(entry);
   return {
     key: `${parentKey}>${entry.id}`, label: describe(entry), icon: look.icon, status: look.status,
-    locked: look.locked, tags: entry.tags, target: { kind: targetKind(entry), id: entry.id }, children: null,
+    locked: look.locked, dimmed: Boolean(look.dimmed), tags: entry.tags, target: { kind: targetKind(entry), id: entry.id }, children: null,
   };
 }
 

@@ -75,7 +75,8 @@ export class ResourceTree {
   renderRow(row, index) {
     const look = [row.status && `status-${row.status}`, row.locked && 'locked'].filter(Boolean).join(' ');
     return h('div', {
-      class: `tree-row ${row.key === this.selectedKey ? 'selected' : ''}`, role: 'treeitem', id: `tree-row-${index}`,
+      class: `tree-row ${row.key === this.selectedKey ? 'selected' : ''} ${row.dimmed ? 'dimmed' : ''}`, role: 'treeitem', id: `tree-row-${index}`,
+      title: row.status === 'offline' && row.target.kind === 'node' ? t('offline') : row.status === 'unknown' ? t('unknown') : null,
       'aria-level': String(row.depth + 1), 'aria-selected': String(row.key === this.selectedKey),
       'aria-expanded': row.hasChildren ? String(row.expanded) : null,
       dataset: { index: String(index), id: row.target.id, kind: row.target.kind },
