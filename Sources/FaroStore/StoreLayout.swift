@@ -48,9 +48,6 @@ public enum StoreLayout {
     /// The directory of secrets, as a prefix.
     public static let privatePrefix = "priv/"
 
-    /// The cluster's membership in corosync's format (`totem` with `cluster_name` and
-    /// `config_version`, `nodelist`); present only in a cluster, as in Proxmox.
-    public static let corosyncConfig = "corosync.conf"
     /// What nodes publish under their lease (`ConfigStore.publish`): gone when a node stops.
     public static let statusPrefix = "status/"
 
