@@ -104,11 +104,13 @@ import Testing
                     name: n1
                     nodeid: 1
                     quorum_votes: 1
+                    ring0_addr: 127.0.0.1
                   }
                   node {
                     name: n2
                     nodeid: 2
                     quorum_votes: 1
+                    ring0_addr: 127.0.0.2
                   }
                 }
 
