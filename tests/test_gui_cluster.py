@@ -2,7 +2,7 @@
 the tree with its guests (one running) and its task in the log panel; when it stops publishing,
 its lease runs out, the node is greyed out and its guests show an unknown state. The other node
 is simulated by `faro-store-tool publish-status`, which publishes what a daemon publishes."""
-import json, os, shutil, subprocess, tempfile
+import os, shutil, subprocess, tempfile
 
 import pytest
 
@@ -14,7 +14,6 @@ if webdriver is not None:
     from selenium.webdriver.support.ui import Select
 
 pytestmark = pytest.mark.skipif(webdriver is None or shutil.which("chromium") is None, reason="browser tests need selenium and chromium")
-FINGERPRINT = ":".join(["AB"] * 32)
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +22,6 @@ def cluster():
     database = os.path.join(root, "var", "lib", "faro", "config.db")
     os.makedirs(os.path.dirname(database))
     subprocess.run([STORE_TOOL, "seed-guests", database, "far", "3"], check=True, capture_output=True)
-    os.makedirs(os.path.join(root, "etc", "faro", "cluster"))
-    with open(os.path.join(root, "etc", "faro", "cluster", "nodes.json"), "w") as directory:
-        json.dump({"nodes": [{"name": "far", "address": "127.0.0.1", "port": 9, "fingerprint": FINGERPRINT}]}, directory)
     daemon = Daemon(root, web_root=WEB_ROOT)
     publisher = None
     try:

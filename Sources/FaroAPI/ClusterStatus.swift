@@ -29,6 +29,9 @@ public actor ClusterStatus {
     private let scope: ChangeScope
     /// The status read last, by node, and the scope revision it was read at.
     private var nodes: [String: PublishedNode] = [:]
+    /// Every node that published while this daemon ran: one whose lease ran out stays listed
+    /// (offline) even where the directory does not name it, instead of vanishing.
+    private var seen: Set<String> = []
     private var revision: Int64 = -1
     private var checked: ContinuousClock.Instant?
     /// Moves whenever `nodes` changed, for caches built from it.
@@ -58,7 +61,7 @@ public actor ClusterStatus {
     /// Every node of the cluster by name: this one, the directory's, and any that publishes.
     func memberNames() async -> [String] {
         let published = await published()
-        var names = Set(await directory.nodes().map(\.name)).union(published.keys)
+        var names = Set(await directory.nodes().map(\.name)).union(published.keys).union(seen)
         names.insert(nodeName)
         return names.sorted()
     }
@@ -88,6 +91,7 @@ public actor ClusterStatus {
             }
         }
         nodes = fresh
+        seen.formUnion(fresh.keys)
         generation += 1
     }
 }

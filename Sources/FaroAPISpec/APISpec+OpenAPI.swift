@@ -73,6 +73,11 @@ extension APISpec {
                 "500": ["description": "The operation failed; the reason phrase and `message` say why."],
             ],
         ]
+        // Proxmox answers 424 (Failed Dependency) for the cluster configuration of a node that is in no cluster.
+        if method.path.hasPrefix("/cluster/config/"), case .object(var responses)? = op["responses"] {
+            responses["424"] = ["description": "This node is not in a cluster."]
+            op["responses"] = .object(responses)
+        }
         if method.permissions.isWorld { op["security"] = [] } else { op["security"] = [["ticket": []], ["token": []]] }
         if let proxyTo = method.proxyTo { op["x-pve-proxyto"] = .string(proxyTo) }
         let other = properties.filter { !variables.contains($0.key) }
