@@ -6,9 +6,21 @@ WEB = os.path.join(os.path.dirname(__file__), "..", "web")
 MODULES = glob.glob(os.path.join(WEB, "js", "**", "*.js"), recursive=True)
 
 
+def galician_key_list():
+    """Every key of the Galician tables (i18n-gl.js and the modules it takes texts from)."""
+    keys = []
+    for path in sorted(glob.glob(os.path.join(WEB, "js", "i18n-gl*.js"))):
+        keys += re.findall(r"^\s*'((?:[^'\\]|\\.)*)':", open(path, encoding="utf-8").read(), re.M)
+    return keys
+
+
 def galician_keys():
-    text = open(os.path.join(WEB, "js", "i18n-gl.js"), encoding="utf-8").read()
-    return set(re.findall(r"^\s*'((?:[^'\\]|\\.)*)':", text, re.M))
+    return set(galician_key_list())
+
+
+def test_no_galician_text_is_given_twice():
+    keys = galician_key_list()
+    assert len(keys) == len(set(keys)), sorted({key for key in keys if keys.count(key) > 1})
 
 
 def test_every_literal_text_has_a_galician_translation():
