@@ -45,6 +45,11 @@ public struct BridgePort: Sendable {
 
     public func isBridge(_ name: String) -> Bool { FileIO.isDirectory("\(netClass)/\(name)/bridge") }
 
+    /// A device's MTU (a bridge's, for `mtu=1`), nil when the device is not there.
+    public func mtu(of device: String) -> Int? {
+        ((try? FileIO.readTextIfExists("\(netClass)/\(device)/mtu")) ?? nil).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     /// nil when the NIC's `tag`/`trunks` can be honoured on `bridge`, else why not.
     public func vlanProblem(bridge: String, _ net: [String: String]) -> String? {
         guard net["tag"] != nil || net["trunks"] != nil else { return nil }
@@ -71,8 +76,7 @@ public struct BridgePort: Sendable {
         let firewallBridge = Self.firewallBridge(vmid: vmid, index: index)
         let (link, peer) = ("fwln\(vmid)i\(index)", "fwpr\(vmid)p\(index)")
         await unplugFirewallBridge(vmid: vmid, index: index)
-        let mtu = net["mtu"].flatMap { $0 == "1" ? nil : $0 }
-            ?? ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mtu = net["mtu"].flatMap { $0 == "1" ? nil : $0 } ?? mtu(of: bridge).map(String.init)
         let mtuArguments = mtu.map { ["mtu", $0] } ?? []
         do {
             try await runner.checked(["ip", "link", "add", "name", firewallBridge] + mtuArguments + ["type", "bridge"])

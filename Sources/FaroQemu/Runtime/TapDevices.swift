@@ -36,8 +36,7 @@ public struct TapDevices: Sendable {
             do {
                 try await runner.checked(["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
                 // `mtu=1`: the bridge's MTU.
-                let bridgeMTU = ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil)?.trimmingCharacters(in: .whitespacesAndNewlines)
-                if let mtu = net.values["mtu"] == "1" ? bridgeMTU : net.values["mtu"] {
+                if let mtu = net.values["mtu"] == "1" ? ports.mtu(of: bridge).map(String.init) : net.values["mtu"] {
                     try await runner.checked(["ip", "link", "set", tap, "mtu", mtu])
                 }
                 try await ports.attach(tap, vmid: vmid, index: net.index, net.values, bridge: bridge)

@@ -101,10 +101,8 @@ public struct VMService: Sendable {
             guard let path = paths[volume] else { throw VMError.failed("volume '\(volume)' has no path") }
             return path
         }
-        let netClass = runtime.taps.netClass
-        context.bridgeMTU = { bridge in
-            ((try? FileIO.readTextIfExists("\(netClass)/\(bridge)/mtu")) ?? nil).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
+        let ports = runtime.taps.ports
+        context.bridgeMTU = { ports.mtu(of: $0) }
         return context
     }
 }
